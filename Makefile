@@ -1,0 +1,49 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+COLLECTIONS := build/collections
+LINK := $(COLLECTIONS)/ansible_collections/tagwarden/panos
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export ANSIBLE_LOCAL_TEMP := $(CURDIR)/build/ansible-tmp
+export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
+
+.PHONY: demo test unit integration sanity lint bench clean
+
+$(STAMP): requirements.txt requirements-test.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+$(LINK):
+	mkdir -p $(dir $(LINK))
+	ln -sfn $(CURDIR) $(LINK)
+
+demo: $(STAMP) $(LINK)
+	$(BIN)/python -m tests.emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
+
+test: $(STAMP) $(LINK)
+	$(BIN)/python -m pytest -n 2 tests
+	$(MAKE) sanity lint
+
+unit: $(STAMP) $(LINK)
+	$(BIN)/python -m pytest tests/unit
+
+integration: $(STAMP) $(LINK)
+	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator
+
+sanity: $(STAMP)
+	$(BIN)/python tools/sanity.py
+
+lint: $(STAMP) $(LINK)
+	cd $(LINK) && $(CURDIR)/$(BIN)/ansible-lint --profile production roles playbooks
+
+bench: $(STAMP) $(LINK)
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf build tests/output .pytest_cache

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Run `ansible-test sanity` on a clean copy of the collection.
+
+ansible-test wants the collection at .../ansible_collections/<namespace>/<name> and scans
+every file there, so the copy holds only the files git tracks or would track (no .venv,
+no build output). Where the pip bootstrap script that ansible-test downloads cannot be
+fetched, an offline stand-in is put in its cache first.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COPY = ROOT / "build" / "sanity" / "ansible_collections" / "tagwarden" / "panos"
+
+
+def copy_collection() -> None:
+    if COPY.exists():
+        shutil.rmtree(COPY)
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, check=True, capture_output=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if not source.is_file():
+            continue  # deleted in the work tree but still in the index
+        target = COPY / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def ensure_pip_bootstrap_script() -> None:
+    import ansible_test
+
+    requirements = Path(ansible_test.__file__).parent / "_internal" / "python_requirements.py"
+    match = re.search(r"pip='([0-9.]+)'", requirements.read_text())
+    if not match:
+        return
+    version = match.group(1)
+    cache = Path.home() / ".ansible" / "test" / "cache" / f"get_pip_{version.replace('.', '_')}.py"
+    if cache.exists():
+        return
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    url = f"https://ci-files.testing.ansible.com/ansible-test/get-pip-{version}.py"
+    try:
+        with urllib.request.urlopen(url, timeout=15) as reply:
+            cache.write_bytes(reply.read())
+    except OSError:
+        shutil.copy2(ROOT / "tools" / "get_pip_standin.py", cache)
+
+
+def main() -> int:
+    copy_collection()
+    ensure_pip_bootstrap_script()
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    command = [
+        str(Path(sys.executable).parent / "ansible-test"), "sanity",
+        "--python", python, "--local", "--requirements", "--color", "no", *sys.argv[1:],
+    ]
+    env = dict(os.environ)
+    env.pop("ANSIBLE_COLLECTIONS_PATH", None)
+    return subprocess.call(command, cwd=COPY, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
