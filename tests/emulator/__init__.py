@@ -1,0 +1,1 @@
+"""PAN-OS XML API emulator for tests: ``python -m tests.emulator`` (see README.md)."""

@@ -1,0 +1,311 @@
+"""Everything the emulated firewall knows, behind one lock.
+
+The server holds ``state.lock`` around every request; helpers here assume the caller does.
+Times are epoch seconds on the emulator clock; the emulator's timezone is UTC.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from lxml import etree
+
+VSYS_ROOT = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='{vsys}']"
+LOCAL_FORMAT = "%Y/%m/%d %H:%M:%S"
+# A job stays ACT until it has been polled once, or for this long in wall-clock time.
+JOB_WALL_SECONDS = 0.5
+# Attributes the candidate config carries on changed nodes; never part of the running config.
+DIRTY_ATTRIBUTES = ("admin", "dirtyId", "time")
+
+
+def _traffic_module() -> Any:
+    """tests/emulator/traffic.py, or None while it is not written yet."""
+    try:
+        return importlib.import_module(f"{__package__}.traffic")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.traffic":
+            raise
+        return None
+
+
+class Clock:
+    """Real time plus an offset that only grows."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@dataclass
+class IPRegistration:
+    """The tags of one registered IP: tag -> expiry epoch (None = never)."""
+
+    tags: dict[str, float | None] = field(default_factory=dict)
+    persistent: bool = True
+
+
+@dataclass
+class Mapping:
+    """One IP-user mapping learnt through the XML API (login)."""
+
+    user: str
+    expiry: float | None
+    vsys: str = "vsys1"
+    timeout: int = 0  # minutes, as sent; 0 = never
+
+
+class JobFailed(Exception):
+    """Raised by a job's producer: the job ends FAIL with these detail lines."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = list(lines)
+
+
+@dataclass
+class Job:
+    """An asynchronous job (commit, report, log query)."""
+
+    id: int
+    type: str
+    user: str
+    tenq: float
+    producer: Callable[[], etree._Element | None] | None
+    payload: etree._Element | None = None
+    description: str = ""
+    details: list[str] = field(default_factory=list)
+    result: str = "PEND"
+    tfin: float | None = None
+    polls: int = 0
+    wall_enqueued: float = field(default_factory=time.monotonic)
+
+    @property
+    def status(self) -> str:
+        return "ACT" if self.tfin is None else "FIN"
+
+    @property
+    def due(self) -> bool:
+        return self.polls > 0 or time.monotonic() - self.wall_enqueued >= JOB_WALL_SECONDS
+
+
+class EmulatorState:  # pylint: disable=too-many-instance-attributes
+    """The firewall: config trees, User-ID data, jobs, traffic."""
+
+    def __init__(self, hostname: str = "PA-EMU") -> None:
+        self.lock = threading.RLock()
+        self.clock = Clock()
+        self.hostname = hostname
+        self.candidate: etree._Element = default_config(hostname)
+        self.running: etree._Element = copy.deepcopy(self.candidate)
+        # vsys -> ip -> registration
+        self.registered_ips: dict[str, dict[str, IPRegistration]] = {}
+        # vsys -> user -> tag -> expiry epoch (None = never)
+        self.registered_users: dict[str, dict[str, dict[str, float | None]]] = {}
+        # ip -> mapping
+        self.mappings: dict[str, Mapping] = {}
+        # group DN -> member user names
+        self.groups: dict[str, list[str]] = {}
+        self.jobs: dict[int, Job] = {}
+        self._next_job = 1
+        # Config change journal for partial commits: (admin, absolute xpath of the changed node).
+        self.changes: list[tuple[str, str]] = []
+        self.dirty_id = 0
+        traffic = _traffic_module()
+        self.traffic = traffic.TrafficStore() if traffic else None
+        self.simulation = traffic.Simulation() if traffic else None
+
+    # -- time -------------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock.now()
+
+    def local_time(self, epoch: float | None = None) -> str:
+        """PAN-OS local time text, ``YYYY/MM/DD HH:MM:SS`` (emulator timezone: UTC)."""
+        moment = self.now() if epoch is None else epoch
+        return datetime.fromtimestamp(moment, timezone.utc).strftime(LOCAL_FORMAT)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward, running the traffic simulation at every minute boundary."""
+        if seconds < 0:
+            raise ValueError("the emulator clock cannot go back")
+        start = self.now()
+        end = start + seconds
+        minute = (int(start) // 60 + 1) * 60
+        while minute <= end:
+            self.clock.advance(minute - self.now())
+            self.expire()
+            if self.simulation is not None:
+                self.simulation.run_minute(self, float(minute))
+            minute += 60
+        self.clock.advance(end - self.now())
+        self.expire()
+
+    # -- User-ID ------------------------------------------------------------------------------
+    @staticmethod
+    def _alive(expiry: float | None, now: float) -> bool:
+        return expiry is None or expiry > now
+
+    def expire(self) -> None:
+        """Drop tags, user tags and mappings whose time is up."""
+        now = self.now()
+        for ips in self.registered_ips.values():
+            for ip in list(ips):
+                reg = ips[ip]
+                reg.tags = {tag: exp for tag, exp in reg.tags.items() if self._alive(exp, now)}
+                if not reg.tags:
+                    del ips[ip]
+        for users in self.registered_users.values():
+            for user in list(users):
+                users[user] = {tag: exp for tag, exp in users[user].items() if self._alive(exp, now)}
+                if not users[user]:
+                    del users[user]
+        for ip in [ip for ip, m in self.mappings.items() if not self._alive(m.expiry, now)]:
+            del self.mappings[ip]
+
+    def ip_tags(self, ip: str, vsys: str = "vsys1") -> set[str]:
+        """Current (unexpired) tags of one IP."""
+        reg = self.registered_ips.get(vsys, {}).get(ip)
+        if reg is None:
+            return set()
+        now = self.now()
+        return {tag for tag, exp in reg.tags.items() if self._alive(exp, now)}
+
+    def tagged_ips(self, vsys: str = "vsys1") -> dict[str, set[str]]:
+        """ip -> current tags, for every registered IP of a vsys."""
+        result = {ip: self.ip_tags(ip, vsys) for ip in self.registered_ips.get(vsys, {})}
+        return {ip: tags for ip, tags in result.items() if tags}
+
+    def user_for_ip(self, ip: str) -> str | None:
+        mapping = self.mappings.get(ip)
+        if mapping is None or not self._alive(mapping.expiry, self.now()):
+            return None
+        return mapping.user
+
+    def groups_for_user(self, user: str) -> set[str]:
+        """Groups listing the user; PAN-OS compares user names without regard to case."""
+        wanted = user.lower()
+        return {group for group, members in self.groups.items() if wanted in (m.lower() for m in members)}
+
+    # -- jobs ---------------------------------------------------------------------------------
+    def add_job(self, job_type: str, user: str, result: etree._Element | Callable[[], etree._Element | None] | None,
+                description: str = "") -> int:
+        """Enqueue a job. ``result`` is the payload, or a callable run when the job finishes
+        that returns the payload (or None) and may raise JobFailed."""
+        job_id = self._next_job
+        self._next_job += 1
+        if callable(result):
+            job = Job(job_id, job_type, user, self.now(), result, description=description)
+        else:
+            job = Job(job_id, job_type, user, self.now(), None, payload=result, description=description)
+        self.jobs[job_id] = job
+        return job_id
+
+    def _finish(self, job: Job) -> None:
+        try:
+            if job.producer is not None:
+                job.payload = job.producer()
+            job.result = "OK"
+        except JobFailed as exc:
+            job.result = "FAIL"
+            job.details = exc.lines
+        if job.type == "Commit" and job.result == "OK" and not job.details:
+            job.details = ["Configuration committed successfully"]
+        job.tfin = self.now()
+
+    def poll_job(self, job_id: int) -> Job | None:
+        """The job as a client polling it sees it: ACT on the first poll, then FIN."""
+        job = self.jobs.get(job_id)
+        if job is None:
+            return None
+        if job.tfin is None and job.due:
+            self._finish(job)
+        job.polls += 1
+        return job
+
+    def settle_jobs(self) -> None:
+        """Finish jobs whose wall time is up, so that a stale commit does not block the next."""
+        for job in self.jobs.values():
+            if job.tfin is None and time.monotonic() - job.wall_enqueued >= JOB_WALL_SECONDS:
+                self._finish(job)
+
+    def active_job(self, job_type: str) -> Job | None:
+        self.settle_jobs()
+        return next((j for j in self.jobs.values() if j.type == job_type and j.tfin is None), None)
+
+    def job_element(self, job: Job) -> etree._Element:
+        """``<job>`` as ``show jobs id`` answers it."""
+        elem = etree.Element("job")
+        done = job.tfin is not None
+        fields = [
+            ("tenq", self.local_time(job.tenq)),
+            ("tdeq", self.local_time(job.tenq)[11:]),
+            ("id", str(job.id)),
+            ("user", job.user),
+            ("type", job.type),
+            ("status", job.status),
+            ("queued", "NO"),
+            ("stoppable", "no"),
+            ("result", job.result),
+            ("tfin", self.local_time(job.tfin)[11:] if done and job.tfin is not None else "Still Active"),
+            ("description", job.description),
+            ("positionInQ", "0"),
+            ("progress", "100" if done else "10"),
+        ]
+        for tag, text in fields:
+            etree.SubElement(elem, tag).text = text
+        details = etree.SubElement(elem, "details")
+        for line in job.details:
+            etree.SubElement(details, "line").text = line
+        etree.SubElement(elem, "warnings")
+        return elem
+
+    # -- config -------------------------------------------------------------------------------
+    @staticmethod
+    def vsys_root(tree: etree._Element, vsys: str = "vsys1") -> etree._Element:
+        found = tree.xpath(VSYS_ROOT.format(vsys=vsys))
+        if not found:
+            raise KeyError(f"no vsys {vsys}")
+        return found[0]
+
+    def load_config(self, config: etree._Element) -> None:
+        """Replace candidate and running (test set-up), forgetting pending changes."""
+        self.running = strip_dirty(copy.deepcopy(config))
+        self.candidate = copy.deepcopy(self.running)
+        self.changes.clear()
+
+
+def strip_dirty(tree: etree._Element) -> etree._Element:
+    """Remove the change marks that only the candidate shows; returns the tree."""
+    for elem in tree.iter():
+        for name in DIRTY_ATTRIBUTES:
+            elem.attrib.pop(name, None)
+    return tree
+
+
+def default_config(hostname: str = "PA-EMU") -> etree._Element:
+    """A fresh firewall: one vsys with zones trust and untrust and an empty rulebase."""
+    config = etree.Element("config", version="10.2.0", urldb="paloaltonetworks")
+    etree.SubElement(config, "mgt-config")
+    etree.SubElement(config, "shared")
+    device = etree.SubElement(etree.SubElement(config, "devices"), "entry", name="localhost.localdomain")
+    system = etree.SubElement(etree.SubElement(device, "deviceconfig"), "system")
+    etree.SubElement(system, "hostname").text = hostname
+    vsys = etree.SubElement(etree.SubElement(device, "vsys"), "entry", name="vsys1")
+    zones = etree.SubElement(vsys, "zone")
+    for zone in ("trust", "untrust"):
+        etree.SubElement(etree.SubElement(etree.SubElement(zones, "entry", name=zone), "network"), "layer3")
+    rulebase = etree.SubElement(vsys, "rulebase")
+    etree.SubElement(etree.SubElement(rulebase, "security"), "rules")
+    for name in ("address", "address-group", "tag", "reports"):
+        etree.SubElement(vsys, name)
+    return config
