@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Glue between AnsibleModule and FirewallConnection (the only module_utils file importing Ansible)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from typing import Any, Dict
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import (
+    PROVIDER_SPEC,
+    FirewallConnection,
+    FirewallError,
+)
+
+
+def provider_options() -> Dict[str, Dict[str, Any]]:
+    """The suboptions of ``provider`` as an Ansible argument spec (env fallbacks included)."""
+    options = {}  # type: Dict[str, Dict[str, Any]]
+    for name, spec in PROVIDER_SPEC.items():
+        option = dict((key, value) for key, value in spec.items() if key != "env")
+        if "env" in spec:
+            option["fallback"] = (env_fallback, [spec["env"]])
+        options[name] = option
+    return options
+
+
+def provider_argument_spec() -> Dict[str, Dict[str, Any]]:
+    """``{"provider": {...}}`` to merge into a module's argument spec.
+
+    ``apply_defaults`` makes the suboptions (and their environment fallbacks) apply when the task
+    gives no ``provider`` at all.
+    """
+    return {"provider": {"type": "dict", "options": provider_options(), "apply_defaults": True}}
+
+
+def connect(module: Any, **kwargs: Any) -> FirewallConnection:
+    """A FirewallConnection from ``module.params['provider']``; fails the module on bad settings."""
+    try:
+        return FirewallConnection(module.params.get("provider") or {}, **kwargs)
+    except FirewallError as exc:
+        module.fail_json(msg=str(exc), error_kind=exc.kind)
+        raise  # not reached: fail_json exits
+
+
+def fail(module: Any, error: FirewallError, conn: Any = None, **result: Any) -> None:
+    """Fail the module with a FirewallError's message (already scrubbed) and ``api_calls``."""
+    if conn is not None:
+        result.setdefault("api_calls", conn.api_calls)
+    module.fail_json(msg=str(error), error_kind=error.kind, **result)
