@@ -7,7 +7,6 @@ Times are epoch seconds on the emulator clock; the emulator's timezone is UTC.
 from __future__ import annotations
 
 import copy
-import importlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,16 +21,62 @@ LOCAL_FORMAT = "%Y/%m/%d %H:%M:%S"
 JOB_WALL_SECONDS = 0.5
 # Attributes the candidate config carries on changed nodes; never part of the running config.
 DIRTY_ATTRIBUTES = ("admin", "dirtyId", "time")
+# A node's location in a config tree: (tag, name attribute or None) from the root <config> down.
+ConfigPath = tuple[tuple[str, str | None], ...]
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
 
 
-def _traffic_module() -> Any:
-    """tests/emulator/traffic.py, or None while it is not written yet."""
+class ApiError(Exception):
+    """An XML API error reply; handlers raise it and the server answers with ``reply()``.
+
+    Most errors read ``<response status="error" code="N"><msg><line>TEXT</line></msg></response>``;
+    authentication and bad-request errors (``in_result``) put ``<msg>`` inside ``<result>``.
+    """
+
+    def __init__(self, code: int | None, message: str, http_status: int = 200, in_result: bool = False,
+                 cdata: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.in_result = in_result
+        self.cdata = cdata
+
+    def reply(self) -> etree._Element:
+        root = response("error", self.code)
+        text: Any = etree.CDATA(self.message) if self.cdata else self.message
+        if self.in_result:
+            etree.SubElement(etree.SubElement(root, "result"), "msg").text = text
+        else:
+            etree.SubElement(etree.SubElement(root, "msg"), "line").text = text
+        return root
+
+
+def response(status: str = "success", code: int | None = None) -> etree._Element:
+    """A bare ``<response>`` root; ``status`` comes first, as PAN-OS writes it."""
+    root = etree.Element("response", status=status)
+    if code is not None:
+        root.set("code", str(code))
+    return root
+
+
+def success(*children: etree._Element, code: int | None = None) -> etree._Element:
+    """``<response status="success"><result>children</result></response>``."""
+    root = response("success", code)
+    result = etree.SubElement(root, "result")
+    result.extend(children)
+    return root
+
+
+def parse_xml(text: str | bytes, what: str = "cmd") -> etree._Element:
+    """Parse a request parameter; clients may send an XML declaration, so parse bytes.
+
+    Malformed XML is the API's code 18."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        return importlib.import_module(f"{__package__}.traffic")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.traffic":
-            raise
-        return None
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ApiError(18, f"Malformed Request: {what}: {exc}") from None
 
 
 class Clock:
@@ -102,8 +147,9 @@ class Job:
 class EmulatorState:  # pylint: disable=too-many-instance-attributes
     """The firewall: config trees, User-ID data, jobs, traffic."""
 
-    def __init__(self, hostname: str = "PA-EMU") -> None:
-        self.lock = threading.RLock()
+    def __init__(self, hostname: str = "PA-EMU", lock: threading.RLock | None = None) -> None:
+        # The server passes its own lock so that a reset (a new state) keeps serialising requests.
+        self.lock = lock or threading.RLock()
         self.clock = Clock()
         self.hostname = hostname
         self.candidate: etree._Element = default_config(hostname)
@@ -118,12 +164,13 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.groups: dict[str, list[str]] = {}
         self.jobs: dict[int, Job] = {}
         self._next_job = 1
-        # Config change journal for partial commits: (admin, absolute xpath of the changed node).
-        self.changes: list[tuple[str, str]] = []
+        # Config change journal for partial commits: (admin, path of the changed node).
+        self.changes: list[tuple[str, ConfigPath]] = []
         self.dirty_id = 0
-        traffic = _traffic_module()
-        self.traffic = traffic.TrafficStore() if traffic else None
-        self.simulation = traffic.Simulation() if traffic else None
+        # traffic.py imports this module, hence the late import.
+        from . import traffic  # pylint: disable=import-outside-toplevel
+        self.traffic = traffic.TrafficStore()
+        self.simulation = traffic.Simulation()
 
     # -- time -------------------------------------------------------------------------------
     def now(self) -> float:
@@ -144,8 +191,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         while minute <= end:
             self.clock.advance(minute - self.now())
             self.expire()
-            if self.simulation is not None:
-                self.simulation.run_minute(self, float(minute))
+            self.simulation.run_minute(self, float(minute))
             minute += 60
         self.clock.advance(end - self.now())
         self.expire()
@@ -256,7 +302,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             ("queued", "NO"),
             ("stoppable", "no"),
             ("result", job.result),
-            ("tfin", self.local_time(job.tfin)[11:] if done and job.tfin is not None else "Still Active"),
+            ("tfin", self.local_time(job.tfin)[11:] if job.tfin is not None else "Still Active"),
             ("description", job.description),
             ("positionInQ", "0"),
             ("progress", "100" if done else "10"),

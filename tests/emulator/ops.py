@@ -1,0 +1,266 @@
+"""``type=op``: the operational commands the collection and pan-os-python use."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime, timezone
+from typing import Callable
+
+from lxml import etree
+
+from . import policy
+from .state import ApiError, EmulatorState, parse_xml, response, success
+
+SYSTEM_INFO = {
+    "ip-address": "127.0.0.1",
+    "netmask": "255.255.255.0",
+    "default-gateway": "127.0.0.254",
+    "mac-address": "00:1b:17:00:01:01",
+    "family": "vm",
+    "model": "PA-VM",
+    "serial": "007951000123456",
+    "vm-license": "VM-100",
+    "sw-version": "10.2.9",
+    "global-protect-client-package-version": "0.0.0",
+    "app-version": "8890-9001",
+    "av-version": "0",
+    "threat-version": "8890-9001",
+    "wildfire-version": "0",
+    "url-filtering-version": "20261122.20001",
+    "logdb-version": "10.2.2",
+    "multi-vsys": "off",
+    "operational-mode": "normal",
+}
+CLOCK_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
+
+
+def _text_result(text: str) -> etree._Element:
+    """Plain-text replies come as CDATA inside ``<result>``."""
+    root = response("success")
+    etree.SubElement(root, "result").text = etree.CDATA(text)
+    return root
+
+
+def _entry_filter(cmd: etree._Element) -> tuple[int, int]:
+    """``limit`` and ``start-point`` (1-based) of a paged show command; limit 0 = all."""
+    def number(tag: str, default: int) -> int:
+        text = (cmd.findtext(f".//{tag}") or "").strip()
+        if not text:
+            return default
+        if not text.isdigit():
+            raise ApiError(17, f" {tag} '{text}' is invalid", cdata=True)
+        return int(text)
+    return number("limit", 0), max(number("start-point", 1), 1)
+
+
+def _page(items: list, cmd: etree._Element) -> list:
+    limit, start = _entry_filter(cmd)
+    return items[start - 1:start - 1 + limit] if limit else items[start - 1:]
+
+
+def _ip_key(ip: str) -> tuple[int, int]:
+    addr = ipaddress.ip_address(ip)
+    return addr.version, int(addr)
+
+
+def _tags_element(tags: list[str]) -> etree._Element:
+    elem = etree.Element("tag")
+    for tag in tags:
+        etree.SubElement(elem, "member").text = tag
+    return elem
+
+
+def show_system_info(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    del cmd, vsys
+    system = etree.Element("system")
+    hostname = state.running.findtext("devices/entry/deviceconfig/system/hostname") or state.hostname
+    fields = {"hostname": hostname, "devicename": hostname, **SYSTEM_INFO,
+              "time": datetime.fromtimestamp(state.now(), timezone.utc).strftime("%a %b %d %H:%M:%S %Y"),
+              "uptime": "0 days, 1:00:00"}
+    for tag, text in fields.items():
+        etree.SubElement(system, tag).text = text
+    return success(system)
+
+
+def show_clock(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    del cmd, vsys
+    root = response("success")
+    etree.SubElement(root, "result").text = datetime.fromtimestamp(state.now(), timezone.utc).strftime(CLOCK_FORMAT) + "\n"
+    return root
+
+
+def show_registered_ip(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    tagged = state.tagged_ips(vsys)
+    wanted_tag = cmd.find("tag/entry")
+    ip_filter = (cmd.findtext("ip") or "").strip()
+    if ip_filter:
+        try:
+            network = ipaddress.ip_network(ip_filter, strict=False)
+        except ValueError:
+            raise ApiError(17, f" ip '{ip_filter}' is invalid", cdata=True) from None
+        tagged = {ip: tags for ip, tags in tagged.items() if ipaddress.ip_address(ip) in network}
+    if wanted_tag is not None:
+        tagged = {ip: tags for ip, tags in tagged.items() if wanted_tag.get("name") in tags}
+    registrations = state.registered_ips.get(vsys, {})
+    entries = []
+    for ip in _page(sorted(tagged, key=_ip_key), cmd):
+        entry = etree.Element("entry", ip=ip, from_agent="0", persistent="1" if registrations[ip].persistent else "0")
+        # Every current tag of the IP, in registration order, even when filtered by one tag.
+        entry.append(_tags_element([t for t in registrations[ip].tags if t in tagged[ip]]))
+        entries.append(entry)
+    count = etree.Element("count")
+    count.text = str(len(entries))
+    return success(*entries, count)
+
+
+def show_registered_user(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    state.expire()
+    users = state.registered_users.get(vsys, {})
+    wanted = cmd.findtext("user")
+    names = [wanted] if wanted is not None and wanted in users else [] if wanted is not None else sorted(users)
+    wanted_tag = cmd.find("tag/entry")
+    if wanted_tag is not None:
+        names = [n for n in names if wanted_tag.get("name") in users[n]]
+    entries = []
+    for name in _page(names, cmd):
+        entry = etree.Element("entry", user=name)
+        entry.append(_tags_element(list(users[name])))
+        entries.append(entry)
+    return success(*entries)
+
+
+def show_dynamic_address_group(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    """DAG members from the running config: registered IPs and tagged address objects."""
+    wanted = cmd.findtext("name")
+    root = state.vsys_root(state.running, vsys)
+    scopes = [(vsys, root), ("shared", state.running.find("shared"))]
+    groups = etree.Element("dyn-addr-grp")
+    tagged = state.tagged_ips(vsys)
+    for scope_name, scope in scopes:
+        if scope is None:
+            continue
+        addresses = [(a.get("name", ""), {m.text or "" for m in a.findall("tag/member")}) for a in scope.findall("address/entry")]
+        for group in scope.findall("address-group/entry"):
+            filter_text = group.findtext("dynamic/filter")
+            if filter_text is None or (wanted is not None and group.get("name") != wanted):
+                continue
+            entry = etree.SubElement(groups, "entry")
+            etree.SubElement(entry, "vsys").text = scope_name
+            etree.SubElement(entry, "group-name").text = group.get("name", "")
+            etree.SubElement(entry, "filter").text = filter_text
+            members = etree.SubElement(entry, "member-list")
+            for ip in sorted(tagged, key=_ip_key):
+                if policy.dag_matches(filter_text, tagged[ip]):
+                    etree.SubElement(members, "entry", name=ip, type="registered-ip")
+            for name, tags in addresses:
+                if policy.dag_matches(filter_text, tags):
+                    etree.SubElement(members, "entry", name=name, type="address-object")
+    return success(groups)
+
+
+def show_ip_user_mapping(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    state.expire()
+    wanted = (cmd.findtext("ip") or "").strip()
+    now = state.now()
+    entries = []
+    for ip in sorted(state.mappings, key=_ip_key):
+        mapping = state.mappings[ip]
+        if (wanted and ip != wanted) or mapping.vsys != vsys:
+            continue
+        remaining = "Never" if mapping.expiry is None else str(int(mapping.expiry - now))
+        entry = etree.Element("entry")
+        for tag, text in (("ip", ip), ("vsys", mapping.vsys), ("type", "XMLAPI"), ("user", mapping.user),
+                          ("idle_timeout", remaining), ("timeout", remaining)):
+            etree.SubElement(entry, tag).text = text
+        entries.append(entry)
+    if not entries:
+        return success()
+    count = etree.Element("count")
+    count.text = str(len(entries))
+    return success(*entries, count)
+
+
+def show_user_group(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    del vsys
+    name = cmd.findtext("name")
+    if name is None:
+        listing = "".join(f"{group} \n" for group in state.groups)
+        return _text_result(f"\n{listing}\nTotal: {len(state.groups)}\n* : Custom Group\n\n")
+    members = state.groups.get(name)
+    if not members:
+        return _text_result(f"\nUser group '{name}' does not exist or does not have members\n")
+    lines = "".join(f"[{str(i).ljust(6)}] {user}\n" for i, user in enumerate(members, 1))
+    return _text_result(f"\n\nsource type: ldap\nGroup type: Normal\n\n{lines}\n")
+
+
+def show_user_ids(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    """A text table of the users matching ``match-user`` (a substring, case-insensitive)."""
+    del vsys
+    pattern = (cmd.findtext("match-user") or "").casefold()
+    users = {u for members in state.groups.values() for u in members} | {m.user for m in state.mappings.values()}
+    lines = [f"{'User Name':<40} {'Vsys':<6} Groups", "-" * 70]
+    matched = sorted(u for u in users if pattern in u.casefold())
+    for user in matched:
+        groups = sorted(state.groups_for_user(user)) or [""]
+        lines.append(f"{user:<40} {'vsys1':<6} {groups[0]}")
+        lines.extend(f"{'':<47} {group}" for group in groups[1:])
+    lines.append("")
+    lines.append(f"Total: {len(matched)}")
+    lines.append("* : Custom Group")
+    return _text_result("\n" + "\n".join(lines) + "\n")
+
+
+def show_jobs(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    del vsys
+    job_id = (cmd.findtext("id") or "").strip()
+    if not job_id:
+        if cmd.find("all") is None and cmd.find("processed") is None and cmd.find("pending") is None:
+            raise ApiError(17, " jobs is incomplete", cdata=True)
+        state.settle_jobs()
+        return success(*[state.job_element(job) for job in state.jobs.values()])
+    job = state.poll_job(int(job_id)) if job_id.isdigit() else None
+    if job is None:
+        raise ApiError(None, f"job {job_id} not found")
+    return success(state.job_element(job))
+
+
+def security_policy_match(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    root = response("success")
+    root.set("cmd", "status")
+    root.append(policy.security_policy_match(state, cmd, vsys))
+    return root
+
+
+Handler = Callable[[EmulatorState, etree._Element, str], etree._Element]
+COMMANDS: dict[tuple[str, ...], Handler] = {
+    ("show", "system", "info"): show_system_info,
+    ("show", "clock"): show_clock,
+    ("show", "object", "registered-ip"): show_registered_ip,
+    ("show", "object", "registered-user"): show_registered_user,
+    ("show", "object", "dynamic-address-group"): show_dynamic_address_group,
+    ("show", "user", "ip-user-mapping"): show_ip_user_mapping,
+    ("show", "user", "group"): show_user_group,
+    ("show", "user", "user-ids"): show_user_ids,
+    ("show", "jobs"): show_jobs,
+    ("test", "security-policy-match"): security_policy_match,
+}
+_PREFIXES = {path[:i] for path in COMMANDS for i in range(1, len(path))}
+
+
+def handle_op(state: EmulatorState, params: dict[str, str]) -> etree._Element:
+    if "cmd" not in params:
+        raise ApiError(400, 'Missing value for parameter "cmd".', http_status=400, in_result=True)
+    node = parse_xml(params["cmd"])
+    path: tuple[str, ...] = (node.tag,)
+    if path not in COMMANDS and path not in _PREFIXES:
+        raise ApiError(1, f" {node.tag} is unexpected", cdata=True)
+    while path not in COMMANDS:
+        children = list(node)
+        if not children:
+            raise ApiError(17, f" {path[-1]} is incomplete", cdata=True)
+        unknown = [c.tag for c in children if path + (c.tag,) not in COMMANDS and path + (c.tag,) not in _PREFIXES]
+        if unknown or len(children) > 1:
+            raise ApiError(17, f" {path[-1]} -> {(unknown or [children[1].tag])[0]} is unexpected", cdata=True)
+        node = children[0]
+        path += (node.tag,)
+    return COMMANDS[path](state, node, params.get("vsys") or "vsys1")
