@@ -174,7 +174,9 @@ def show_ip_user_mapping(state: EmulatorState, cmd: etree._Element, vsys: str) -
             etree.SubElement(entry, tag).text = text
         entries.append(entry)
     if not entries:
-        return success()
+        root = success()
+        root[0].text = ""  # PAN-OS writes <result></result>
+        return root
     count = etree.Element("count")
     count.text = str(len(entries))
     return success(*entries, count)
