@@ -39,7 +39,7 @@ def xpath_literal(name: str) -> str:
     if '"' not in name:
         return '"' + name + '"'
     raise XPathQuoteError(
-        "name %r contains both ' and \" and cannot be used in a PAN-OS xpath "
+        "the name `%s` contains both ' and \" and cannot be used in a PAN-OS xpath "
         "(XPath 1.0 has no escape and PAN-OS has no concat()); rename the object so that it "
         "uses at most one kind of quote" % (name,)
     )
