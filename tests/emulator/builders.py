@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ssl
 from typing import Any
 
-import pan.xapi
 from lxml import etree
 
 from .state import EmulatorState, IPRegistration, Mapping, default_config
@@ -83,13 +81,3 @@ def make_state(tree: etree._Element | None = None, tags: dict[str, set[str]] | N
     state.groups.update(groups or {})
     return state
 
-
-def xapi(info: dict[str, Any]) -> pan.xapi.PanXapi:
-    """Unmodified pan-python against the emulator, verifying its certificate."""
-    context = ssl.create_default_context(cafile=info["ca_file"])
-    return pan.xapi.PanXapi(hostname=info["host"], port=info["port"], api_username=info["username"],
-                            api_password=info["password"], ssl_context=context, timeout=30)
-
-
-def text(elem: etree._Element | None) -> str:
-    return "" if elem is None else etree.tostring(elem, encoding="unicode")

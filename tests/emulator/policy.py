@@ -23,6 +23,8 @@ from typing import Any
 
 from lxml import etree
 
+from .state import ApiError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Predicate = Callable[[Any], bool]
 
@@ -257,7 +259,10 @@ class RuleBase:
         seen.add(member)
         dynamic = group.findtext("dynamic/filter")
         if dynamic is not None:
-            return dag_matches(dynamic, self.state.ip_tags(str(ip), self.vsys))
+            try:
+                return dag_matches(dynamic, self.state.ip_tags(str(ip), self.vsys))
+            except ValueError:  # a filter that commit would have refused: the group is empty
+                return False
         return any(self._address_matches(m.text or "", ip, seen) for m in group.iterfind("static/member"))
 
     def _service_matches(self, member: str, flow: Flow, seen: set[str]) -> bool:
@@ -313,18 +318,21 @@ def _query_flow(state: Any, query: etree._Element) -> Flow:
         value = query.findtext(tag)
         return value.strip() if value and value.strip() else None
 
+    def invalid(tag: str, value: str) -> ApiError:
+        return ApiError(17, f" test -> security-policy-match -> {tag} '{value}' is invalid", cdata=True)
+
     def number(tag: str) -> int | None:
         value = text(tag)
         if value is not None and not value.isdigit():
-            raise ValueError(f"{tag} '{value}' is not a number")
+            raise invalid(tag, value)
         return None if value is None else int(value)
 
     def address(tag: str) -> IPAddress | None:
         value = text(tag)
         try:
             return None if value is None else ipaddress.ip_address(value)
-        except ValueError as exc:
-            raise ValueError(f"{tag} '{value}' is not an IP address") from exc
+        except ValueError:
+            raise invalid(tag, value or "") from None
 
     source = address("source")
     user = text("source-user")
@@ -359,11 +367,11 @@ def _rule_element(rule: Rule) -> etree._Element:
 def security_policy_match(state: Any, cmd: etree._Element, vsys: str = "vsys1") -> etree._Element:
     """``<result>`` for ``<test><security-policy-match>``: the first match, or all with show-all yes.
 
-    Raises ValueError for a query field that is not valid (not an IP, not a number).
+    Raises ApiError (code 17) for a query field that is not valid (not an IP, not a number).
     """
     query = cmd if cmd.tag == "security-policy-match" else cmd.find("security-policy-match")
     if query is None:
-        raise ValueError("security-policy-match is missing")
+        raise ApiError(17, " test is incomplete", cdata=True)
     matches = RuleBase(state, vsys).matches(_query_flow(state, query))
     chosen = list(matches) if query.findtext("show-all") == "yes" else list(filter(None, [next(matches, None)]))
     result = etree.Element("result")

@@ -6,7 +6,8 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from .builders import config, make_state, rule, xapi
+from .builders import config, make_state, rule
+from .state import ApiError
 from .traffic import handle_log
 
 BOB = "acme\\bob"
@@ -101,7 +102,9 @@ def test_paging_over_5000_records() -> None:
     ({"action": "finish", "job-id": "999"}, "No such query job: 999"),
 ])
 def test_errors(state, params: dict[str, str], message: str) -> None:
-    reply = handle_log(state, {"type": "log", "log-type": "traffic", **params})
+    with pytest.raises(ApiError) as error:
+        handle_log(state, {"type": "log", "log-type": "traffic", **params})
+    reply = error.value.reply()
     assert reply.get("status") == "error"
     assert message in reply.findtext("msg/line")
 
@@ -110,24 +113,24 @@ def test_other_log_types_are_empty_and_finish_drops_the_job(state) -> None:
     assert logids(run(state, **{"log-type": "threat"})) == []
     job_id = handle_log(state, {"type": "log", "log-type": "traffic"}).findtext("result/job")
     assert handle_log(state, {"type": "log", "action": "finish", "job-id": job_id}).get("status") == "success"
-    assert handle_log(state, {"type": "log", "action": "get", "job-id": job_id}).get("status") == "error"
+    with pytest.raises(ApiError, match="No such query job"):
+        handle_log(state, {"type": "log", "action": "get", "job-id": job_id})
 
 
-def test_logs_through_pan_python(emulator, emu) -> None:
+def test_logs_through_pan_python(emu, xapi) -> None:
     emu.add_mappings([{"ip": "10.0.0.5", "user": BOB}])
     start = int(emu.now()["epoch"]) - 7000
     emu.add_traffic([{"src": f"10.0.0.{5 + n % 2}", "bytes": n, "time": start + n} for n in range(6000)])
-    client = xapi(emulator)
     seen = []
     for skip in (0, 2000, 4000):
-        client.log(log_type="traffic", nlogs=2000, skip=skip, filter="(user.src eq 'acme\\bob')", interval=0.05, timeout=10)
-        seen += [int(e.findtext("bytes")) for e in client.element_root.iterfind("./result/log/logs/entry")]
+        xapi.log(log_type="traffic", nlogs=2000, skip=skip, filter="(user.src eq 'acme\\bob')", interval=0.05, timeout=10)
+        seen += [int(e.findtext("bytes")) for e in xapi.element_root.iterfind("./result/log/logs/entry")]
     assert seen == list(range(5998, -1, -2))
 
     since = emu.now()["local"]
     emu.add_traffic([{"src": "10.0.0.6", "bytes": 42}])
-    client.log(log_type="traffic", filter=f"(receive_time geq '{since}')", interval=0.05)
-    assert [e.findtext("bytes") for e in client.element_root.iterfind("./result/log/logs/entry")] == ["42"]
+    xapi.log(log_type="traffic", filter=f"(receive_time geq '{since}')", interval=0.05)
+    assert [e.findtext("bytes") for e in xapi.element_root.iterfind("./result/log/logs/entry")] == ["42"]
 
     with pytest.raises(pan.xapi.PanXapiError, match="nlogs"):
-        client.log(log_type="traffic", nlogs=5001, interval=0.05)
+        xapi.log(log_type="traffic", nlogs=5001, interval=0.05)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from .builders import VSYS, config, dag, make_state, members, rule, xapi
+from .builders import VSYS, config, dag, make_state, members, rule
 from .policy import dag_matches, first_matching_rule, security_policy_match
+from .state import ApiError
 
 
 @pytest.mark.parametrize(("filter_text", "tags", "expected"), [
@@ -131,8 +132,10 @@ def test_no_match_is_an_empty_rules_element() -> None:
 
 @pytest.mark.parametrize("field", ["<source>10.0.0.300</source>", "<destination-port>https</destination-port>"])
 def test_invalid_query(state, field: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ApiError) as error:
         security_policy_match(state, etree.fromstring(f"<test><security-policy-match>{field}</security-policy-match></test>"))
+    assert error.value.code == 17
+    assert f"-> {etree.fromstring(field).tag} '" in error.value.message
 
 
 def test_first_matching_rule_and_default_rules(state) -> None:
@@ -142,23 +145,21 @@ def test_first_matching_rule_and_default_rules(state) -> None:
     assert first_matching_rule(state, "10.0.0.8", "10.0.0.1", None, "ssl", "dmz", "trust", 6, 443) == ("interzone-default", "deny")
 
 
-@pytest.mark.usefixtures("emu")
-def test_policy_match_through_pan_python(emulator) -> None:
+def test_policy_match_through_pan_python(xapi) -> None:
     """Rules configured with ``set`` and committed, the DAG fed with a tag, queried with ``op``."""
-    client = xapi(emulator)
-    client.set(xpath=f"{VSYS}/address-group", element=etree.tostring(dag("quota", "'quota'"), encoding="unicode"))
+    xapi.set(xpath=f"{VSYS}/address-group", element=etree.tostring(dag("quota", "'quota'"), encoding="unicode"))
     for entry in (rule("BlockQuota", "deny", source=["quota"]), rule("allow-out")):
-        client.set(xpath=f"{VSYS}/rulebase/security/rules", element=etree.tostring(entry, encoding="unicode"))
-    client.commit(cmd="<commit></commit>", sync=True, interval=0.05)
+        xapi.set(xpath=f"{VSYS}/rulebase/security/rules", element=etree.tostring(entry, encoding="unicode"))
+    xapi.commit(cmd="<commit></commit>", sync=True, interval=0.05)
     query = ("<test><security-policy-match><from>trust</from><to>untrust</to><source>10.0.0.9</source>"
              "<destination>1.1.1.1</destination><protocol>6</protocol><destination-port>443</destination-port>"
              "<application>ssl</application></security-policy-match></test>")
 
-    client.op(cmd=query)
-    assert [e.get("name") for e in client.element_root.iterfind("./result/rules/entry")] == ["allow-out"]
+    xapi.op(cmd=query)
+    assert [e.get("name") for e in xapi.element_root.iterfind("./result/rules/entry")] == ["allow-out"]
 
-    client.user_id(cmd="<uid-message><type>update</type><payload><register><entry ip='10.0.0.9'><tag><member>quota</member></tag>"
+    xapi.user_id(cmd="<uid-message><type>update</type><payload><register><entry ip='10.0.0.9'><tag><member>quota</member></tag>"
                        "</entry></register></payload></uid-message>")
-    client.op(cmd=query)
-    entry = client.element_root.find("./result/rules/entry")
+    xapi.op(cmd=query)
+    entry = xapi.element_root.find("./result/rules/entry")
     assert (entry.get("name"), entry.findtext("action"), entry.findtext("index")) == ("BlockQuota", "deny", "1")

@@ -6,7 +6,8 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from .builders import config, make_state, report, xapi
+from .builders import config, make_state, report
+from .state import ApiError
 from .traffic import BUCKET, handle_report
 
 BOB = "acme\\bob"
@@ -123,12 +124,14 @@ def test_empty_report_and_shared_report() -> None:
     ({"vsys": "vsys9"}, "vsys9"),
 ])
 def test_errors(state, params: dict[str, str], message: str) -> None:
-    reply = handle_report(state, {"type": "report", "reporttype": "custom", "reportname": "Quota", **params})
+    with pytest.raises(ApiError) as error:
+        handle_report(state, {"type": "report", "reporttype": "custom", "reportname": "Quota", **params})
+    reply = error.value.reply()
     assert reply.get("status") == "error"
     assert message in reply.findtext("msg/line")
 
 
-def test_quota_report_through_pan_python(emulator, emu) -> None:
+def test_quota_report_through_pan_python(emu, xapi) -> None:
     emu.set_config(etree.tostring(config(reports=(report(),)), encoding="unicode"))
     emu.add_mappings([{"ip": "10.0.0.5", "user": BOB}])
     now = emu.now()["epoch"]
@@ -136,13 +139,12 @@ def test_quota_report_through_pan_python(emulator, emu) -> None:
     epoch = emu.now()["epoch"]
     emu.add_traffic([{"src": "10.0.0.5", "bytes": 7000, "time": epoch - 120}, {"src": "10.0.0.6", "bytes": 9000, "time": epoch - 90},
                      {"src": "10.0.0.5", "bytes": 1, "time": epoch}])
-    client = xapi(emulator)
-    client.report(reporttype="custom", reportname="Quota", interval=0.05, timeout=10)
-    found = client.element_root.find("./result/report")
+    xapi.report(reporttype="custom", reportname="Quota", interval=0.05, timeout=10)
+    found = xapi.element_root.find("./result/report")
     assert [(e.findtext("src"), e.findtext("srcuser"), e.findtext("bytes")) for e in found.iterfind("entry")] == [
         ("10.0.0.6", "", "9000"), ("10.0.0.5", BOB, "7000")]
 
     with pytest.raises(pan.xapi.PanXapiError, match="Report Nope not found"):
-        client.report(reporttype="custom", reportname="Nope", interval=0.05)
+        xapi.report(reporttype="custom", reportname="Nope", interval=0.05)
     with pytest.raises(pan.xapi.PanXapiError, match="No such report job"):
-        client.report(extra_qs="action=get&job-id=424242", interval=0.05)
+        xapi.report(extra_qs="action=get&job-id=424242", interval=0.05)

@@ -55,7 +55,7 @@ from typing import Any
 from lxml import etree
 
 from . import policy
-from .state import LOCAL_FORMAT
+from .state import LOCAL_FORMAT, ApiError, success
 
 BUCKET = 900  # trsum aggregation interval
 DAY = 86400
@@ -69,7 +69,6 @@ DEFAULT_NLOGS = 20
 MAX_NLOGS = 5000
 LOG_TYPES = frozenset({"traffic", "threat", "config", "system", "hipmatch", "wildfire", "url", "data", "userid", "auth", "iptag"})
 RECORD_DEFAULTS: dict[str, Any] = {"dst": "203.0.113.10", "app": "ssl", "from": "trust", "to": "untrust", "port": 443, "protocol": "tcp"}
-JOB_USER = "admin"
 
 
 @dataclass(slots=True)
@@ -266,29 +265,28 @@ def compile_query(text: str) -> policy.Predicate:
 
 
 # -- replies ----------------------------------------------------------------------------------------
-def _error(message: str) -> etree._Element:
-    response = etree.Element("response", status="error")
-    etree.SubElement(etree.SubElement(response, "msg"), "line").text = message
-    return response
+def _enqueued(kind: str, job_id: int, code: int | None = None) -> etree._Element:
+    msg = etree.Element("msg")
+    etree.SubElement(msg, "line").text = f"{kind} job enqueued with jobid {job_id}"
+    job = etree.Element("job")
+    job.text = str(job_id)
+    return success(msg, job, code=code)
 
 
-def _enqueued(kind: str, job_id: int, **attrs: str) -> etree._Element:
-    response = etree.Element("response", status="success", **attrs)
-    result = etree.SubElement(response, "result")
-    etree.SubElement(etree.SubElement(result, "msg"), "line").text = f"{kind} job enqueued with jobid {job_id}"
-    etree.SubElement(result, "job").text = str(job_id)
-    return response
+def _find_job(state: Any, params: dict[str, str], job_type: str, missing: str) -> Any:
+    """The job named by ``job-id``; ApiError when there is none of this type."""
+    text = params.get("job-id", "").strip()
+    job = state.jobs.get(int(text)) if text.isdigit() else None
+    if job is None or job.type != job_type:
+        raise ApiError(None, f"{missing}: {text}")
+    return job
 
 
 def _job_reply(state: Any, params: dict[str, str], job_type: str, missing: str) -> etree._Element:
     """``action=get``: the job's status and, once FIN, its payload."""
-    text = params.get("job-id", "").strip()
-    job = state.jobs.get(int(text)) if text.isdigit() else None
-    if job is None or job.type != job_type:
-        return _error(f"{missing}: {text}")
-    job = state.poll_job(job.id)
-    response = etree.Element("response", status="success")
-    result = etree.SubElement(response, "result")
+    job = state.poll_job(_find_job(state, params, job_type, missing).id)
+    reply = success()
+    result = reply.find("result")
     summary = etree.SubElement(result, "job")
     clock = state.local_time(job.tenq)[11:]
     for tag, value in (("tenq", clock), ("tdeq", clock), ("tlast", state.local_time(job.tfin or state.clock.now())[11:]),
@@ -296,7 +294,7 @@ def _job_reply(state: Any, params: dict[str, str], job_type: str, missing: str) 
         etree.SubElement(summary, tag).text = value
     if job.status == "FIN" and job.payload is not None:
         result.append(job.payload)
-    return response
+    return reply
 
 
 # -- reports ----------------------------------------------------------------------------------------
@@ -374,26 +372,26 @@ def build_report(state: Any, definition: etree._Element, vsys: str) -> etree._El
     return report
 
 
-def handle_report(state: Any, params: dict[str, str]) -> etree._Element:
+def handle_report(state: Any, params: dict[str, str], admin: str = "admin") -> etree._Element:
     """``type=report``: enqueue a custom report, or ``action=get`` a report job."""
     if params.get("action") == "get":
         return _job_reply(state, params, "Report", "No such report job")
     reporttype, name = params.get("reporttype"), params.get("reportname")
     if reporttype != "custom":
-        return _error(f"reporttype {reporttype} is not supported by the emulator (only custom)")
+        raise ApiError(None, f"reporttype {reporttype} is not supported by the emulator (only custom)")
     if not name:
-        return _error("reportname is missing")
+        raise ApiError(None, "reportname is missing")
     vsys = params.get("vsys") or "vsys1"
     try:
         definition = _saved_report(state, name, vsys)
         if definition is None:
-            return _error(f"Report {name} not found")
+            raise ApiError(None, f"Report {name} not found")
         report = build_report(state, definition, vsys)
     except KeyError:
-        return _error(f"vsys {vsys} does not exist")
+        raise ApiError(None, f"vsys {vsys} does not exist") from None
     except ValueError as exc:
-        return _error(str(exc))
-    return _enqueued("Report", state.add_job("Report", JOB_USER, report))
+        raise ApiError(None, str(exc)) from None
+    return _enqueued("Report", state.add_job("Report", admin, report))
 
 
 # -- logs -------------------------------------------------------------------------------------------
@@ -420,36 +418,33 @@ def _log_entry(state: Any, record: TrafficRecord) -> etree._Element:
     return entry
 
 
-def handle_log(state: Any, params: dict[str, str]) -> etree._Element:
+def handle_log(state: Any, params: dict[str, str], admin: str = "admin") -> etree._Element:
     """``type=log``: enqueue a log query, ``action=get`` its page or ``action=finish`` it."""
     action = params.get("action")
     if action == "get":
         return _job_reply(state, params, "Log", "No such query job")
     if action == "finish":
-        text = params.get("job-id", "").strip()
-        job = state.jobs.get(int(text)) if text.isdigit() else None
-        if job is None or job.type != "Log":
-            return _error(f"No such query job: {text}")
+        job = _find_job(state, params, "Log", "No such query job")
         del state.jobs[job.id]
-        response = etree.Element("response", status="success")
-        etree.SubElement(etree.SubElement(response, "result"), "msg").text = f"Job {job.id} finished"
-        return response
+        msg = etree.Element("msg")
+        msg.text = f"Job {job.id} finished"
+        return success(msg)
     log_type = params.get("log-type", "")
     if log_type not in LOG_TYPES:
-        return _error(f"Invalid log-type {log_type}")
+        raise ApiError(None, f"Invalid log-type {log_type}")
     direction = params.get("dir", "backward")
     if direction not in ("backward", "forward"):
-        return _error("dir must be backward or forward")
+        raise ApiError(None, "dir must be backward or forward")
     try:
         nlogs = _int_param(params, "nlogs", DEFAULT_NLOGS, 1, MAX_NLOGS)
         skip = _int_param(params, "skip", 0, 0, None)
     except ValueError as exc:
-        return _error(str(exc))
+        raise ApiError(None, str(exc)) from None
     query = params.get("query", "").strip()
     try:
         predicate = compile_query(query) if query else None
     except ValueError as exc:
-        return _error(f"Invalid query: {exc}")
+        raise ApiError(None, f"Invalid query: {exc}") from None
     records = state.traffic.records if log_type == "traffic" else []
     matching = [r for r in records if predicate is None or predicate(r)]
     if direction == "backward":
@@ -458,4 +453,4 @@ def handle_log(state: Any, params: dict[str, str]) -> etree._Element:
     log = etree.Element("log")
     logs = etree.SubElement(log, "logs", count=str(len(page)), progress="100")
     logs.extend(_log_entry(state, record) for record in page)
-    return _enqueued("query", state.add_job("Log", JOB_USER, log), code="19")
+    return _enqueued("query", state.add_job("Log", admin, log), code=19)
