@@ -14,11 +14,12 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
+from . import policy
 from .state import DIRTY_ATTRIBUTES, ApiError, ConfigPath, EmulatorState, parse_xml, response, strip_dirty, success
 
 # The xpath subset real clients send: absolute steps, each optionally with one name predicate;
 # pan-os-python joins several with "|" when it refreshes selected children.
-_STEP = re.compile(r"""/([A-Za-z0-9_.-]+)(?:\[@name=(?:'([^']*)'|"([^"]*)")\])?""")
+_STEP = re.compile(r"""/([A-Za-z][A-Za-z0-9_.-]*)(?:\[@name=(?:'([^']*)'|"([^"]*)")\])?""")
 RULE_MEMBER_FIELDS = ("from", "to", "source", "destination", "source-user", "category", "application", "service")
 RULE_ACTIONS = {"allow", "deny", "drop", "reset-client", "reset-server", "reset-both"}
 MOVE_WHERE = {"top", "bottom", "before", "after"}
@@ -210,7 +211,7 @@ class ConfigEditor:
     def finish(self) -> None:
         """Validate, mark the changed nodes and install the new candidate."""
         for node in self.touched:
-            validate_rules(node)
+            validate(node)
         now = self.state.local_time()
         recorded: list[ConfigPath] = list(self.removed)
         for node in {id(_unit(n)): _unit(n) for n in self.touched}.values():
@@ -223,16 +224,16 @@ class ConfigEditor:
         self.state.candidate = self.tree
 
 
-def _security_rules(node: etree._Element) -> Iterator[etree._Element]:
-    """The security rules a change can affect: the rule around the node, and rules inside it."""
+def _related(node: etree._Element, tail: list[str]) -> Iterator[etree._Element]:
+    """Entries a change can affect whose path ends with ``tail``: around the node, or inside it."""
     for elem in itertools.chain([node], node.iterancestors(), node.iter("entry")):
-        if [tag for tag, _ in path_of(elem)][-4:] == ["rulebase", "security", "rules", "entry"]:
+        if [tag for tag, _ in path_of(elem)][-len(tail):] == tail:
             yield elem
 
 
-def validate_rules(node: etree._Element) -> None:
-    """The security-rule checks PAN-OS answers with "invalid object" (code 12)."""
-    for rule in _security_rules(node):
+def validate(node: etree._Element) -> None:
+    """The checks PAN-OS answers with "invalid object" (code 12): rule members and actions, DAG filters."""
+    for rule in _related(node, ["rulebase", "security", "rules", "entry"]):
         name = rule.get("name", "")
         for field in RULE_MEMBER_FIELDS:
             for member in rule.findall(f"{field}/member"):
@@ -241,6 +242,14 @@ def validate_rules(node: etree._Element) -> None:
         action = rule.findtext("action")
         if action is not None and action not in RULE_ACTIONS:
             raise ApiError(12, f" {name} -> action '{action}' is invalid", cdata=True)
+    for group in _related(node, ["address-group", "entry"]):
+        text = group.findtext("dynamic/filter")
+        if text is None:
+            continue
+        try:
+            policy.dag_matches(text, set())
+        except ValueError:
+            raise ApiError(12, f" {group.get('name', '')} -> dynamic -> filter '{text}' is invalid", cdata=True) from None
 
 
 def handle_config(state: EmulatorState, params: dict[str, str], admin: str) -> etree._Element:
