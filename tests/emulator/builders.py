@@ -80,4 +80,3 @@ def make_state(tree: etree._Element | None = None, tags: dict[str, set[str]] | N
     state.mappings.update({ip: Mapping(user, None) for ip, user in (users or {}).items()})
     state.groups.update(groups or {})
     return state
-

@@ -32,6 +32,8 @@ PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132}
 # Services every firewall has without configuring them.
 PREDEFINED_SERVICES = {"service-http": ("tcp", "80,8080"), "service-https": ("tcp", "443")}
 ALLOW = "allow"
+# Sessions repeat the same few addresses; parsing them is the bulk of the cost of 100k records.
+parse_ip: Callable[[str], IPAddress] = functools.lru_cache(maxsize=1 << 16)(ipaddress.ip_address)
 
 
 # -- boolean expressions, shared with the log query language --------------------------------------
@@ -192,8 +194,8 @@ def _in_literal(text: str, ip: IPAddress) -> bool:
 
 def _port_in(ports: str, port: int) -> bool:
     for part in ports.split(","):
-        low, _, high = part.strip().partition("-")
-        if low.isdigit() and int(low) <= port <= int(high if high.isdigit() else low):
+        low, high = (part.strip().split("-", 1) + [part.strip()])[:2]
+        if low.isdigit() and high.isdigit() and int(low) <= port <= int(high):
             return True
     return False
 
@@ -277,7 +279,7 @@ class RuleBase:
         service = self.objects["service"].get(member)
         if service is not None:
             protocol = service.find("protocol")
-            if protocol is None or not len(protocol):
+            if protocol is None or len(protocol) == 0:
                 return False
             definition = (protocol[0].tag, protocol[0].findtext("port") or "")
         elif member in PREDEFINED_SERVICES:
@@ -308,7 +310,7 @@ def first_matching_rule(  # pylint: disable=too-many-arguments,too-many-position
     protocol: int | None, port: int | None,
 ) -> tuple[str, str]:
     """(rule name, action) the running rulebase gives this session (see RuleBase.first_match)."""
-    flow = Flow(from_zone, to_zone, ipaddress.ip_address(src), ipaddress.ip_address(dst), user or None, app, protocol, port)
+    flow = Flow(from_zone, to_zone, parse_ip(src), parse_ip(dst), user or None, app, protocol, port)
     return RuleBase(state).first_match(flow)
 
 

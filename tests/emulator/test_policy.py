@@ -159,7 +159,7 @@ def test_policy_match_through_pan_python(xapi) -> None:
     assert [e.get("name") for e in xapi.element_root.iterfind("./result/rules/entry")] == ["allow-out"]
 
     xapi.user_id(cmd="<uid-message><type>update</type><payload><register><entry ip='10.0.0.9'><tag><member>quota</member></tag>"
-                       "</entry></register></payload></uid-message>")
+                     "</entry></register></payload></uid-message>")
     xapi.op(cmd=query)
     entry = xapi.element_root.find("./result/rules/entry")
     assert (entry.get("name"), entry.findtext("action"), entry.findtext("index")) == ("BlockQuota", "deny", "1")

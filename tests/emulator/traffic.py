@@ -121,7 +121,7 @@ def _session_spec(item: dict[str, Any]) -> dict[str, Any]:
     if not item.get("src"):
         raise ValueError("src is required")
     spec = {**RECORD_DEFAULTS, **{key: value for key, value in item.items() if value is not None}}
-    spec["src"], spec["dst"] = (str(ipaddress.ip_address(spec[key])) for key in ("src", "dst"))
+    spec["src"], spec["dst"] = (str(policy.parse_ip(spec[key])) for key in ("src", "dst"))
     protocol = str(spec["protocol"]).lower()
     names = {str(number): name for name, number in policy.PROTOCOLS.items()}
     spec["protocol"] = names.get(protocol, protocol)
@@ -132,7 +132,7 @@ def _session_spec(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decide(rules: policy.RuleBase, spec: dict[str, Any], user: str | None) -> tuple[str, str]:
-    flow = policy.Flow(spec["from"], spec["to"], ipaddress.ip_address(spec["src"]), ipaddress.ip_address(spec["dst"]),
+    flow = policy.Flow(spec["from"], spec["to"], policy.parse_ip(spec["src"]), policy.parse_ip(spec["dst"]),
                        user or None, spec["app"], policy.PROTOCOLS[spec["protocol"]], spec["port"])
     return rules.first_match(flow)
 
