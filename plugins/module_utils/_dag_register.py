@@ -192,7 +192,7 @@ def run(conn: Any, ips: Iterable[Any], tags: Iterable[Any], state: str = "presen
     """The dag_register module: validate, read once, diff, write the difference.
 
     Returns ``changed``, ``registered``/``unregistered`` (sorted IPs), ``unchanged`` (count),
-    ``failed`` (``[{ip, section, message}]``), ``ignored`` (count of "already exists"/"does not
+    ``failed_entries`` (``[{ip, section, message}]``), ``ignored`` (count of "already exists"/"does not
     exist" notices), ``uid_messages`` (sent), ``api_calls`` and ``diff`` (``before``/``after``:
     tag -> IPs). Raises ValidationError before any request, FirewallError from the connection.
     """
@@ -204,7 +204,7 @@ def run(conn: Any, ips: Iterable[Any], tags: Iterable[Any], state: str = "presen
         "registered": sorted(todo.register, key=ip_sort_key),
         "unregistered": sorted(todo.unregister, key=ip_sort_key),
         "unchanged": todo.unchanged,
-        "failed": [],
+        "failed_entries": [],
         "ignored": 0,
         "uid_messages": 0,
         "diff": {"before": todo.before, "after": todo.after},
@@ -218,7 +218,8 @@ def run(conn: Any, ips: Iterable[Any], tags: Iterable[Any], state: str = "presen
         if sent.failures:
             failed_register = {f.ip for f in sent.failures if f.section == "register"}
             failed_unregister = {f.ip for f in sent.failures if f.section == "unregister"}
-            result["failed"] = [{"ip": f.ip, "section": f.section, "message": f.message} for f in sent.failures]
+            result["failed_entries"] = [{"ip": f.ip, "section": f.section, "message": f.message}
+                                        for f in sent.failures]
             result["registered"] = [ip for ip in result["registered"] if ip not in failed_register]
             result["unregistered"] = [ip for ip in result["unregistered"] if ip not in failed_unregister]
             result["changed"] = bool(result["registered"] or result["unregistered"])
@@ -238,5 +239,5 @@ def failure_message(failed: List[Mapping[str, str]], limit: int = 10) -> str:
     """One line naming the entries the firewall rejected."""
     shown = ["%s (%s): %s" % (f["ip"], f.get("section", ""), f["message"]) for f in failed[:limit]]
     more = " and %d more" % (len(failed) - limit) if len(failed) > limit else ""
-    return ("the firewall rejected %d entr%s: %s%s (the other changes were applied; see 'failed')"
+    return ("the firewall rejected %d entr%s: %s%s (the other changes were applied; see 'failed_entries')"
             % (len(failed), "y" if len(failed) == 1 else "ies", "; ".join(shown), more))

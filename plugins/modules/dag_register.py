@@ -144,11 +144,12 @@ unchanged:
   returned: always
   type: int
   sample: 3
-failed:
+failed_entries:
   description:
     - Entries the firewall rejected, one per address and section. The task fails when there are any;
       the other changes are applied.
     - Notices that an entry already exists or does not exist are not failures.
+    - Named C(failed_entries), not C(failed), because Ansible reserves C(failed) for the task status.
   returned: always
   type: list
   elements: dict
@@ -222,8 +223,8 @@ def main():
         fail(module, exc, conn)
     if not module._diff:
         result.pop("diff")
-    if result["failed"]:
-        module.fail_json(msg=failure_message(result["failed"]), **result)
+    if result["failed_entries"]:
+        module.fail_json(msg=failure_message(result["failed_entries"]), **result)
     module.exit_json(**result)
 
 

@@ -104,11 +104,11 @@ def test_run_partial_failure_is_reported_per_ip():
     store = TagStore(reject={"10.0.0.2": "Maximum number of tags exceeded"})
     conn, transport = conn_for(store)
     result = d.run(conn, ["10.0.0.1", "10.0.0.2"], ["quota"])
-    assert result["failed"] == [{"ip": "10.0.0.2", "section": "register",
+    assert result["failed_entries"] == [{"ip": "10.0.0.2", "section": "register",
                                  "message": "Maximum number of tags exceeded"}]
     assert result["registered"] == ["10.0.0.1"] and result["changed"]
     assert result["diff"]["after"] == {"quota": ["10.0.0.1"]}
-    msg = d.failure_message(result["failed"])
+    msg = d.failure_message(result["failed_entries"])
     assert "10.0.0.2 (register): Maximum number of tags exceeded" in msg and "1 entry" in msg
 
 

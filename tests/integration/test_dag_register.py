@@ -1,0 +1,446 @@
+"""tagwarden.panos.dag_register against the emulator.
+
+Three ways in: pytest-ansible's module runner (in-process TaskQueueManager), the ``ansible`` ad-hoc
+CLI (for --check, --diff and -vvvv), and ``ansible-playbook`` (marked ``playbook``). The emulator's
+counters check how many API requests each run made.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import ssl
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+COLLECTIONS = ROOT / "build" / "collections"
+BIN = Path(sys.executable).parent
+MODULE = "tagwarden.panos.dag_register"
+HOSTILE = "a'b\"<c>&"
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANOS_")}
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_LOCAL_TEMP": str(ROOT / "build" / "ansible-tmp"),
+        "ANSIBLE_HOME": str(ROOT / "build" / "ansible-home"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        "ANSIBLE_RETRY_FILES_ENABLED": "false",
+        "PYTHONWARNINGS": "ignore",
+    })
+    env.update(extra or {})
+    return env
+
+
+def adhoc(args: dict[str, Any], *flags: str, env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
+    """Run the module with ``ansible localhost -m``; return (result, stdout+stderr)."""
+    command = [str(BIN / "ansible"), "localhost", "-i", "localhost,", "-c", "local", "-m", MODULE,
+               "-a", json.dumps(args), *flags]
+    proc = subprocess.run(command, cwd=ROOT, env=ansible_env(env), capture_output=True, text=True,
+                          timeout=300, check=False)
+    output = proc.stdout + proc.stderr
+    match = re.search(r"^localhost \| [A-Z!]+ => ", proc.stdout, re.MULTILINE)
+    assert match, output
+    result, _end = json.JSONDecoder().raw_decode(proc.stdout, match.end())
+    return result, output
+
+
+def playbook(path: Path, *flags: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [str(BIN / "ansible-playbook"), "-i", "localhost,", str(path), *flags]
+    return subprocess.run(command, cwd=ROOT, env=ansible_env(env), capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+def panos_env(provider: dict[str, Any]) -> dict[str, str]:
+    return {"PANOS_IP_ADDRESS": str(provider["ip_address"]), "PANOS_PORT": str(provider["port"]),
+            "PANOS_USERNAME": provider["username"], "PANOS_PASSWORD": provider["password"],
+            "PANOS_CA_PATH": provider["ca_path"]}
+
+
+def registered(xapi: Any, tag: str = "quota") -> dict[str, set[str]]:
+    """What the emulator holds, read with pan-python (independent of our code)."""
+    xapi.op(cmd="<show><object><registered-ip><all/></registered-ip></object></show>")
+    found = {}
+    for entry in xapi.element_root.findall("./result/entry"):
+        tags = {m.text for m in entry.findall("./tag/member")}
+        if tag is None or tag in tags:
+            found[entry.get("ip")] = tags
+    return found
+
+
+def wrong_ca(tmp_path: Path) -> str:
+    """A CA that did not sign the emulator's certificate."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Not the emulator CA")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    path = tmp_path / "wrong-ca.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(path)
+
+
+def calls(emu: Any) -> dict[str, int]:
+    return {k: v for k, v in emu.counters().items() if v}
+
+
+@pytest.fixture
+def dag(ansible_adhoc: Any, tmp_path: Path, provider: dict[str, Any]) -> Any:
+    """Run dag_register through pytest-ansible; returns the localhost result as a dict.
+
+    The inventory names the venv's Python, which has pan-python (interpreter discovery could
+    pick another one).
+    """
+    inventory = tmp_path / "inventory"
+    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    host_manager = ansible_adhoc(inventory=str(inventory), connection="local", host_pattern="localhost")
+    module = getattr(host_manager.localhost, MODULE)
+
+    def run(**args: Any) -> dict[str, Any]:
+        args.setdefault("provider", provider)
+        return dict(module(**args)["localhost"])
+
+    return run
+
+
+# -- through pytest-ansible -----------------------------------------------------------------------
+
+def test_present_registers_once_and_is_idempotent(dag: Any, emu: Any, xapi: Any) -> None:
+    emu.reset_counters()
+    ips = ["10.0.0.1", "10.0.0.2", "2001:DB8::5"]
+    result = dag(ips=ips, tags=["quota"], timeout=300)
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert result["registered"] == ["10.0.0.1", "10.0.0.2", "2001:db8::5"]
+    assert result["unchanged"] == 0 and result["failed_entries"] == []
+    # one keygen, one read, one uid-message
+    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 1, "total": 3}
+    assert result["api_calls"] == 3
+    assert set(registered(xapi)) == {"10.0.0.1", "10.0.0.2", "2001:db8::5"}
+
+    emu.reset_counters()
+    again = dag(ips=ips, tags=["quota"], timeout=300)
+    assert again["changed"] is False and again["unchanged"] == 3 and again["registered"] == []
+    assert calls(emu) == {"keygen": 1, "op": 1, "total": 2}
+
+
+def test_timeout_expires_on_the_emulator_clock(dag: Any, emu: Any, xapi: Any) -> None:
+    dag(ips=["10.0.1.1"], tags=["quota"], timeout=120)
+    dag(ips=["10.0.1.2"], tags=["quota"])  # no timeout: never expires
+    emu.advance(60)
+    assert set(registered(xapi)) == {"10.0.1.1", "10.0.1.2"}
+    emu.advance(61)
+    assert set(registered(xapi)) == {"10.0.1.2"}
+    # expired means absent: registering again is a change
+    assert dag(ips=["10.0.1.1"], tags=["quota"], timeout=120)["changed"] is True
+
+
+def test_absent_unregisters_only_the_given_tags(dag: Any, emu: Any, xapi: Any) -> None:
+    dag(ips=["10.0.2.1", "10.0.2.2"], tags=["quota", "keep"])
+    result = dag(ips=["10.0.2.1", "10.0.2.9"], tags=["quota"], state="absent")
+    assert result["changed"] is True
+    assert result["unregistered"] == ["10.0.2.1"] and result["unchanged"] == 1
+    assert registered(xapi, "quota") == {"10.0.2.2": {"quota", "keep"}}
+    assert registered(xapi, "keep") == {"10.0.2.1": {"keep"}, "10.0.2.2": {"quota", "keep"}}
+    assert dag(ips=["10.0.2.1"], tags=["quota"], state="absent")["changed"] is False
+
+
+def test_exact_replaces_the_set_in_one_message(dag: Any, emu: Any, xapi: Any) -> None:
+    dag(ips=["10.0.3.1", "10.0.3.2", "10.0.3.3"], tags=["feed"])
+    emu.reset_counters()
+    result = dag(ips=["10.0.3.3", "10.0.3.4"], tags=["feed"], state="exact", timeout=3600)
+    assert result["registered"] == ["10.0.3.4"]
+    assert result["unregistered"] == ["10.0.3.1", "10.0.3.2"]
+    assert result["unchanged"] == 1 and result["uid_messages"] == 1
+    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 1, "total": 3}
+    assert set(registered(xapi, "feed")) == {"10.0.3.3", "10.0.3.4"}
+    assert dag(ips=["10.0.3.4", "10.0.3.3"], tags=["feed"], state="exact")["changed"] is False
+
+
+def test_hostile_tag_names_stay_literal(dag: Any, emu: Any, xapi: Any) -> None:
+    result = dag(ips=["10.0.4.1"], tags=[HOSTILE, "quota"])
+    assert result["changed"] is True
+    assert registered(xapi, HOSTILE) == {"10.0.4.1": {HOSTILE, "quota"}}
+    assert dag(ips=["10.0.4.1"], tags=[HOSTILE])["changed"] is False
+
+
+def test_chunking_and_paging(dag: Any, emu: Any, xapi: Any) -> None:
+    ips = ["10.1.%d.%d" % (i // 250, i % 250 + 1) for i in range(1200)]
+    emu.reset_counters()
+    result = dag(ips=ips, tags=["bulk"], chunk_size=500)
+    assert len(result["registered"]) == 1200 and result["uid_messages"] == 3
+    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 3, "total": 5}
+    emu.reset_counters()
+    # reading 1200 registrations pages by 500: 3 reads; nothing to write
+    assert dag(ips=ips, tags=["bulk"])["changed"] is False
+    assert calls(emu) == {"keygen": 1, "op": 3, "total": 4}
+
+
+def test_invalid_input_is_refused_before_any_request(dag: Any, emu: Any) -> None:
+    emu.reset_counters()
+    result = dag(ips=["10.0.0.1", "10.0.0.0/24", "10.0.0.1-10.0.0.9", "fw.example.com", ""],
+                 tags=["", "x" * 128], timeout=2592001)
+    assert result["failed"] is True
+    msg = result["msg"]
+    for needle in ("'10.0.0.0/24' is a CIDR network", "'10.0.0.1-10.0.0.9' is an address range",
+                   "'fw.example.com' is not an IP address", "item 5: an empty entry", "an empty tag",
+                   "128 characters long", "timeout: 2592001"):
+        assert needle in msg, needle
+    assert calls(emu) == {}
+
+
+def test_too_many_tags_is_refused(dag: Any, emu: Any) -> None:
+    emu.reset_counters()
+    result = dag(ips=["10.0.0.1"], tags=["t%d" % i for i in range(33)])
+    assert result["failed"] is True and "33 tags given" in result["msg"]
+    assert calls(emu) == {}
+
+
+def test_partial_failure_is_reported_per_ip(dag: Any, emu: Any, xapi: Any) -> None:
+    # 10.0.5.1 already holds the maximum of 32 tags: the firewall rejects one more
+    dag(ips=["10.0.5.1"], tags=["full%d" % i for i in range(32)])
+    result = dag(ips=["10.0.5.1", "10.0.5.2"], tags=["quota"])
+    assert result["failed"] is True
+    assert result["failed_entries"] == [{"ip": "10.0.5.1", "section": "register",
+                                         "message": result["failed_entries"][0]["message"]}]
+    assert "maximum" in result["failed_entries"][0]["message"]
+    assert result["registered"] == ["10.0.5.2"]
+    assert "rejected 1 entry" in result["msg"] and "10.0.5.1" in result["msg"]
+    assert set(registered(xapi)) == {"10.0.5.2"}
+
+
+def test_retries_after_http_500(dag: Any, emu: Any, xapi: Any) -> None:
+    emu.inject_fault("user-id", "http500", count=2)
+    emu.reset_counters()
+    result = dag(ips=["10.0.6.1"], tags=["quota"])
+    assert result["changed"] is True and not result.get("failed")
+    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 3, "total": 5}
+    assert result["api_calls"] == 5
+    assert set(registered(xapi)) == {"10.0.6.1"}
+
+
+def test_gives_up_after_bounded_retries(dag: Any, emu: Any) -> None:
+    emu.inject_fault("op", "http503", count=10)
+    emu.reset_counters()
+    result = dag(ips=["10.0.6.2"], tags=["quota"])
+    assert result["failed"] is True
+    assert "HTTP 503" in result["msg"] and "4 attempts" in result["msg"]
+    assert calls(emu) == {"keygen": 1, "op": 4, "total": 5}
+
+
+def test_session_timeout_code_22_is_retried(dag: Any, emu: Any) -> None:
+    emu.inject_fault("op", "panos-error", count=1, code=22, message="Session timed out")
+    result = dag(ips=["10.0.6.3"], tags=["quota"])
+    assert result["changed"] is True
+
+
+def test_certificate_refused_with_a_wrong_ca(dag: Any, emu: Any, provider: dict[str, Any], tmp_path: Path) -> None:
+    emu.reset_counters()
+    result = dag(provider={**provider, "ca_path": wrong_ca(tmp_path)}, ips=["10.0.7.1"], tags=["quota"])
+    assert result["failed"] is True
+    assert "certificate" in result["msg"] and "provider.ca_path" in result["msg"]
+    assert "validate_certs" in result["msg"]
+    assert calls(emu) == {}  # refused during the TLS handshake: the password was never sent
+    assert provider["password"] not in json.dumps(result)
+
+
+def test_validate_certs_false_connects(dag: Any, emu: Any, provider: dict[str, Any]) -> None:
+    unverified = {k: v for k, v in provider.items() if k != "ca_path"}
+    result = dag(provider={**unverified, "validate_certs": False}, ips=["10.0.7.2"], tags=["quota"])
+    assert result["changed"] is True
+
+
+def test_bad_password(dag: Any, emu: Any, provider: dict[str, Any]) -> None:
+    result = dag(provider={**provider, "password": "wrong-Pa55"}, ips=["10.0.7.3"], tags=["quota"])
+    assert result["failed"] is True
+    assert "refused the credentials" in result["msg"] and "provider.password" in result["msg"]
+    assert "wrong-Pa55" not in json.dumps(result)
+
+
+def test_api_key_instead_of_password(dag: Any, emu: Any, provider: dict[str, Any], xapi: Any) -> None:
+    emu.reset_counters()
+    keyed = {k: v for k, v in provider.items() if k not in ("password", "username")}
+    result = dag(provider={**keyed, "api_key": xapi.api_key}, ips=["10.0.7.4"], tags=["quota"])
+    assert result["changed"] is True and result["api_calls"] == 2
+    assert calls(emu) == {"op": 1, "user-id": 1, "total": 2}
+    assert xapi.api_key not in json.dumps(result)
+
+
+def test_no_reply_within_timeout(dag: Any, emu: Any, provider: dict[str, Any]) -> None:
+    emu.inject_fault("op", "hang", count=1, seconds=5)
+    result = dag(provider={**provider, "timeout": 2}, ips=["10.0.7.5"], tags=["quota"])
+    assert result["failed"] is True
+    assert "127.0.0.1:%s" % provider["port"] in result["msg"] and "provider.timeout" in result["msg"]
+
+
+# -- through the ansible CLI ----------------------------------------------------------------------
+
+def test_check_mode_and_diff_change_nothing(emu: Any, provider: dict[str, Any], xapi: Any) -> None:
+    args = {"provider": provider, "ips": ["10.0.8.1"], "tags": ["quota"]}
+    adhoc({**args, "ips": ["10.0.8.9"]})
+    emu.reset_counters()
+    result, output = adhoc({**args, "state": "exact"}, "--check", "--diff")
+    assert result["changed"] is True
+    assert result["registered"] == ["10.0.8.1"] and result["unregistered"] == ["10.0.8.9"]
+    assert calls(emu) == {"keygen": 1, "op": 1, "total": 2}  # no user-id request
+    assert set(registered(xapi)) == {"10.0.8.9"}
+    assert "10.0.8.1" in output and "10.0.8.9" in output and "before" in output.lower()
+
+
+def test_secrets_never_in_verbose_output(emu: Any, provider: dict[str, Any], xapi: Any, tmp_path: Path) -> None:
+    password, key = provider["password"], xapi.api_key
+    outputs = []
+    runs = [
+        {"provider": provider, "ips": ["10.0.9.1"], "tags": ["quota"]},  # success (keygen)
+        {"provider": provider, "ips": ["10.0.9.1", "bad/ip"], "tags": ["quota"]},  # invalid input
+        {"provider": {**provider, "ca_path": wrong_ca(tmp_path)}, "ips": ["10.0.9.2"], "tags": ["quota"]},
+        {"provider": {**provider, "password": None, "api_key": key}, "ips": ["10.0.9.3"], "tags": ["quota"]},
+    ]
+    for args in runs:
+        _result, output = adhoc(args, "-vvvv", "--diff")
+        outputs.append(output)
+    emu.inject_fault("user-id", "http500", count=5)
+    outputs.append(adhoc(runs[0] | {"ips": ["10.0.9.4"]}, "-vvvv")[1])
+    # from the environment too
+    outputs.append(adhoc({"ips": ["10.0.9.5"], "tags": ["quota"]}, "-vvvv", env=panos_env(provider))[1])
+    text = "\n".join(outputs)
+    assert "AnsiballZ" in text or "EXEC" in text  # really verbose
+    assert password not in text
+    assert key not in text
+
+
+# -- through ansible-playbook ---------------------------------------------------------------------
+
+PLAYBOOK = """\
+---
+- name: Dag_register through ansible-playbook
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/tagwarden.panos.firewall:
+      provider:
+        ip_address: "{{ lookup('ansible.builtin.env', 'PANOS_IP_ADDRESS') }}"
+        port: "{{ lookup('ansible.builtin.env', 'PANOS_PORT') | int }}"
+        username: "{{ lookup('ansible.builtin.env', 'PANOS_USERNAME') }}"
+        password: "{{ lookup('ansible.builtin.env', 'PANOS_PASSWORD') }}"
+        ca_path: "{{ lookup('ansible.builtin.env', 'PANOS_CA_PATH') }}"
+  tasks:
+    - name: Register
+      tagwarden.panos.dag_register:
+        ips: [10.0.10.1, 10.0.10.2]
+        tags: [quota]
+        timeout: 600
+      register: first
+
+    - name: Register again
+      tagwarden.panos.dag_register:
+        ips: [10.0.10.1, 10.0.10.2]
+        tags: [quota]
+        timeout: 600
+      register: second
+
+    - name: Exact, in check mode
+      tagwarden.panos.dag_register:
+        ips: [10.0.10.3]
+        tags: [quota]
+        state: exact
+      check_mode: true
+      register: checked
+
+    - name: Partial failure is reported, not fatal here
+      tagwarden.panos.dag_register:
+        ips: ["{{ full_ip }}", 10.0.10.4]
+        tags: [quota]
+      register: partial
+      ignore_errors: true
+
+    - name: Check the results
+      ansible.builtin.assert:
+        that:
+          - first is changed
+          - first.registered == ['10.0.10.1', '10.0.10.2']
+          - second is not changed
+          - second.unchanged == 2
+          - checked is changed
+          - checked.unregistered == ['10.0.10.1', '10.0.10.2']
+          - checked.registered == ['10.0.10.3']
+          - partial is failed
+          - partial.failed_entries | map(attribute='ip') | list == [full_ip]
+          - partial.registered == ['10.0.10.4']
+"""
+
+
+@pytest.mark.playbook
+def test_playbook_with_module_defaults(emu: Any, provider: dict[str, Any], xapi: Any, tmp_path: Path) -> None:
+    full_ip = "10.0.10.99"
+    tags = "".join("<member>f%d</member>" % i for i in range(32))
+    xapi.user_id(cmd="<uid-message><type>update</type><payload><register><entry ip=\"%s\"><tag>%s</tag>"
+                     "</entry></register></payload></uid-message>" % (full_ip, tags))
+    book = tmp_path / "play.yml"
+    book.write_text(PLAYBOOK)
+    emu.reset_counters()
+    proc = playbook(book, "-vvvv", "-e", "full_ip=%s" % full_ip, env=panos_env(provider))
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-4000:]
+    assert re.search(r"localhost\s+: ok=5\s+changed=\d+\s+unreachable=0\s+failed=0", output), output[-2000:]
+    # keygen + read + write, keygen + read, keygen + read, keygen + read + write
+    assert calls(emu) == {"keygen": 4, "op": 4, "user-id": 2, "total": 10}
+    assert set(registered(xapi)) == {"10.0.10.1", "10.0.10.2", "10.0.10.4"}
+    assert provider["password"] not in output and xapi.api_key not in output
+
+
+@pytest.mark.playbook
+def test_playbook_expiry_and_exact(emu: Any, provider: dict[str, Any], xapi: Any, tmp_path: Path) -> None:
+    book = tmp_path / "expire.yml"
+    book.write_text(textwrap.dedent("""\
+        ---
+        - name: Expiry
+          hosts: localhost
+          connection: local
+          gather_facts: false
+          tasks:
+            - name: Register for two minutes
+              tagwarden.panos.dag_register:
+                ips: "{{ ips }}"
+                tags: [quota, "{{ hostile }}"]
+                timeout: 120
+                state: exact
+        """))
+    ips = json.dumps({"ips": ["10.0.11.%d" % i for i in range(1, 21)]})
+    hostile = json.dumps({"hostile": HOSTILE})
+    proc = playbook(book, "-e", ips, "-e", hostile, env=panos_env(provider))
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assert len(registered(xapi, HOSTILE)) == 20
+    emu.advance(121)
+    assert registered(xapi, None) == {}
+
+
+def test_pan_python_sees_the_same_registrations(dag: Any, emu: Any, firewall: Any) -> None:
+    """pan-os-python (as paloaltonetworks.panos reads) agrees with what the module wrote."""
+    dag(ips=["10.0.12.1", "10.0.12.2"], tags=["quota"])
+    firewall.xapi.ssl_context = ssl.create_default_context(cafile=emu.info["ca_file"])
+    assert set(firewall.userid.get_registered_ip(tags="quota")) == {"10.0.12.1", "10.0.12.2"}
