@@ -202,10 +202,16 @@ class ConfigEditor:
             if target is None:
                 raise ApiError(7, f"move: {dst} does not exist")
             parent.remove(node)
-            target.addprevious(node) if where == "before" else target.addnext(node)
+            if where == "before":
+                target.addprevious(node)
+            else:
+                target.addnext(node)
+        elif where == "top":
+            parent.remove(node)
+            parent.insert(0, node)
         else:
             parent.remove(node)
-            parent.insert(0, node) if where == "top" else parent.append(node)
+            parent.append(node)
         self.touched.append(parent)
 
     def finish(self) -> None:
@@ -337,7 +343,10 @@ def _place(tree: etree._Element, path: ConfigPath, node: etree._Element, candida
             anchor.addnext(node)
             return
         previous = previous.getprevious()
-    parent.insert(0, node) if in_candidate is not None else parent.append(node)
+    if in_candidate is not None:
+        parent.insert(0, node)  # it has no predecessor in the candidate either
+    else:
+        parent.append(node)
 
 
 def partial_running(state: EmulatorState, admins: set[str]) -> etree._Element | None:
