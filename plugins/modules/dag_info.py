@@ -1,0 +1,114 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dag_info
+short_description: List Dynamic Address Groups and their current members
+version_added: 0.1.0
+description:
+  - Runs C(show object dynamic-address-group) on the firewall (one request) and returns each
+    group's filter and members, as the PAN-OS DAG quickstart verifies them.
+author:
+  - tagwarden developers
+extends_documentation_fragment:
+  - tagwarden.panos.connection
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs in check mode too.
+  diff_mode:
+    support: none
+    description: Nothing changes.
+  action_group:
+    support: full
+    membership:
+      - tagwarden.panos.firewall
+options:
+  name:
+    description: Only this group. All groups when omitted.
+    type: str
+  vsys:
+    description: The virtual system.
+    type: str
+    default: vsys1
+"""
+
+EXAMPLES = r"""
+- name: Members of the quota group
+  tagwarden.panos.dag_info:
+    name: quota-blocked
+  register: dag
+
+- name: Show them
+  ansible.builtin.debug:
+    var: dag.members['quota-blocked']
+"""
+
+RETURN = r"""
+groups:
+  description: Every group shown by the firewall.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Group name.
+      type: str
+      returned: always
+    vsys:
+      description: Where the group is defined (a vsys or C(shared)).
+      type: str
+      returned: always
+    filter:
+      description: The match expression.
+      type: str
+      returned: always
+    members:
+      description: Member addresses (registered IPs and tagged address objects).
+      type: list
+      elements: str
+      returned: always
+    member_types:
+      description: Member -> C(registered-ip) or C(address-object).
+      type: dict
+      returned: always
+members:
+  description: Group name -> member list.
+  returned: always
+  type: dict
+  sample: {quota-blocked: [10.0.0.5, 10.0.0.6]}
+api_calls:
+  description: HTTP requests made to the firewall by this task.
+  returned: always
+  type: int
+  sample: 2
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import dag_members
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+
+
+def main():
+    argument_spec = provider_argument_spec()
+    argument_spec.update(name=dict(type="str"), vsys=dict(type="str", default="vsys1"))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    conn = connect(module)
+    try:
+        groups = dag_members(conn, module.params["name"], module.params["vsys"])
+    except FirewallError as exc:
+        fail(module, exc, conn)
+    module.exit_json(changed=False, groups=groups, members=dict((g["name"], g["members"]) for g in groups),
+                     api_calls=conn.api_calls)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dynamic_address_group
+short_description: Create, update or delete a Dynamic Address Group (and its tag objects)
+version_added: 0.1.0
+description:
+  - Makes a vsys hold a dynamic address group with the given filter, plus tag objects for the
+    tags named in O(tags), then commits only this administrator's changes (partial commit).
+  - Idempotent: reads the candidate configuration first and writes only what differs.
+  - Membership changes need no commit; use M(tagwarden.panos.dag_register) to tag addresses and
+    M(tagwarden.panos.dag_info) to list the members.
+author:
+  - tagwarden developers
+extends_documentation_fragment:
+  - tagwarden.panos.connection
+attributes:
+  check_mode:
+    support: full
+    description: Reads the configuration and reports what would change.
+  diff_mode:
+    support: none
+    description: No diff is shown.
+  action_group:
+    support: full
+    membership:
+      - tagwarden.panos.firewall
+options:
+  name:
+    description: Name of the address group.
+    type: str
+    required: true
+  filter:
+    description:
+      - The match expression, tag names in single quotes joined with C(and)/C(or), for example
+        V('quota') or V('quota' and 'group').
+      - Required when O(state=present).
+    type: str
+  description:
+    description: Description of the group.
+    type: str
+  tags:
+    description: Tag objects to create when missing (registered tags do not need them).
+    type: list
+    elements: str
+    default: []
+  state:
+    description: Whether the group should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  vsys:
+    description: The virtual system.
+    type: str
+    default: vsys1
+  commit:
+    description:
+      - Commit this administrator's changes (a partial commit) when something changed, and wait for it.
+      - The administrator is O(provider.username).
+    type: bool
+    default: true
+"""
+
+EXAMPLES = r"""
+- name: A group holding every address tagged quota
+  tagwarden.panos.dynamic_address_group:
+    name: quota-blocked
+    filter: "'quota'"
+    tags: [quota]
+"""
+
+RETURN = r"""
+changes:
+  description: What was (or, in check mode, would be) changed in the candidate configuration.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create tag quota", "create address-group quota-blocked"]
+commit:
+  description: The partial commit, when one ran.
+  returned: when changed and O(commit=true) and not in check mode
+  type: dict
+  sample: {changed: true, job_id: "12", result: OK, messages: ["Configuration committed successfully"]}
+api_calls:
+  description: HTTP requests made to the firewall by this task.
+  returned: always
+  type: int
+  sample: 5
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import ensure_group
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._xml import XPathQuoteError
+
+
+def main():
+    argument_spec = provider_argument_spec()
+    argument_spec.update(
+        name=dict(type="str", required=True),
+        filter=dict(type="str"),
+        description=dict(type="str"),
+        tags=dict(type="list", elements="str", default=[]),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        vsys=dict(type="str", default="vsys1"),
+        commit=dict(type="bool", default=True),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_if=[("state", "present", ("filter",))])
+    p = module.params
+    conn = connect(module)
+    try:
+        result = ensure_group(conn, p["name"], p["filter"], p["description"], p["tags"], p["state"], p["vsys"],
+                              check_mode=module.check_mode)
+        if result["changed"] and p["commit"] and not module.check_mode:
+            result["commit"] = conn.commit_partial(conn.username, description="tagwarden.panos.dynamic_address_group")
+    except XPathQuoteError as exc:
+        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
+    except FirewallError as exc:
+        fail(module, exc, conn)
+    result["api_calls"] = conn.api_calls
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
