@@ -44,6 +44,13 @@ def check_ip(value: Any) -> Tuple[Optional[str], Optional[str]]:
     if value is None:
         return None, "an empty entry: remove it"
     text = str(value).strip()
+    try:  # the common case first: a plain, valid address
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    else:
+        if "%" not in text:
+            return str(address), None
     if not text:
         return None, "an empty entry: remove it"
     if "/" in text:

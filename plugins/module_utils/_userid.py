@@ -22,7 +22,6 @@ import ipaddress
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set, Tuple, Union
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._xml import to_string
 
 #: Messages that PAN-OS returns for entries already in the wanted state (pan-os-python ignores them too).
 IGNORABLE_SUFFIXES = ("already exists, ignore", "does not exist, ignore unreg")
@@ -158,7 +157,7 @@ def build_uid_messages(register: Optional[Mapping[str, TagSpec]] = None,
     count = 0
     size = 0
     for section, entry in entries:
-        entry_size = len(to_string(entry))
+        entry_size = _estimated_size(entry)
         if root is None or count >= chunk_size or (count and size + entry_size > max_bytes):
             root, payload = new_uid_message()
             sections = {
@@ -175,6 +174,16 @@ def build_uid_messages(register: Optional[Mapping[str, TagSpec]] = None,
         count += 1
         size += entry_size
     return messages
+
+
+def _estimated_size(entry: ET.Element) -> int:
+    """An upper bound of the serialized size of an entry (cheaper than serializing it)."""
+    size = 40 + sum(len(k) + len(v) + 4 for k, v in entry.attrib.items())
+    for member in entry.iter("member"):
+        # escaping turns one character into at most 6 (&quot;); member markup and attributes ~40
+        value = member.text or ""
+        size += 40 + (len(value) if value.isalnum() else 6 * len(value))
+    return size
 
 
 def _payload_of(root: ET.Element) -> ET.Element:
