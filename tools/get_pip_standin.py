@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Offline stand-in for the get-pip.py script that ansible-test downloads.
 
 ansible-test bootstraps pip in each environment it prepares by running a cached

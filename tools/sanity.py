@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run `ansible-test sanity` on a clean copy of the collection.
 
 ansible-test wants the collection at .../ansible_collections/<namespace>/<name> and scans
@@ -12,16 +11,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY = ROOT / "build" / "sanity" / "ansible_collections" / "tagwarden" / "panos"
 
 
-def copy_collection() -> None:
-    if COPY.exists():
-        shutil.rmtree(COPY)
+def copy_collection(copy: Path) -> None:
     files = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, check=True, capture_output=True,
@@ -30,7 +27,7 @@ def copy_collection() -> None:
         source = ROOT / name
         if not source.is_file():
             continue  # deleted in the work tree but still in the index
-        target = COPY / name
+        target = copy / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
 
@@ -56,7 +53,11 @@ def ensure_pip_bootstrap_script() -> None:
 
 
 def main() -> int:
-    copy_collection()
+    # Outside this git work tree (inside it, ansible-test would ask git for the files and, build/
+    # being ignored, find none), and one per run so that concurrent runs do not share a copy.
+    scratch = Path(tempfile.mkdtemp(prefix="tagwarden-sanity-"))
+    copy = scratch / "ansible_collections" / "tagwarden" / "panos"
+    copy_collection(copy)
     ensure_pip_bootstrap_script()
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     command = [
@@ -65,7 +66,10 @@ def main() -> int:
     ]
     env = dict(os.environ)
     env.pop("ANSIBLE_COLLECTIONS_PATH", None)
-    return subprocess.call(command, cwd=COPY, env=env)
+    try:
+        return subprocess.call(command, cwd=copy, env=env)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
