@@ -1,0 +1,115 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: quota_block_facts
+short_description: Read the quota blocks kept on a PAN-OS firewall
+version_added: 0.1.0
+description:
+  - Blocked addresses are the ones registered with O(tag); each block's end is the companion
+    tag C(<tag>.until.YYYYMMDDHHMMSS) registered with it. An address with O(tag) but no
+    companion tag was blocked by someone else and reads as C(null).
+  - Blocked groups are the source users of the rule O(rule_name) in the candidate config; their
+    release times are kept in the rule's description. A group without one reads as C(null).
+  - One paged read of the registered addresses with O(tag), one config read of the rule,
+    one C(show clock). Only reads; never changes the firewall.
+author:
+  - tagwarden developers
+extends_documentation_fragment:
+  - tagwarden.panos.connection
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: none
+  action_group:
+    support: full
+    membership:
+      - tagwarden.panos.firewall
+options:
+  tag:
+    description:
+      - The tag that the quota DAG matches.
+    type: str
+    default: quota
+  rule_name:
+    description:
+      - The deny rule that lists the blocked groups.
+    type: str
+    default: BlockQuota
+  vsys:
+    description:
+      - The virtual system of the registrations and the rule.
+    type: str
+    default: vsys1
+"""
+
+EXAMPLES = r"""
+- name: What is blocked now
+  tagwarden.panos.quota_block_facts:
+    provider: "{{ firewall }}"
+  register: blocks
+"""
+
+RETURN = r"""
+blocked:
+  description: The current blocks and their ends (firewall-local C(YYYY/MM/DD HH:MM:SS), or null when not ours).
+  returned: success
+  type: dict
+  contains:
+    ips:
+      description: Address to end of its block.
+      type: dict
+      returned: always
+    groups:
+      description: Group to release time.
+      type: dict
+      returned: always
+  sample: {ips: {10.0.0.5: "2026/11/22 10:15:00", 10.0.0.9: null}, groups: {"cn=sales,dc=acme,dc=local": "2026/11/22 10:30:00"}}
+firewall_time:
+  description: The firewall's clock (C(YYYY/MM/DD HH:MM:SS)).
+  returned: success
+  type: str
+  sample: "2026/11/22 10:00:03"
+api_calls:
+  description: HTTP requests made to the firewall by this task.
+  returned: always
+  type: int
+  sample: 4
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import block_facts
+
+
+def main():
+    argument_spec = provider_argument_spec()
+    argument_spec.update(
+        tag=dict(type="str", default="quota"),
+        rule_name=dict(type="str", default="BlockQuota"),
+        vsys=dict(type="str", default="vsys1"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    p = module.params
+    conn = connect(module)
+    try:
+        result = block_facts(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"])
+    except FirewallError as exc:
+        fail(module, exc, conn)
+    except ValueError as exc:  # a rule name that cannot be quoted in an xpath
+        module.fail_json(msg="rule_name: %s" % exc, api_calls=conn.api_calls)
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: quota_objects
+short_description: Create the firewall objects that quota enforcement uses
+version_added: 0.1.0
+description:
+  - Makes sure the vsys holds the tag O(tag), the Dynamic Address Group O(dag_name) matching it,
+    the custom report O(report_name) (traffic summary bytes per source address and source user)
+    and the deny rules in O(rules) with the DAG as source address. Used by the role
+    C(tagwarden.panos.quota_bootstrap).
+  - Reads each object once from the candidate configuration and writes only what differs
+    (C(set) for a new object, C(edit) for a changed one, keeping settings it does not manage,
+    such as a rule's log forwarding), moves new rules into place, and commits this admin's
+    changes (partial commit) when something changed. A second run changes nothing.
+author:
+  - tagwarden developers
+extends_documentation_fragment:
+  - tagwarden.panos.connection
+attributes:
+  check_mode:
+    support: full
+    description: Reads the objects and reports what would change; sends no change and no commit.
+  diff_mode:
+    support: full
+    description: Shows each object that would change, before and after.
+  action_group:
+    support: full
+    membership:
+      - tagwarden.panos.firewall
+options:
+  tag:
+    description:
+      - The tag registered on blocked addresses.
+    type: str
+    default: quota
+  dag_name:
+    description:
+      - The Dynamic Address Group whose filter is the quoted O(tag).
+    type: str
+    default: quota
+  report_name:
+    description:
+      - The saved custom report that C(tagwarden.panos.quota_report_facts) runs.
+    type: str
+    default: Quota
+  report_period:
+    description:
+      - The report's time frame.
+    type: str
+    choices: [last-15-minutes, last-hour, last-6-hrs, last-12-hrs, last-24-hrs, last-calendar-day, last-7-days, last-30-days]
+    default: last-15-minutes
+  report_topn:
+    description:
+      - How many address/user rows the report returns at most, 1 to 10000.
+    type: int
+    default: 10000
+  rules:
+    description:
+      - Security rules with the DAG as source address. New rules are placed at O(rules[].location);
+        existing rules keep their place.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The rule's name.
+        type: str
+        required: true
+      from:
+        description: Source zones.
+        type: list
+        elements: str
+        default: [any]
+      to:
+        description: Destination zones.
+        type: list
+        elements: str
+        default: [any]
+      destination:
+        description: Destination addresses.
+        type: list
+        elements: str
+        default: [any]
+      action:
+        description: The rule's action.
+        type: str
+        choices: [deny, drop, reset-client, reset-server, reset-both, allow]
+        default: deny
+      location:
+        description: Where a new rule goes.
+        type: str
+        choices: [top, bottom, before, after]
+        default: top
+      existing_rule:
+        description: The rule that O(rules[].location=before) or O(rules[].location=after) refers to.
+        type: str
+      description:
+        description: The rule's description.
+        type: str
+      disabled:
+        description: Whether the rule is disabled.
+        type: bool
+        default: false
+  commit:
+    description:
+      - Commit (partially, this admin's changes only) when something changed.
+    type: bool
+    default: true
+  commit_admin:
+    description:
+      - The admin whose changes are committed. Defaults to O(provider.username) when a password is given;
+        with only O(provider.api_key) it is required for a commit.
+    type: str
+  vsys:
+    description:
+      - The virtual system that holds the objects.
+    type: str
+    default: vsys1
+"""
+
+EXAMPLES = r"""
+- name: Objects for quota enforcement
+  tagwarden.panos.quota_objects:
+    provider: "{{ firewall }}"
+    rules:
+      - name: QuotaDeny
+        from: [trust]
+        to: [untrust]
+        description: Addresses over their bandwidth quota
+"""
+
+RETURN = r"""
+created:
+  description: Objects created (in check mode, that would be), as C(kind name).
+  returned: always
+  type: list
+  elements: str
+  sample: ["tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
+updated:
+  description: Objects changed (in check mode, that would be).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+committed:
+  description: Whether a commit job ran.
+  returned: always
+  type: bool
+  sample: true
+api_calls:
+  description: HTTP requests made to the firewall by this task.
+  returned: always
+  type: int
+  sample: 10
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import (
+    ApplyFailed,
+    ValidationError,
+    commit_admin_for,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_objects import REPORT_PERIODS, ensure
+
+
+def main():
+    argument_spec = provider_argument_spec()
+    argument_spec.update(
+        tag=dict(type="str", default="quota"),
+        dag_name=dict(type="str", default="quota"),
+        report_name=dict(type="str", default="Quota"),
+        report_period=dict(type="str", choices=list(REPORT_PERIODS), default="last-15-minutes"),
+        report_topn=dict(type="int", default=10000),
+        rules=dict(type="list", elements="dict", default=[], options={
+            "name": dict(type="str", required=True),
+            "from": dict(type="list", elements="str", default=["any"]),
+            "to": dict(type="list", elements="str", default=["any"]),
+            "destination": dict(type="list", elements="str", default=["any"]),
+            "action": dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both", "allow"],
+                           default="deny"),
+            "location": dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
+            "existing_rule": dict(type="str"),
+            "description": dict(type="str"),
+            "disabled": dict(type="bool", default=False),
+        }),
+        commit=dict(type="bool", default=True),
+        commit_admin=dict(type="str"),
+        vsys=dict(type="str", default="vsys1"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    p = module.params
+    conn = connect(module)
+    try:
+        result = ensure(conn, tag=p["tag"], dag_name=p["dag_name"], report_name=p["report_name"],
+                        report_period=p["report_period"], report_topn=p["report_topn"], rules=p["rules"],
+                        commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]),
+                        vsys=p["vsys"], check_mode=module.check_mode)
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
+    except ApplyFailed as exc:
+        if not module._diff:
+            exc.result.pop("diff")
+        fail(module, exc.error, conn, **exc.result)
+    except FirewallError as exc:
+        fail(module, exc, conn)
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
