@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Time the quota evaluation core on synthetic data: `python bench/quota_evaluate_core.py [rows]`.
 
 1,000,000 rows from 100,000 users on 1-3 IPs each plus unknown-user IPs, 5,000 groups (each user
