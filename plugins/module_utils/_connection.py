@@ -12,6 +12,7 @@ The password and the API key are scrubbed from every message.
 """
 
 from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
 __metaclass__ = type
 

@@ -4,6 +4,7 @@
 """Dynamic Address Group configuration and membership (plain Python, no Ansible imports)."""
 
 from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
 __metaclass__ = type
 

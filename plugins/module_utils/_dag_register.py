@@ -8,6 +8,7 @@ difference, send it in as few uid-messages as ``chunk_size`` allows (nothing in 
 """
 
 from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
 __metaclass__ = type
 

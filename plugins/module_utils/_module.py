@@ -4,6 +4,7 @@
 """Glue between AnsibleModule and FirewallConnection (the only module_utils file importing Ansible)."""
 
 from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
 __metaclass__ = type
 

@@ -15,6 +15,7 @@ Plain Python, no Ansible imports.
 """
 
 from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
 __metaclass__ = type
 

@@ -9,6 +9,7 @@ escaped by the XML library; names that reach an xpath predicate go through
 """
 
 from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
 __metaclass__ = type
 

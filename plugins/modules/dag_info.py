@@ -15,7 +15,7 @@ description:
   - Runs C(show object dynamic-address-group) on the firewall (one request) and returns each
     group's filter and members, as the PAN-OS DAG quickstart verifies them.
 author:
-  - tagwarden developers
+  - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
 attributes:
@@ -27,6 +27,7 @@ attributes:
     description: Nothing changes.
   action_group:
     support: full
+    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
     membership:
       - tagwarden.panos.firewall
 options:

@@ -20,7 +20,7 @@ description:
     messages as O(chunk_size) allows. Registering 10,000 addresses takes about a dozen requests.
   - All input is checked before anything is sent; every invalid value is named in one error.
 author:
-  - tagwarden developers
+  - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
 attributes:
@@ -32,6 +32,7 @@ attributes:
     description: Shows, per tag, the registered addresses before and after.
   action_group:
     support: full
+    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
     membership:
       - tagwarden.panos.firewall
 options:

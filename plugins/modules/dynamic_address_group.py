@@ -14,11 +14,11 @@ version_added: 0.1.0
 description:
   - Makes a vsys hold a dynamic address group with the given filter, plus tag objects for the
     tags named in O(tags), then commits only this administrator's changes (partial commit).
-  - Idempotent: reads the candidate configuration first and writes only what differs.
+  - Idempotent, it reads the candidate configuration first and writes only what differs.
   - Membership changes need no commit; use M(tagwarden.panos.dag_register) to tag addresses and
     M(tagwarden.panos.dag_info) to list the members.
 author:
-  - tagwarden developers
+  - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
 attributes:
@@ -30,6 +30,7 @@ attributes:
     description: No diff is shown.
   action_group:
     support: full
+    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
     membership:
       - tagwarden.panos.firewall
 options:

@@ -105,7 +105,7 @@ def test_run_partial_failure_is_reported_per_ip():
     conn, transport = conn_for(store)
     result = d.run(conn, ["10.0.0.1", "10.0.0.2"], ["quota"])
     assert result["failed_entries"] == [{"ip": "10.0.0.2", "section": "register",
-                                 "message": "Maximum number of tags exceeded"}]
+                                         "message": "Maximum number of tags exceeded"}]
     assert result["registered"] == ["10.0.0.1"] and result["changed"]
     assert result["diff"]["after"] == {"quota": ["10.0.0.1"]}
     msg = d.failure_message(result["failed_entries"])
