@@ -36,7 +36,7 @@ def make_inputs(rows: int = 1_000_000, users: int = 100_000, groups: int = 5_000
     user_ips = [["10.%d.%d.%d" % (index >> 14, (index >> 6) & 255, ((index & 63) << 2) + slot) for slot in range(rng.randint(1, 3))]
                 for index in range(users)]
     unknown_ips = ["172.16.%d.%d" % (index >> 8, index & 255) for index in range(users // 10)]
-    activity = [rng.paretovariate(1.5) for _ in range(users)]  # a few users make most rows
+    activity = [rng.paretovariate(1.5) for dummy in range(users)]  # a few users make most rows
     chosen = rng.choices(range(users), weights=activity, k=rows)
     data = []
     for index in chosen:
@@ -47,7 +47,7 @@ def make_inputs(rows: int = 1_000_000, users: int = 100_000, groups: int = 5_000
             name = names[index] if rng.random() < 0.9 else names[index].upper()
             data.append({"ip": rng.choice(user_ips[index]), "user": name, "bytes": int(rng.lognormvariate(11, 1.5))})
     group_names = ["cn=group%04d,ou=groups,dc=acme,dc=local" % index for index in range(groups)]
-    sizes = [rng.paretovariate(1.2) for _ in range(groups)]
+    sizes = [rng.paretovariate(1.2) for dummy in range(groups)]
     membership: Dict[str, list] = {group: [] for group in group_names}
     for name in names:
         for group in set(rng.choices(group_names, weights=sizes, k=rng.randint(1, 3))):
@@ -80,7 +80,7 @@ def time_evaluate(inputs: Dict[str, Any], repeat: int = 3, clock=time.perf_count
     """Best time in seconds of evaluate(**inputs) over ``repeat`` runs (wall clock by default;
     pass ``clock=time.process_time`` for CPU time, steadier on a shared machine)."""
     best = float("inf")
-    for _ in range(repeat):
+    for dummy in range(repeat):
         start = clock()
         evaluate(**inputs)
         best = min(best, clock() - start)

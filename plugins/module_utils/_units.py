@@ -17,7 +17,8 @@ __metaclass__ = type
 import re
 from decimal import Decimal
 
-SIZE_FORMS = "a number of bytes (20000000) or a number with a unit: B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), e.g. 20MB, 1.5GiB"
+SIZE_FORMS = ("a number of bytes (20000000) or a number with a unit: B, kB, MB, GB, TB (powers of 1000) "
+              "or KiB, MiB, GiB, TiB (powers of 1024), e.g. 20MB, 1.5GiB")
 DURATION_FORMS = "seconds (900) or a number with a unit s, m, h or d, also combined: 900s, 15m, 1h, 1h30m"
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(i?))?(b?)\s*$", re.IGNORECASE)

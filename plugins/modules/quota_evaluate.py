@@ -23,7 +23,7 @@ description:
     (same end time). A block whose end has passed is released and not renewed in the same cycle.
   - User names are matched case-insensitively; group names too for O(overrides) and O(exempt).
 author:
-  - tagwarden developers
+  - tagwarden developers (@tagwarden)
 attributes:
   check_mode:
     support: full
@@ -52,8 +52,8 @@ options:
     default: {}
   overrides:
     description:
-      - Per-name quotas that replace the scope's quota, for example
-        C({"user": {"acme\\bob": "50MB"}, "group": {"cn=eng,dc=acme,dc=local": "5GB"}}).
+      - 'Per-name quotas that replace the scope''s quota, for example
+        C({"user": {"acme\\bob": "50MB"}, "group": {"cn=eng,dc=acme,dc=local": "5GB"}}).'
       - Keys are C(ip), C(user) and C(group); values map names to sizes as in O(quotas).
     type: dict
     default: {}
@@ -67,19 +67,14 @@ options:
     type: dict
     default: {}
   groups:
-        description: Group names.
-        type: list
-        elements: str
-        default: []
-  groups:
     description:
-      - Group membership, C({group: [user, ...]}); a user in several groups counts toward each.
+      - 'Group membership, C({group: [user, ...]}); a user in several groups counts toward each.'
     type: dict
     default: {}
   ip_user_mapping:
     description:
-      - The firewall's IP-user mapping, a list of C({ip, user}); used to find all current IPs of an
-        over-quota user.
+      - The firewall's IP-user mapping, a list of dictionaries with C(ip) and C(user); used to find
+        all current IPs of an over-quota user.
     type: list
     elements: dict
     default: []
@@ -88,7 +83,7 @@ options:
       - The current block state read from the firewall, a dictionary with the keys C(ips) and C(groups).
       - C(ips) maps each IP that has the quota O(tag) to its block's end (C(YYYY/MM/DD HH:MM:SS),
         from the companion tag) or to the list of its registered tags, from which the end is
-        read. Null means the IP has the tag but no companion tag: not managed here, left alone.
+        read. Null means the IP has the tag but no companion tag (not managed here, left alone).
       - C(groups) maps each group of the deny rule to its release time (from the rule's
         description), null for a group without one (left alone).
     type: dict
@@ -116,7 +111,7 @@ options:
     type: str
     default: quota
 notes:
-  - Run it on the controller (C(delegate_to: localhost) or a play on C(localhost)); it is not in the
+  - Run it on the controller (a play on C(localhost) or C(delegate_to) C(localhost)); it is not in the
     C(tagwarden.panos.firewall) action group because it has no connection options.
   - A blocked group's deny rule matches all its members, exempt users included.
 """
@@ -242,7 +237,7 @@ now:
   type: str
   sample: "2026/11/22 10:00:00"
 summary:
-  description: Lines for people: usage, new blocks with their reason, releases and what stays blocked.
+  description: Lines for people (usage, new blocks with their reason, releases and what stays blocked).
   returned: always
   type: list
   elements: str
