@@ -444,3 +444,29 @@ def test_pan_python_sees_the_same_registrations(dag: Any, emu: Any, firewall: An
     dag(ips=["10.0.12.1", "10.0.12.2"], tags=["quota"])
     firewall.xapi.ssl_context = ssl.create_default_context(cafile=emu.info["ca_file"])
     assert set(firewall.userid.get_registered_ip(tags="quota")) == {"10.0.12.1", "10.0.12.2"}
+
+
+def test_dynamic_address_group_and_dag_info(dag: Any, ansible_adhoc: Any, tmp_path: Path, emu: Any,
+                                            provider: dict[str, Any]) -> None:
+    """The demo's helpers: create the group (one partial commit), then read its members."""
+    inventory = tmp_path / "inventory"
+    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    host = ansible_adhoc(inventory=str(inventory), connection="local", host_pattern="localhost").localhost
+
+    # pytest-ansible's dispatchers share their options: look the module up right before each call
+    def group(**args: Any) -> Any:
+        return getattr(host, "tagwarden.panos.dynamic_address_group")(**args)
+
+    def info(**args: Any) -> Any:
+        return getattr(host, "tagwarden.panos.dag_info")(**args)
+
+    emu.reset_counters()
+    created = dict(group(provider=provider, name="bob's group", filter="'quota'", tags=["quota"])["localhost"])
+    assert created["changed"] is True and created["commit"]["result"] == "OK", created
+    assert calls(emu)["commit"] == 1
+    again = dict(group(provider=provider, name="bob's group", filter="'quota'", tags=["quota"])["localhost"])
+    assert again["changed"] is False and "commit" not in again
+    dag(ips=["10.0.13.2", "10.0.13.1"], tags=["quota"])
+    members = dict(info(provider=provider, name="bob's group")["localhost"])
+    assert members["members"] == {"bob's group": ["10.0.13.1", "10.0.13.2"]}
+    assert members["api_calls"] == 2
