@@ -1,0 +1,222 @@
+"""The quota modules (quota_objects, quota_report_facts, userid_facts, quota_block_facts, quota_block)
+against the emulator, through ``ansible localhost -m``; the emulator's counters check the requests."""
+
+from __future__ import annotations
+
+import ssl
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+from typing import Any, Iterator
+
+import pan.xapi
+import pytest
+from ansible_runner import run_module
+
+from tests.emulator.client import EmulatorControl
+from tests.emulator.fixtures import start_emulator, stop_emulator
+
+HOSTILE = "cn=a'b\"<c>&</member><member>any"
+RULES = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules"
+FMT = "%Y/%m/%d %H:%M:%S"
+
+
+def xapi_for(info: dict[str, Any], user: str | None = None, password: str | None = None) -> pan.xapi.PanXapi:
+    api = pan.xapi.PanXapi(hostname=info["host"], port=info["port"], api_username=user or info["username"],
+                           api_password=password or info["password"], ssl_context=ssl.create_default_context(cafile=info["ca_file"]))
+    api.keygen()
+    return api
+
+
+def provider_for(info: dict[str, Any]) -> dict[str, Any]:
+    return {"ip_address": "127.0.0.1", "port": info["port"], "username": info["username"], "password": info["password"],
+            "ca_path": info["ca_file"]}
+
+
+def later(emu: EmulatorControl, seconds: int) -> str:
+    return (datetime.strptime(emu.now()["local"], FMT) + timedelta(seconds=seconds)).strftime(FMT)
+
+
+def writes(emu: EmulatorControl) -> dict[str, int]:
+    counts = emu.counters()
+    return {k: counts[k] for k in ("user-id", "commit") if counts[k]}
+
+
+def running_rules(emu: EmulatorControl) -> list[ET.Element]:
+    running = ET.fromstring(emu.config()["running"])
+    return running.findall(".//rulebase/security/rules/entry")
+
+
+def policy_match(xapi: pan.xapi.PanXapi, source: str) -> list[str]:
+    xapi.op(cmd="<test><security-policy-match><from>trust</from><to>untrust</to><source>%s</source>"
+                "<destination>203.0.113.10</destination><protocol>6</protocol><destination-port>443</destination-port>"
+                "</security-policy-match></test>" % source)
+    return [e.get("name") for e in xapi.element_root.findall("./result/rules/entry")]
+
+
+@pytest.fixture
+def run(provider: dict[str, Any]) -> Any:
+    def call(module: str, *flags: str, **args: Any) -> dict[str, Any]:
+        args.setdefault("provider", provider)
+        return run_module(module, args, *flags)
+    return call
+
+
+# -- quota_objects + quota_report_facts -----------------------------------------------------------
+
+def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorControl) -> None:
+    emu.reset_counters()
+    made = run("quota_objects", rules=[{"name": "QuotaDeny", "from": ["trust"], "to": ["untrust"]}])
+    assert made["changed"] and made["committed"], made
+    assert made["created"] == ["tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
+    assert emu.counters()["commit"] == 1
+    again = run("quota_objects", "--check", rules=[{"name": "QuotaDeny", "from": ["trust"], "to": ["untrust"]}])
+    assert again["changed"] is False and again["created"] == again["updated"] == []
+
+    emu.add_mappings([{"ip": "10.0.0.5", "user": "acme\\bob"}])
+    emu.add_traffic([{"src": "10.0.0.5", "bytes": 3000}, {"src": "10.0.0.5", "bytes": 2000}, {"src": "10.0.0.6", "bytes": 700}])
+    emu.advance(900)  # the 15-minute bucket that holds the traffic completes
+    facts = run("quota_report_facts")
+    assert not facts.get("failed"), facts
+    assert facts["rows"] == [{"ip": "10.0.0.5", "user": "acme\\bob", "bytes": 5000}, {"ip": "10.0.0.6", "user": None, "bytes": 700}]
+    assert facts["window"]["start"] < facts["window"]["end"] <= facts["firewall_time"]
+    assert facts["changed"] is False
+
+
+def test_missing_report_says_to_run_the_bootstrap(run: Any, emu: EmulatorControl) -> None:
+    result = run("quota_report_facts")
+    assert result.get("failed") and "quota_bootstrap" in result["msg"] and "Quota" in result["msg"], result
+
+
+def test_traffic_log_source_pages_past_5000(run: Any, emu: EmulatorControl) -> None:
+    emu.add_traffic([{"src": "10.0.1.%d" % (i % 3 + 1), "user": "", "bytes": 10} for i in range(6001)])
+    emu.advance(60)
+    emu.reset_counters()
+    result = run("quota_report_facts", source="traffic_log", minutes=5)
+    assert not result.get("failed"), result
+    assert sorted(r["bytes"] for r in result["rows"]) == [20000, 20000, 20010]
+    assert emu.counters()["log"] >= 4  # two pages: start + poll each
+
+
+# -- userid_facts ------------------------------------------------------------------------------------
+
+def test_userid_facts_calls_grow_with_groups(run: Any, emu: EmulatorControl) -> None:
+    groups = {"cn=g%d,dc=acme,dc=local" % i: ["acme\\u%d" % j for j in range(50)] for i in range(3)}
+    emu.set_groups(groups)
+    emu.add_mappings([{"ip": "10.0.2.%d" % i, "user": "acme\\u%d" % i} for i in range(1, 40)])
+    emu.reset_counters()
+    result = run("userid_facts")
+    assert result["groups"] == groups and len(result["ip_user_mapping"]) == 39
+    assert emu.counters()["op"] == 1 + 3 + 1  # list, one per group, mapping
+    emu.reset_counters()
+    only = run("userid_facts", groups=["cn=g1,dc=acme,dc=local"], gather=["groups"])
+    assert list(only["groups"]) == ["cn=g1,dc=acme,dc=local"] and only["ip_user_mapping"] == []
+    assert emu.counters()["op"] == 1
+
+
+# -- quota_block / quota_block_facts ---------------------------------------------------------------
+
+def test_ip_block_expires_on_the_firewall_clock(run: Any, emu: EmulatorControl, xapi: Any) -> None:
+    run("quota_objects")
+    now, until = emu.now()["local"], later(emu, 120)
+    emu.reset_counters()
+    result = run("quota_block", now=now, block_ips=[{"ip": "10.0.0.5", "until": until}])
+    assert result["registered"] == ["10.0.0.5"] and result["committed"] is False and result["rule"] == "absent", result
+    assert writes(emu) == {"user-id": 1}
+    facts = run("quota_block_facts")
+    assert facts["blocked"] == {"ips": {"10.0.0.5": until}, "groups": {}}
+
+    def members() -> list[str]:
+        xapi.op(cmd="<show><object><dynamic-address-group><name>quota</name></dynamic-address-group></object></show>")
+        return [e.get("name") for e in xapi.element_root.findall(".//member-list/entry")]
+
+    assert members() == ["10.0.0.5"]
+    assert run("quota_block", now=now, block_ips=[{"ip": "10.0.0.5", "until": until}])["changed"] is False
+    emu.advance(60)
+    assert members() == ["10.0.0.5"]
+    emu.advance(61)
+    assert members() == []
+    assert run("quota_block_facts")["blocked"]["ips"] == {}
+
+
+def test_group_block_hostile_name_rule_at_top_then_released(run: Any, emu: EmulatorControl, xapi: Any) -> None:
+    run("quota_objects", rules=[{"name": "QuotaDeny"}])  # an existing rule, to be above of
+    emu.set_groups({HOSTILE: ["acme\\bob"], "cn=other": ["acme\\carol"]})
+    emu.add_mappings([{"ip": "10.0.0.5", "user": "acme\\bob"}, {"ip": "10.0.0.6", "user": "acme\\carol"}])
+    now, until = emu.now()["local"], later(emu, 1800)
+    result = run("quota_block", "--diff", now=now, groups={HOSTILE: until}, rule_from=["trust"], rule_to=["untrust"])
+    assert result["rule_change"] == "created" and result["committed"] and result["groups_blocked"] == [HOSTILE], result
+
+    rules = running_rules(emu)
+    assert [r.get("name") for r in rules] == ["BlockQuota", "QuotaDeny"]
+    assert [m.text for m in rules[0].findall("source-user/member")] == [HOSTILE]
+    xapi.show(xpath=RULES + "/entry[@name='BlockQuota']/source-user")
+    assert [m.text for m in xapi.element_root.findall(".//member")] == [HOSTILE]
+    assert policy_match(xapi, "10.0.0.5") == ["BlockQuota"]
+    assert policy_match(xapi, "10.0.0.6") != ["BlockQuota"]
+    assert run("quota_block_facts")["blocked"]["groups"] == {HOSTILE: until}
+
+    emu.reset_counters()
+    again = run("quota_block", now=now, groups={HOSTILE: until}, rule_from=["trust"], rule_to=["untrust"])
+    assert again["changed"] is False and writes(emu) == {}
+
+    released = run("quota_block", now=now, groups={})
+    assert released["rule_change"] == "deleted" and released["groups_released"] == [HOSTILE] and released["committed"]
+    assert [r.get("name") for r in running_rules(emu)] == ["QuotaDeny"]
+    assert run("quota_block", now=now, groups={})["changed"] is False
+
+
+def test_keyword_group_is_refused_before_anything_is_sent(run: Any, emu: EmulatorControl) -> None:
+    emu.reset_counters()
+    result = run("quota_block", now=emu.now()["local"], groups={"Known-User": later(emu, 60)})
+    assert result["failed"] and "keyword" in result["msg"]
+    assert emu.counters()["total"] <= 1  # at most the key generation
+
+
+def test_check_mode_sends_no_write(run: Any, emu: EmulatorControl) -> None:
+    now = emu.now()["local"]
+    emu.reset_counters()
+    result = run("quota_block", "--check", "--diff", now=now, block_ips=[{"ip": "10.0.0.7", "until": later(emu, 300)}],
+                 groups={"cn=sales": later(emu, 900)})
+    assert result["changed"] and result["registered"] == ["10.0.0.7"] and result["rule_change"] == "created", result
+    assert writes(emu) == {} and running_rules(emu) == []
+    assert ET.fromstring(emu.config()["candidate"]).find(".//rules/entry") is None
+
+
+def test_failed_commit_converges_on_the_next_run(run: Any, emu: EmulatorControl) -> None:
+    now, until = emu.now()["local"], later(emu, 900)
+    emu.inject_fault("commit", "http500", count=4)  # every attempt of the connection's bounded retries
+    emu.reset_counters()
+    failed = run("quota_block", now=now, groups={"cn=sales": until})
+    assert emu.counters()["commit"] == 4
+    assert failed["failed"] and "HTTP 500" in failed["msg"] and failed["rule_change"] == "created", failed
+    assert running_rules(emu) == []
+    emu.reset_counters()
+    fixed = run("quota_block", now=now, groups={"cn=sales": until})
+    assert fixed["committed"] and fixed["rule_change"] is None, fixed
+    assert [r.get("name") for r in running_rules(emu)] == ["BlockQuota"]
+    assert run("quota_block", now=now, groups={"cn=sales": until})["changed"] is False
+
+
+# -- partial commit with a second administrator ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_admins() -> Iterator[dict[str, Any]]:
+    process, info = start_emulator("--admin", "other:Other-pass1")
+    try:
+        yield info
+    finally:
+        stop_emulator(process)
+
+
+def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[str, Any]) -> None:
+    emu = EmulatorControl(two_admins)
+    emu.reset()
+    other = xapi_for(two_admins, "other", "Other-pass1")
+    address = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address"
+    other.set(xpath=address, element="<entry name='pending-by-other'><ip-netmask>192.0.2.1</ip-netmask></entry>")
+    result = run_module("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
+                                        "groups": {"cn=sales": later(emu, 900)}})
+    assert result["committed"], result
+    config = emu.config()
+    assert "pending-by-other" in config["candidate"] and "pending-by-other" not in config["running"]
+    assert "BlockQuota" in config["running"]
