@@ -54,8 +54,7 @@ def _check_job(conn: Any, root: Any, what: str) -> None:
 
 def report_missing(conn: Any, report_name: str, vsys: Optional[str]) -> bool:
     """Whether the saved report exists neither in the vsys nor in shared (one candidate read)."""
-    xpath = "%s|%s" % (entry_xpath(vsys_xpath(vsys) + "/reports", report_name),
-                         entry_xpath(vsys_xpath("shared") + "/reports", report_name))
+    xpath = "|".join(entry_xpath(root + "/reports", report_name) for root in (vsys_xpath(vsys), vsys_xpath("shared")))
     return conn.config("get", xpath).find("./result/entry") is None
 
 

@@ -26,7 +26,7 @@ description:
     C(known-user), C(unknown), C(pre-logon)) and a description longer than PAN-OS stores are
     refused before anything is sent.
 author:
-  - tagwarden developers
+  - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
 attributes:
@@ -38,6 +38,7 @@ attributes:
     description: Shows the blocked addresses (with their ends) and the rule, before and after.
   action_group:
     support: full
+    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
     membership:
       - tagwarden.panos.firewall
 options:

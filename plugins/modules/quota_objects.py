@@ -21,7 +21,7 @@ description:
     such as a rule's log forwarding), moves new rules into place, and commits this admin's
     changes (partial commit) when something changed. A second run changes nothing.
 author:
-  - tagwarden developers
+  - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
 attributes:
@@ -33,6 +33,7 @@ attributes:
     description: Shows each object that would change, before and after.
   action_group:
     support: full
+    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
     membership:
       - tagwarden.panos.firewall
 options:

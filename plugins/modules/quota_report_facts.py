@@ -23,7 +23,7 @@ description:
     (role C(tagwarden.panos.quota_bootstrap), C(playbooks/quota_bootstrap.yml)) that creates it.
   - Only reads; never changes the firewall.
 author:
-  - tagwarden developers
+  - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
 attributes:
@@ -32,8 +32,10 @@ attributes:
     description: The module only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show.
   action_group:
     support: full
+    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
     membership:
       - tagwarden.panos.firewall
 options:
