@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Tag 10,000 IPs two ways against a fresh emulator: `python bench/dag_register.py [ips] [baseline_ips]`.
 
 1. tagwarden.panos.dag_register through `ansible-playbook` (the whole module path: Ansible, keygen,

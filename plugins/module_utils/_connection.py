@@ -377,7 +377,8 @@ class FirewallConnection:
         """``message`` with the password and the API key (also URL-encoded) masked."""
         out = str(message)
         for secret in sorted(self._secrets, key=len, reverse=True):
-            for form in {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}:
+            forms = sorted(set([secret, quote(secret, safe=""), quote_plus(secret), quote(secret)]), key=len, reverse=True)
+            for form in forms:
                 if form:
                     out = out.replace(form, MASK)
         return out
@@ -489,7 +490,9 @@ class FirewallConnection:
     def _ensure_key(self) -> None:
         if self._key_ready:
             return
-        assert self._password is not None
+        if not self._password:
+            raise self._fail("no password to generate an API key with: give provider.password or provider.api_key",
+                             "settings")
         root = self._send({"type": "keygen", "user": self.username, "password": self._password}, "keygen")
         key = _text(root, "./result/key")
         if root.get("status") != "success" or not key:

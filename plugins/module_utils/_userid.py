@@ -189,7 +189,8 @@ def _estimated_size(entry: ET.Element) -> int:
 
 def _payload_of(root: ET.Element) -> ET.Element:
     payload = root.find("payload")
-    assert payload is not None
+    if payload is None:
+        raise ValueError("not a uid-message: no payload")
     return payload
 
 

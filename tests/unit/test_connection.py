@@ -28,7 +28,7 @@ def connect(*script, provider=None, **kwargs):
 
 
 def test_keygen_once_then_key_used_for_every_request():
-    conn, transport, _ = connect(KEY, OK, OK)
+    conn, transport, _sleeps = connect(KEY, OK, OK)
     conn.op(cmd("show", "clock"))
     conn.op(cmd("show", "system", "info"))
     assert transport.types() == ["keygen", "op", "op"]
@@ -39,7 +39,7 @@ def test_keygen_once_then_key_used_for_every_request():
 
 
 def test_api_key_given_means_no_keygen():
-    conn, transport, _ = connect(OK, provider={"ip_address": "fw", "api_key": "K3Y"})
+    conn, transport, _sleeps = connect(OK, provider={"ip_address": "fw", "api_key": "K3Y"})
     conn.op(cmd("show", "clock"))
     assert transport.types() == ["op"] and transport.key == "K3Y"
     assert conn.api_calls == 1
@@ -117,7 +117,7 @@ def test_timeout_is_not_retried_and_names_host_port_and_option():
 def test_unreachable_names_host_and_port():
     err = c._classify_text("URLError: reason: [Errno 111] Connection refused")
     assert err.kind == "unreachable"
-    conn, transport, _ = connect(err)
+    conn, transport, _sleeps = connect(err)
     with pytest.raises(c.FirewallError) as info:
         conn.op(cmd("show", "clock"))
     assert "192.0.2.1:443" in str(info.value) and "provider.port" in str(info.value)
@@ -137,7 +137,7 @@ def test_certificate_refused_says_how_to_pass_ca_path():
 
 def test_bad_credentials_http_403_on_keygen():
     err = c._classify_text("URLError: code: 403 reason: Forbidden")
-    conn, transport, _ = connect(err)
+    conn, transport, _sleeps = connect(err)
     with pytest.raises(c.FirewallError) as info:
         conn.op(cmd("show", "clock"))
     msg = str(info.value)
@@ -147,7 +147,7 @@ def test_bad_credentials_http_403_on_keygen():
 
 def test_bad_credentials_403_reply_body():
     refused = '<response status="error" code="403"><result><msg>Invalid Credential</msg></result></response>'
-    conn, transport, _ = connect(refused)
+    conn, transport, _sleeps = connect(refused)
     with pytest.raises(c.FirewallError) as info:
         conn.op(cmd("show", "clock"))
     assert info.value.kind == "auth" and "Invalid Credential" in str(info.value)
@@ -155,7 +155,7 @@ def test_bad_credentials_403_reply_body():
 
 def test_bad_api_key_message_mentions_api_key():
     refused = '<response status="error" code="403"><result><msg>Invalid Credential</msg></result></response>'
-    conn, transport, _ = connect(refused, provider={"ip_address": "fw", "api_key": "BADKEY"})
+    conn, transport, _sleeps = connect(refused, provider={"ip_address": "fw", "api_key": "BADKEY"})
     with pytest.raises(c.FirewallError) as info:
         conn.op(cmd("show", "clock"))
     assert "provider.api_key" in str(info.value) and "BADKEY" not in str(info.value)
@@ -163,7 +163,7 @@ def test_bad_api_key_message_mentions_api_key():
 
 def test_panos_error_code_and_text():
     bad = '<response status="error" code="17"><msg><line>show -> foo is unexpected</line></msg></response>'
-    conn, transport, _ = connect(KEY, bad)
+    conn, transport, _sleeps = connect(KEY, bad)
     with pytest.raises(c.FirewallError) as info:
         conn.op(cmd("show", "foo"))
     msg = str(info.value)
@@ -184,7 +184,7 @@ def test_secrets_are_scrubbed_from_every_message_including_url_encoded_forms():
     key = "LUFRPT1abc123=="
     leak = ("URLError: reason: bad https://192.0.2.1/api/?type=op&key=%s&password=%s pw=%s k=%s"
             % (key, "s3cr%26t%2Bpa+ss", PASSWORD, "LUFRPT1abc123%3D%3D"))
-    conn, transport, _ = connect(KEY, c.TransportError("network", leak))
+    conn, transport, _sleeps = connect(KEY, c.TransportError("network", leak))
     with pytest.raises(c.FirewallError) as info:
         conn.op(cmd("show", "clock"))
     msg = str(info.value)
@@ -195,7 +195,7 @@ def test_secrets_are_scrubbed_from_every_message_including_url_encoded_forms():
 
 def test_panos_error_text_echoing_a_secret_is_scrubbed():
     echo = '<response status="error" code="18"><msg><line>bad key LUFRPT1abc123== here</line></msg></response>'
-    conn, transport, _ = connect(KEY, echo)
+    conn, transport, _sleeps = connect(KEY, echo)
     with pytest.raises(c.FirewallError) as info:
         conn.op(cmd("show", "clock"))
     assert "LUFRPT1abc123==" not in str(info.value)
@@ -214,20 +214,20 @@ def test_user_id_partial_failure_is_returned_not_raised():
     partial = ('<response status="error"><msg><line><uid-response><version>2.0</version><payload><register>'
                '<entry ip="1.1.2.2" message="Maximum tags exceeded"/></register></payload></uid-response>'
                '</line></msg></response>')
-    conn, transport, _ = connect(KEY, partial)
+    conn, transport, _sleeps = connect(KEY, partial)
     root = conn.user_id(ET.Element("uid-message"), "vsys1")
     assert root.get("status") == "error"
     assert transport.requests[1] == {"type": "user-id", "cmd": "<uid-message />", "vsys": "vsys1"}
 
 
 def test_user_id_plain_error_is_raised():
-    conn, transport, _ = connect(KEY, '<response status="error" code="18"><msg>malformed</msg></response>')
+    conn, transport, _sleeps = connect(KEY, '<response status="error" code="18"><msg>malformed</msg></response>')
     with pytest.raises(c.FirewallError):
         conn.user_id(ET.Element("uid-message"))
 
 
 def test_config_request_parameters():
-    conn, transport, _ = connect(KEY, OK)
+    conn, transport, _sleeps = connect(KEY, OK)
     elem = ET.Element("color")
     elem.text = "color1"
     conn.config("set", "/config/x", [elem, ET.Element("comments")], newname=None, where="top")
@@ -237,7 +237,7 @@ def test_config_request_parameters():
 
 def test_clock_parses_like_pan_os_python():
     clock = '<response status="success"><result>Sun Nov 22 10:00:00 UTC 2026\n</result></response>'
-    conn, transport, _ = connect(KEY, clock)
+    conn, transport, _sleeps = connect(KEY, clock)
     assert conn.clock() == datetime.datetime(2026, 11, 22, 10, 0, 0)
     assert c.parse_clock("Mon Mar  2 08:05:09 PST 2026") == datetime.datetime(2026, 3, 2, 8, 5, 9)
 
@@ -264,7 +264,7 @@ def test_commit_partial_waits_for_the_job():
 
 def test_commit_partial_nothing_to_commit():
     nothing = '<response status="success" code="19"><msg>There are no changes to commit.</msg></response>'
-    conn, transport, _ = connect(KEY, nothing)
+    conn, transport, _sleeps = connect(KEY, nothing)
     result = conn.commit_partial("automation")
     assert result["changed"] is False and result["job_id"] is None
 
@@ -295,14 +295,14 @@ def test_commit_partial_gives_up_when_busy_past_the_timeout():
 def test_commit_partial_reports_a_lock_clearly():
     locked = ('<response status="error"><msg><line>Configuration is locked by bob (since 2026/11/22 10:00:00)'
               '</line></msg></response>')
-    conn, transport, _ = connect(KEY, locked)
+    conn, transport, _sleeps = connect(KEY, locked)
     with pytest.raises(c.FirewallError) as info:
         conn.commit_partial("automation")
     assert info.value.kind == "locked" and "locked by bob" in str(info.value) and "lock" in str(info.value)
 
 
 def test_commit_partial_failed_job_raises_with_details():
-    conn, transport, _ = connect(KEY, COMMIT_QUEUED, job("FIN", "FAIL", "rule X is invalid"))
+    conn, transport, _sleeps = connect(KEY, COMMIT_QUEUED, job("FIN", "FAIL", "rule X is invalid"))
     with pytest.raises(c.FirewallError) as info:
         conn.commit_partial("automation")
     assert "rule X is invalid" in str(info.value) and info.value.kind == "job"

@@ -78,7 +78,7 @@ def test_run_present_then_idempotent():
     assert result["changed"] and result["registered"] == ["10.0.0.1", "10.0.0.2"]
     assert result["api_calls"] == 2 and result["uid_messages"] == 1  # one read, one write
     assert store.timeouts[("10.0.0.1", "quota")] == "60"
-    conn2, _ = conn_for(store)
+    conn2, _transport2 = conn_for(store)
     again = d.run(conn2, ["10.0.0.1", "10.0.0.2"], ["quota"], timeout=60)
     assert not again["changed"] and again["unchanged"] == 2 and again["api_calls"] == 1
 
