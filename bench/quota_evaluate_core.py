@@ -43,8 +43,8 @@ def make_inputs(rows: int = 1_000_000, users: int = 100_000, groups: int = 5_000
         if rng.random() < 0.05:
             data.append({"ip": rng.choice(unknown_ips), "user": None, "bytes": int(rng.lognormvariate(11, 1.5))})
         else:
-            # some rows spell the user differently: matching is case-insensitive
-            name = names[index] if rng.random() < 0.9 else names[index].upper()
+            # a few rows spell the user differently: matching is case-insensitive
+            name = names[index] if rng.random() < 0.99 else names[index].upper()
             data.append({"ip": rng.choice(user_ips[index]), "user": name, "bytes": int(rng.lognormvariate(11, 1.5))})
     group_names = ["cn=group%04d,ou=groups,dc=acme,dc=local" % index for index in range(groups)]
     sizes = [rng.paretovariate(1.2) for dummy in range(groups)]

@@ -226,8 +226,9 @@ def evaluate(
     user_over = user_limits.over(user_bytes)
     group_over = group_limits.over(group_bytes)
 
-    # Pass 2, with the per-row test done in C (compress over itemgetter columns): the IPs of
-    # over-quota users, the IPs of exempt users, and the user shown for over-quota IPs.
+    # Pass 2 collects the IPs of over-quota users, the IPs of exempt users and the user shown for
+    # an over-quota IP (from the mapping, else the first report row with a user). Per-row tests
+    # run in C (compress over itemgetter columns); the Python bodies see only matching rows.
     # Ordered dicts, not sets, where output order follows: it must not depend on hashing.
     user_ips: Dict[str, Dict[str, None]] = {key: {} for key in user_over}
     exempt_user_ips: Set[str] = set()
@@ -240,14 +241,6 @@ def evaluate(
                 user_ips[key][row["ip"]] = None
             if key in exempt_users:
                 exempt_user_ips.add(row["ip"])
-    # Heavy IPs have many rows: the set shrinks as users are found, and compress sees that
-    # because map() calls pending.__contains__ lazily.
-    pending = set(ip_over)
-    if pending:
-        for row in compress(rows, map(pending.__contains__, map(itemgetter("ip"), rows))):
-            if row["user"]:
-                ip_user[row["ip"]] = row["user"]
-                pending.discard(row["ip"])
     for entry in ip_user_mapping or ():
         ip = entry["ip"]
         key = entry["user"].lower()
@@ -255,8 +248,15 @@ def evaluate(
             user_ips[key][ip] = None
         if key in exempt_users:
             exempt_user_ips.add(ip)
-        if ip in pending:
+        if ip in ip_over:
             ip_user.setdefault(ip, entry["user"])
+    # compress sees ``pending`` shrink (map calls __contains__ lazily), so heavy IPs stop costing
+    pending = {ip for ip in ip_over if ip not in ip_user}
+    if pending:
+        for row in compress(rows, map(pending.__contains__, map(itemgetter("ip"), rows))):
+            if row["user"]:
+                ip_user[row["ip"]] = row["user"]
+                pending.discard(row["ip"])
 
     def is_exempt(ip: str) -> bool:
         return ip in exempt_user_ips or ip in exempt_addresses

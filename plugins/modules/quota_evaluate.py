@@ -148,9 +148,9 @@ RETURN = r"""
 block_ips:
   description:
     - IPs to block now. Register C(tags) with the tag timeout C(timeout) (seconds).
-    - C(reason) is C(address over quota) or C(user over quota); C(user) is the user the bytes
-      belong to (for an address, the first user the report shows on it); C(bytes) and C(quota)
-      are those of the IP or the user.
+    - C(reason) is C(address over quota) or C(user over quota); C(user) is the over-quota user,
+      or for an address its user in the IP-user mapping, else the first user the report shows
+      on it; C(bytes) and C(quota) are those of the IP or the user.
   returned: always
   type: list
   elements: dict
