@@ -1,0 +1,211 @@
+"""playbooks/quota_bootstrap.yml and playbooks/quota_cycle.yml (roles quota_bootstrap, quota_enforce)
+through ``ansible-playbook`` against the emulator.
+
+Simulated users send traffic every emulated minute; the report sums it in 15-minute buckets, so
+each scenario first moves the clock to a bucket boundary, lets 15 minutes of traffic pass and then
+runs a cycle. The playbooks run without an inventory: they add the firewall from PANOS_IP_ADDRESS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import ssl
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pan.xapi
+import pytest
+from lxml import etree
+
+from tests.emulator.builders import config, dag, report, rule
+from tests.emulator.client import EmulatorControl
+
+pytestmark = pytest.mark.playbook
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+QUOTAS = {"quota_ip": "20MB", "quota_user": "30MB", "quota_group": "50MB"}
+GUEST = "10.1.9.50"
+ALICE = ["10.1.1.11", "10.1.1.12", "10.1.1.13"]
+SALES = "cn=sales,ou=groups,dc=acme,dc=local"
+SALES_IPS = {"10.1.2.21": "acme\\bob", "10.1.2.22": "acme\\carol", "10.1.2.23": "acme\\erin"}
+DAVE = "10.1.3.31"
+RULE = "BlockQuota"
+DIRTY = ("admin", "dirtyId", "time")
+# Per minute, 14 minutes of each bucket: guest 42MB > 20MB (IP), alice 3 x 11.2MB = 33.6MB > 30MB
+# (user) with each IP under 20MB, sales 3 x 18.2MB = 54.6MB > 50MB (group), dave far below.
+TRAFFIC = ([(GUEST, 3_000_000)] + [(ip, 800_000) for ip in ALICE] + [(ip, 1_300_000) for ip in SALES_IPS]
+           + [(DAVE, 200_000)])
+BLOCKED_IPS = {GUEST, *ALICE}
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+
+    def recap(self) -> dict[str, dict[str, int]]:
+        """PLAY RECAP counters per host (ansible-core ships no JSON stdout callback)."""
+        rows = re.findall(r"^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$", self.output, re.MULTILINE)
+        return {host: {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", counts)} for host, counts in rows}
+
+    def changed(self) -> int:
+        return sum(counts["changed"] for counts in self.recap().values())
+
+
+class Firewall:
+    """The emulator as the tests see it: control plane, XML API reads, and ansible-playbook runs."""
+
+    def __init__(self, info: dict[str, Any]) -> None:
+        self.info = info
+        self.control = EmulatorControl(info)
+        self.xapi = pan.xapi.PanXapi(hostname=info["host"], port=info["port"], api_username=info["username"],
+                                     api_password=info["password"],
+                                     ssl_context=ssl.create_default_context(cafile=info["ca_file"]))
+
+    def playbook(self, name: str, *flags: str, **extra_vars: Any) -> Run:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("PANOS_")}
+        env.update({
+            "PANOS_IP_ADDRESS": self.info["host"], "PANOS_PORT": str(self.info["port"]),
+            "PANOS_USERNAME": self.info["username"], "PANOS_PASSWORD": self.info["password"],
+            "PANOS_CA_PATH": self.info["ca_file"],
+            "ANSIBLE_COLLECTIONS_PATH": str(ROOT / "build" / "collections"),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false", "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCAL_TEMP": str(ROOT / "build" / "ansible-tmp"), "ANSIBLE_HOME": str(ROOT / "build" / "ansible-home"),
+            "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        })
+        command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / name),
+                   "-e", json.dumps({**QUOTAS, **extra_vars}), *flags]
+        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL, check=False)
+        return Run(proc.returncode, proc.stdout + proc.stderr)
+
+    def cycle(self, *flags: str) -> Run:
+        return self.playbook("quota_cycle.yml", *flags)
+
+    def start(self, bootstrapped: bool) -> None:
+        """A reset firewall with an allow rule (plus the quota objects when ``bootstrapped``),
+        users, groups and traffic, the clock at a bucket boundary."""
+        self.control.reset()
+        objects: dict[str, Any] = {}
+        rules = [rule("Allow-Outbound", application=["any"], service=["any"])]
+        if bootstrapped:
+            objects = {"reports": (report(),), "address_group": [dag("quota", "'quota'")]}
+            rules.insert(0, rule("BlockQuotaDAG", action="deny", source=["quota"], **{"from": ["any"], "to": ["any"]}))
+        self.control.set_config(etree.tostring(config(rules=tuple(rules), **objects)).decode())
+        self.control.set_groups({SALES: list(SALES_IPS.values()), "cn=engineering,ou=groups,dc=acme,dc=local": ["acme\\alice", "acme\\dave"]})
+        self.control.add_mappings([{"ip": ip, "user": "acme\\alice"} for ip in ALICE]
+                                  + [{"ip": ip, "user": user} for ip, user in SALES_IPS.items()]
+                                  + [{"ip": DAVE, "user": "acme\\dave"}])
+        self.control.advance(900 - self.control.now()["epoch"] % 900)
+        self.traffic(TRAFFIC)
+
+    def traffic(self, sources: list[tuple[str, int]]) -> None:
+        self.control.simulate([{"src": src, "dst": "203.0.113.10", "bytes_per_minute": rate} for src, rate in sources])
+
+    def registered(self) -> dict[str, set[str]]:
+        self.xapi.op(cmd="<show><object><registered-ip><all/></registered-ip></object></show>")
+        return {entry.get("ip"): {member.text for member in entry.findall("./tag/member")}
+                for entry in self.xapi.element_root.findall("./result/entry")}
+
+    def configs(self) -> dict[str, etree._Element]:
+        """Candidate and running config, without the candidate's change markers."""
+        trees = {}
+        for name, text in self.control.config().items():
+            tree = etree.fromstring(text.encode())
+            for element in tree.iter():
+                for attribute in DIRTY:
+                    element.attrib.pop(attribute, None)
+            trees[name] = tree
+        return trees
+
+    def rule_users(self, tree: str = "running") -> list[str] | None:
+        """Source users of the group rule, None when it does not exist."""
+        entry = self.configs()[tree].find(f".//rulebase/security/rules/entry[@name='{RULE}']")
+        return None if entry is None else [member.text for member in entry.findall("source-user/member")]
+
+    def pending(self) -> bool:
+        trees = self.configs()
+        return etree.tostring(trees["candidate"]) != etree.tostring(trees["running"])
+
+    def assert_consistent(self) -> None:
+        """Every quota registration carries its end; a group rule in force names groups; the quota
+        tag is on blocked IPs only."""
+        for ip, tags in self.registered().items():
+            if "quota" in tags:
+                assert ip in BLOCKED_IPS and any(tag.startswith("quota.until.") for tag in tags), (ip, tags)
+        assert self.rule_users() in (None, [SALES])
+
+    def assert_converged(self) -> None:
+        registered = self.registered()
+        assert set(registered) == BLOCKED_IPS
+        assert all(len(tags) == 2 and "quota" in tags for tags in registered.values()), registered
+        assert self.rule_users() == [SALES]
+        assert not self.pending()
+
+
+def passed(run: Run) -> Run:
+    assert run.returncode == 0, run.output[-3000:]
+    return run
+
+
+@pytest.fixture(scope="module")
+def firewall(emulator: dict[str, Any]) -> Iterator[Firewall]:
+    """One emulator for the module; each test starts it over with Firewall.start()."""
+    yield Firewall(emulator)
+
+
+def test_quota_story(firewall: Firewall) -> None:
+    """Bootstrap twice, a check-mode cycle, blocks by IP, user and group, an idle cycle, release
+    after 15 minutes without a re-block, and a new block when the traffic comes back."""
+    firewall.start(bootstrapped=False)
+    first = passed(firewall.playbook("quota_bootstrap.yml"))
+    assert first.changed() == 1
+    assert passed(firewall.playbook("quota_bootstrap.yml")).changed() == 0
+    assert not firewall.pending()
+    firewall.control.advance(900)
+
+    before = firewall.configs()
+    firewall.control.reset_counters()
+    check = passed(firewall.cycle("--check"))
+    assert check.changed() == 1 and "check mode, nothing written" in check.output
+    counters = firewall.control.counters()
+    assert counters["user-id"] == counters["commit"] == 0
+    assert firewall.registered() == {}
+    assert {name: etree.tostring(tree) for name, tree in firewall.configs().items()} == {
+        name: etree.tostring(tree) for name, tree in before.items()}
+
+    blocking = passed(firewall.cycle())
+    assert blocking.changed() == 1
+    firewall.assert_converged()
+    assert f"BLOCK group {SALES}" in blocking.output and "user over quota" in blocking.output
+    assert passed(firewall.cycle()).changed() == 0
+
+    firewall.control.advance(900)  # the tags time out on the firewall; denied traffic counted nothing
+    releasing = passed(firewall.cycle())
+    assert releasing.changed() == 1 and f"RELEASE group {SALES}" in releasing.output
+    assert firewall.registered() == {}
+    assert firewall.rule_users() is None and not firewall.pending()
+
+    firewall.traffic([(GUEST, 3_000_000)])
+    firewall.control.advance(900)
+    passed(firewall.cycle())
+    assert set(firewall.registered()) == {GUEST}
+    assert firewall.rule_users() is None
+
+
+@pytest.mark.parametrize("request_type", ["op", "report", "user-id", "config", "commit"])
+def test_fault_in_a_cycle_then_a_clean_cycle_converges(firewall: Firewall, request_type: str) -> None:
+    firewall.start(bootstrapped=True)
+    firewall.control.advance(900)
+    firewall.control.inject_fault(request_type, "panos-error", code=2, message="injected internal error")
+    faulted = firewall.cycle()
+    assert faulted.returncode != 0 and "injected internal error" in faulted.output
+    firewall.assert_consistent()
+    passed(firewall.cycle())
+    firewall.assert_converged()
