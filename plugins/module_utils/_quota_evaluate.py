@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import compress, repeat
 from operator import itemgetter
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_report import normalize_ip
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state import (
@@ -265,13 +265,9 @@ def evaluate(
     blocked_ips: State = dict(blocked.get("ips", {}))
     blocked_groups: State = dict(blocked.get("groups", {}))
 
-    for ip, until in blocked_ips.items():
-        if until is None:
-            continue
-        reason = RELEASE_ENDED if until <= now else RELEASE_EXEMPT if is_exempt(ip) else None
-        if reason:
-            result.release_ips.append({"ip": ip, "until": until, "reason": reason, "tags": [tag, until_tag(tag, until)]})
-    released = {entry["ip"] for entry in result.release_ips}
+    released = _releases(blocked_ips, now, is_exempt)
+    result.release_ips = [{"ip": ip, "until": until, "reason": reason, "tags": [tag, until_tag(tag, until)]}
+                          for ip, (until, reason) in released.items()]
 
     new_ips: Dict[str, Dict[str, Any]] = {}
 
@@ -290,13 +286,8 @@ def evaluate(
             block_ip(ip, REASON_USER, display[key], count, user_limits.quota(key), until)
     result.block_ips = sorted(new_ips.values(), key=lambda entry: _ip_key(entry["ip"]))
 
-    for group, until in blocked_groups.items():
-        if until is None:
-            continue
-        reason = RELEASE_ENDED if until <= now else RELEASE_EXEMPT if group.lower() in exempt_groups else None
-        if reason:
-            result.release_groups.append({"group": group, "until": until, "reason": reason})
-    released_groups = {entry["group"] for entry in result.release_groups}
+    released_groups = _releases(blocked_groups, now, lambda group: group.lower() in exempt_groups)
+    result.release_groups = [{"group": group, "until": until, "reason": reason} for group, (until, reason) in released_groups.items()]
     result.groups_after = {group: until for group, until in blocked_groups.items() if group not in released_groups}
     for group, count in group_over.items():
         if group in blocked_groups or group.lower() in exempt_groups:
@@ -318,6 +309,15 @@ def evaluate(
     result.currently_blocked = [_blocked_entry("ip", ip, until, now) for ip, until in sorted(still_blocked.items(), key=lambda item: _ip_key(item[0]))]
     result.currently_blocked += [_blocked_entry("group", group, until, now) for group, until in result.groups_after.items()]
     return result
+
+
+def _releases(state: State, now: datetime, is_exempt: Callable[[str], bool]) -> Dict[str, Tuple[datetime, str]]:
+    """``{name: (until, reason)}`` of our blocks (``until`` set) that have ended or are now exempt."""
+    released = {}
+    for name, until in state.items():
+        if until is not None and (until <= now or is_exempt(name)):
+            released[name] = (until, RELEASE_ENDED if until <= now else RELEASE_EXEMPT)
+    return released
 
 
 def _blocked_entry(kind: str, name: str, until: Optional[datetime], now: datetime) -> Dict[str, Any]:

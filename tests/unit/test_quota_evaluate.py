@@ -80,6 +80,19 @@ def test_an_ip_over_both_quotas_is_blocked_once_as_an_address():
     assert [(entry["ip"], entry["reason"], entry["user"]) for entry in result.block_ips] == [("10.0.0.5", "address over quota", "acme\\bob")]
 
 
+def test_an_addresses_user_comes_from_the_mapping_else_the_report():
+    rows = [row("10.0.0.5", None, 30), row("10.0.0.6", None, 25), row("10.0.0.6", "acme\\eve", 1), row("10.0.0.7", None, 30)]
+    result = run((entry for entry in rows), ip_user_mapping=[{"ip": "10.0.0.5", "user": "acme\\mallory"}])  # a generator is fine too
+    assert [(entry["ip"], entry["user"]) for entry in result.block_ips] == [
+        ("10.0.0.5", "acme\\mallory"), ("10.0.0.6", "acme\\eve"), ("10.0.0.7", None)]
+
+
+def test_block_seconds_must_fit_a_tag_timeout():
+    with pytest.raises(ValueError, match="block_seconds 2592001 is out of range"):
+        run([], block_seconds=2592001)
+    assert run([row("10.0.0.5", None, 30)], block_seconds=2592000).block_ips[0]["timeout"] == 2592000
+
+
 def test_a_group_over_quota_is_blocked_and_a_user_counts_toward_each_of_its_groups():
     rows = [row("10.0.0.5", "acme\\bob", 19), row("10.0.0.6", "acme\\carol", 19), row("10.0.0.7", "acme\\dave", 19)]
     groups = {SALES: ["acme\\bob", "acme\\carol", "ACME\\BOB"], ENG: ["Acme\\Bob", "acme\\dave", "acme\\nobody"]}
