@@ -110,7 +110,10 @@ def sum_traffic(entries: Iterable[Mapping[str, Any]]) -> List[Row]:
     totals: Dict[Tuple[str, Optional[str]], int] = {}
     for entry in entries:
         key = (entry.get("ip", entry.get("src")), entry.get("user", entry.get("srcuser")) or None)
-        totals[key] = totals.get(key, 0) + int(entry["bytes"])
+        try:
+            totals[key] = totals.get(key, 0) + int(entry["bytes"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("log entry without a whole number of bytes: %r" % (dict(entry),))
     return [{"ip": ip, "user": user, "bytes": count} for (ip, user), count in totals.items()]
 
 

@@ -100,6 +100,11 @@ def test_sum_traffic_takes_log_field_names():
         {"ip": "10.0.0.5", "user": None, "bytes": 10}, {"ip": "10.0.0.5", "user": "u", "bytes": 1}]
 
 
+def test_sum_traffic_names_a_bad_entry():
+    with pytest.raises(ValueError, match="log entry without a whole number of bytes: .*'src': '10.0.0.5'"):
+        sum_traffic([{"src": "10.0.0.5", "srcuser": "u", "bytes": "12x"}])
+
+
 def test_group_list():
     text = "\ncn=sales,dc=acme,dc=local \ncn=eng,dc=acme,dc=local \ncn=domain users,dc=acme,dc=local\n\nTotal: 3\n* : Custom Group\n\n"
     assert parse_group_list(text) == ["cn=sales,dc=acme,dc=local", "cn=eng,dc=acme,dc=local", "cn=domain users,dc=acme,dc=local"]
