@@ -238,7 +238,8 @@ def test_usage_tables_top_n_with_percent():
 def test_summary_lines_read_at_a_glance():
     state = {"ips": {"10.0.0.1": NOW - timedelta(minutes=1), "10.0.0.2": NOW + timedelta(minutes=4, seconds=30)}}
     rows = [row("10.0.0.5", None, 25), row("10.0.0.6", "acme\\bob", 21), row("10.0.0.7", "acme\\carol", 60)]
-    result = run(rows, blocked=state, groups={SALES: ["acme\\carol"]}, quotas={"ip": 20 * MB, "user": 20 * MB, "group": 50 * MB}, overrides={"ip": {"10.0.0.6": 100 * MB, "10.0.0.7": 100 * MB}, "user": {"acme\\carol": 100 * MB}})
+    overrides = {"ip": {"10.0.0.6": 100 * MB, "10.0.0.7": 100 * MB}, "user": {"acme\\carol": 100 * MB}}
+    result = run(rows, blocked=state, groups={SALES: ["acme\\carol"]}, overrides=overrides)
     text = "\n".join(summary_lines(result))
     assert "Quota cycle at 2026/11/22 10:00:00" in text
     assert "usage ip    10.0.0.5: 25MB of 20MB (125.0%) OVER" in text
