@@ -350,9 +350,9 @@ def summary_lines(result: Evaluation) -> List[str]:
     for entry in result.block_groups:
         lines.append("  BLOCK group %s until %s: %s, %s" % (
             entry["group"], format_firewall_time(entry["until"]), entry["reason"], _of_quota(entry["bytes"], entry["quota"])))
-    for kind, key, entries in (("ip", "ip", result.release_ips), ("group", "group", result.release_groups)):
+    for kind, entries in (("ip", result.release_ips), ("group", result.release_groups)):
         for entry in entries:
-            lines.append("  RELEASE %s %s: %s (was until %s)" % (kind, entry[key], entry["reason"], format_firewall_time(entry["until"])))
+            lines.append("  RELEASE %s %s: %s (was until %s)" % (kind, entry[kind], entry["reason"], format_firewall_time(entry["until"])))
     for entry in result.currently_blocked:
         left = "%s left" % _left(entry["seconds_left"]) if entry["ours"] else "not managed by the quota cycle"
         lines.append("  blocked %s %s: %s" % (entry["kind"], entry["name"], left))
