@@ -233,7 +233,7 @@ class ConfigEditor:
 def _related(node: etree._Element, tail: list[str]) -> Iterator[etree._Element]:
     """Entries a change can affect whose path ends with ``tail``: around the node, or inside it."""
     for elem in itertools.chain([node], node.iterancestors(), node.iter("entry")):
-        if [tag for tag, _ in path_of(elem)][-len(tail):] == tail:
+        if [step[0] for step in path_of(elem)][-len(tail):] == tail:
             yield elem
 
 
@@ -381,7 +381,7 @@ def handle_commit(state: EmulatorState, params: dict[str, str], admin: str) -> e
     if admins:
         new_running = partial_running(state, admins)
     else:
-        admins = {a for a, _ in state.changes}
+        admins = {change[0] for change in state.changes}
         new_running = strip_dirty(copy.deepcopy(state.candidate))
         if etree.tostring(new_running) == etree.tostring(state.running):
             new_running = None

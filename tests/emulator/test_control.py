@@ -36,9 +36,10 @@ def test_counters_count_api_calls_by_type_only(emu: EmulatorControl, xapi: pan.x
 def test_http_faults_hit_the_next_requests_only(emu: EmulatorControl, xapi: pan.xapi.PanXapi, kind: str, match: str) -> None:
     emu.inject_fault("op", kind, count=2)
     xapi.get(xpath=f"{VSYS}/tag")  # other request types are not affected
-    for _ in range(2):
+    for attempt in range(2):
         with pytest.raises(pan.xapi.PanXapiError, match=match):
             xapi.op(CLOCK)
+        assert emu.counters()["op"] == attempt + 1
     xapi.op(CLOCK)
     assert xapi.status == "success"
 

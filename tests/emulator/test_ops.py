@@ -51,13 +51,13 @@ def test_dynamic_address_group_members_from_running_config(xapi: pan.xapi.PanXap
 def test_groups_and_user_ids_text_replies(emu: EmulatorControl, firewall: Firewall, xapi: pan.xapi.PanXapi) -> None:
     emu.set_groups({"cn=sales,dc=acme,dc=local": ["acme\\bob", "acme\\carol"], "cn=eng,dc=acme,dc=local": ["acme\\bob"]})
     xapi.op("<show><user><group><list/></group></user></show>")
-    assert xapi.element_root.findtext("result") == ("\ncn=sales,dc=acme,dc=local \ncn=eng,dc=acme,dc=local \n\n"
-                                                   "Total: 2\n* : Custom Group\n\n")
+    assert xapi.element_root.findtext("result") == (
+        "\ncn=sales,dc=acme,dc=local \ncn=eng,dc=acme,dc=local \n\nTotal: 2\n* : Custom Group\n\n")
     assert "<![CDATA[" in xapi.xml_document
     assert firewall.userid.get_groups() == ["cn=sales,dc=acme,dc=local", "cn=eng,dc=acme,dc=local"]
     xapi.op("<show><user><group><name>cn=sales,dc=acme,dc=local</name></group></user></show>")
-    assert xapi.element_root.findtext("result") == ("\n\nsource type: ldap\nGroup type: Normal\n\n"
-                                                   "[1     ] acme\\bob\n[2     ] acme\\carol\n\n")
+    assert xapi.element_root.findtext("result") == (
+        "\n\nsource type: ldap\nGroup type: Normal\n\n[1     ] acme\\bob\n[2     ] acme\\carol\n\n")
     assert firewall.userid.get_group_members("cn=nope") == []
     xapi.op("<show><user><group><name>cn=nope</name></group></user></show>")
     assert "does not exist or does not have members" in xapi.element_root.findtext("result")

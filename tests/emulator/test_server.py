@@ -56,7 +56,7 @@ def test_keygen_reply_shape(emu: EmulatorControl) -> None:
 
 
 def test_bad_credentials_are_refused_with_403(emu: EmulatorControl) -> None:
-    status, _, body = _raw(emu.info, {"type": "keygen", "user": emu.info["username"], "password": "wrong"})
+    status, _headers, body = _raw(emu.info, {"type": "keygen", "user": emu.info["username"], "password": "wrong"})
     assert status == 403
     root = etree.fromstring(body)
     assert (root.get("status"), root.get("code"), root.findtext("result/msg")) == ("error", "403", "Invalid Credential")
@@ -67,7 +67,7 @@ def test_bad_credentials_are_refused_with_403(emu: EmulatorControl) -> None:
 @pytest.mark.parametrize("params", [{"type": "op", "cmd": "<show><clock/></show>", "key": "LUFRPT0bogus=="},
                                     {"type": "op", "cmd": "<show><clock/></show>"}])
 def test_bad_or_missing_key_is_refused(emu: EmulatorControl, params: dict) -> None:
-    status, _, body = _raw(emu.info, params)
+    status, _headers, body = _raw(emu.info, params)
     root = etree.fromstring(body)
     assert status == 403 and root.get("code") == "403" and root.findtext("result/msg") == "Invalid Credential"
 
@@ -81,7 +81,7 @@ def test_key_in_header_is_accepted(emu: EmulatorControl, xapi: pan.xapi.PanXapi)
 
 
 def test_unknown_type_is_a_400_and_the_server_keeps_serving(emu: EmulatorControl, xapi: pan.xapi.PanXapi) -> None:
-    status, _, body = _raw(emu.info, {"type": "bogus", "key": xapi.api_key})
+    status, _headers, body = _raw(emu.info, {"type": "bogus", "key": xapi.api_key})
     root = etree.fromstring(body)
     assert status == 400 and root.get("code") == "400"
     assert root.findtext("result/msg") == 'Illegal value for parameter "type" [bogus].'

@@ -38,8 +38,6 @@ def registered(xapi: pan.xapi.PanXapi, body: str = "<all/>") -> dict[str, list[s
     return {e.get("ip"): [m.text for m in e.findall("tag/member")] for e in xapi.element_root.findall("result/entry")}
 
 
-
-
 def test_success_reply_lists_every_section_empty(xapi: pan.xapi.PanXapi) -> None:
     xapi.user_id(cmd=uid(section("register", {"ip": "10.0.0.1"}, tags={"quota": "900"}),
                          section("login", {"name": "acme\\bob", "ip": "10.0.0.1", "timeout": "20"})))
