@@ -79,10 +79,14 @@ def xapi(emu: EmulatorControl) -> pan.xapi.PanXapi:  # pylint: disable=redefined
 
 
 @pytest.fixture
-def firewall(emu: EmulatorControl) -> Firewall:  # pylint: disable=redefined-outer-name
-    """pan-os-python's Firewall for the (reset) emulator; its xapi verifies the emulator's CA."""
+def firewall(emu: EmulatorControl, xapi: pan.xapi.PanXapi) -> Firewall:  # pylint: disable=redefined-outer-name
+    """pan-os-python's Firewall for the (reset) emulator; its xapi verifies the emulator's CA.
+
+    pan-os-python generates a key over a connection of its own that checks no certificate, so the
+    key comes from the verified ``xapi`` and the password never reaches pan-os-python.
+    """
     info = emu.info
-    device = Firewall(info["host"], info["username"], info["password"], port=info["port"])
+    device = Firewall(info["host"], api_key=xapi.api_key, port=info["port"])
     # pan-os-python never passes an ssl_context: the generated xapi object takes one.
     device.xapi.ssl_context = ssl.create_default_context(cafile=info["ca_file"])
     return device
