@@ -136,6 +136,19 @@ class FirewallError(Exception):
         return self.message
 
 
+class ValidationError(ValueError):
+    """Invalid input, found before anything was sent; the message names each bad value and the fix."""
+
+
+class ApplyFailed(Exception):
+    """A request failed after changes began; ``result`` says what was done before it."""
+
+    def __init__(self, error: FirewallError, result: Dict[str, Any]) -> None:
+        super(ApplyFailed, self).__init__(str(error))
+        self.error = error
+        self.result = result
+
+
 class TransportError(Exception):
     """A request produced no PAN-OS XML reply (network, TLS, HTTP status, unparsable reply).
 

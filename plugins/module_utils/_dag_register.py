@@ -15,6 +15,7 @@ __metaclass__ = type
 import ipaddress
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_PAGE_SIZE,
@@ -29,10 +30,6 @@ MAX_TIMEOUT = 2592000  # 30 days, the PAN-OS maximum
 MAX_TAGS = 32  # per IP address
 MAX_TAG_LENGTH = 127
 MAX_CHUNK_SIZE = 50000
-
-
-class ValidationError(ValueError):
-    """Invalid input; the message lists every bad value and how to fix it."""
 
 
 def _show(value: Any) -> str:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-from typing import Any, Dict
+from typing import Any, Callable, Dict
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._connection import (
     PROVIDER_SPEC,
+    ApplyFailed,
     FirewallConnection,
     FirewallError,
 )
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import failure_message
 
 
 def provider_options() -> Dict[str, Dict[str, Any]]:
@@ -53,3 +55,45 @@ def fail(module: Any, error: FirewallError, conn: Any = None, **result: Any) -> 
     if conn is not None:
         result.setdefault("api_calls", conn.api_calls)
     module.fail_json(msg=str(error), error_kind=error.kind, **result)
+
+
+def firewall_module(options: Dict[str, Dict[str, Any]], **kwargs: Any) -> AnsibleModule:
+    """An AnsibleModule with ``provider`` besides ``options``; every firewall module supports check mode."""
+    argument_spec = provider_argument_spec()
+    argument_spec.update(options)
+    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+
+
+def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]]) -> None:
+    """Run ``task(connection)`` and exit the module with its result.
+
+    The one place that turns errors into a failed task: bad input (a ValueError such as
+    ValidationError, raised before anything is sent), a firewall error, or one after changes
+    began (ApplyFailed, whose partial result is returned). It also adds ``api_calls``, drops
+    ``diff`` unless diff mode is on, turns ``warnings`` into Ansible warnings, and fails the task
+    when the firewall rejected entries (``failed_entries``).
+    """
+    conn = connect(module)
+    try:
+        result = task(conn)
+    except ApplyFailed as exc:
+        fail(module, exc.error, conn, **_tidy(module, exc.result))
+    except FirewallError as exc:
+        fail(module, exc, conn)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
+    else:
+        result = _tidy(module, result)
+        result.setdefault("changed", False)
+        result["api_calls"] = conn.api_calls
+        for warning in result.pop("warnings", None) or []:
+            module.warn(warning)
+        if result.get("failed_entries"):
+            module.fail_json(msg=failure_message(result["failed_entries"]), **result)
+        module.exit_json(**result)
+
+
+def _tidy(module: Any, result: Dict[str, Any]) -> Dict[str, Any]:
+    if not module._diff:
+        result.pop("diff", None)
+    return result

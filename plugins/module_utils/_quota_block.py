@@ -20,12 +20,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ApplyFailed, FirewallError, ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import check_ip
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import (
     RULE_ACTIONS,
-    ApplyFailed,
-    ValidationError,
     apply_entry,
     entry_as_dict,
     keyword_problems,

@@ -29,19 +29,6 @@ RULE_ACTIONS = ("deny", "drop", "reset-client", "reset-server", "reset-both", "a
 USER_KEYWORDS = ("any", "known-user", "unknown", "pre-logon")
 
 
-class ValidationError(ValueError):
-    """Invalid input; nothing was sent to the firewall."""
-
-
-class ApplyFailed(Exception):
-    """A request failed after changes began; ``result`` says what was done before it."""
-
-    def __init__(self, error: FirewallError, result: Dict[str, Any]) -> None:
-        super(ApplyFailed, self).__init__(str(error))
-        self.error = error
-        self.result = result
-
-
 def rules_xpath(vsys: Optional[str] = "vsys1") -> str:
     return vsys_xpath(vsys) + "/rulebase/security/rules"
 

@@ -18,12 +18,10 @@ __metaclass__ = type
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ApplyFailed, FirewallError, ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import group_element
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import (
     RULE_ACTIONS,
-    ApplyFailed,
-    ValidationError,
     apply_entry,
     entry_as_dict,
     location_problems,

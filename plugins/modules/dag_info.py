@@ -91,24 +91,19 @@ api_calls:
   sample: 2
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import dag_members
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(name=dict(type="str"), vsys=dict(type="str", default="vsys1"))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    conn = connect(module)
-    try:
+    module = firewall_module(dict(name=dict(type="str"), vsys=dict(type="str", default="vsys1")))
+
+    def task(conn):
         groups = dag_members(conn, module.params["name"], module.params["vsys"])
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    module.exit_json(changed=False, groups=groups, members=dict((g["name"], g["members"]) for g in groups),
-                     api_calls=conn.api_calls)
+        return dict(groups=groups, members=dict((g["name"], g["members"]) for g in groups))
+
+    run_task(module, task)
 
 
 if __name__ == "__main__":

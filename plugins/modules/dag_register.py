@@ -185,24 +185,12 @@ api_calls:
   sample: 3
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import (
-    ValidationError,
-    failure_message,
-    run,
-)
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import (
-    connect,
-    fail,
-    provider_argument_spec,
-)
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import run
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(
+    module = firewall_module(dict(
         ips=dict(type="list", elements="str", default=[]),
         tags=dict(type="list", elements="str", required=True),
         state=dict(type="str", choices=["present", "absent", "exact"], default="present"),
@@ -210,23 +198,11 @@ def main():
         persistent=dict(type="bool", default=True),
         vsys=dict(type="str", default="vsys1"),
         chunk_size=dict(type="int", default=1000),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ))
     p = module.params
-    conn = connect(module)
-    try:
-        result = run(conn, p["ips"], p["tags"], state=p["state"], timeout=p["timeout"],
-                     persistent=p["persistent"], vsys=p["vsys"], chunk_size=p["chunk_size"],
-                     check_mode=module.check_mode)
-    except ValidationError as exc:
-        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    if not module._diff:
-        result.pop("diff")
-    if result["failed_entries"]:
-        module.fail_json(msg=failure_message(result["failed_entries"]), **result)
-    module.exit_json(**result)
+    run_task(module, lambda conn: run(conn, p["ips"], p["tags"], state=p["state"], timeout=p["timeout"],
+                                      persistent=p["persistent"], vsys=p["vsys"], chunk_size=p["chunk_size"],
+                                      check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

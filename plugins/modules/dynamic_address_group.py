@@ -96,17 +96,13 @@ api_calls:
   sample: 5
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import ensure_group
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
-from ansible_collections.tagwarden.panos.plugins.module_utils._xml import XPathQuoteError
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(
+    module = firewall_module(dict(
         name=dict(type="str", required=True),
         filter=dict(type="str"),
         description=dict(type="str"),
@@ -114,22 +110,17 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
         vsys=dict(type="str", default="vsys1"),
         commit=dict(type="bool", default=True),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_if=[("state", "present", ("filter",))])
+    ), required_if=[("state", "present", ("filter",))])
     p = module.params
-    conn = connect(module)
-    try:
+
+    def task(conn):
         result = ensure_group(conn, p["name"], p["filter"], p["description"], p["tags"], p["state"], p["vsys"],
                               check_mode=module.check_mode)
         if result["changed"] and p["commit"] and not module.check_mode:
             result["commit"] = conn.commit_partial(conn.username, description="tagwarden.panos.dynamic_address_group")
-    except XPathQuoteError as exc:
-        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    result["api_calls"] = conn.api_calls
-    module.exit_json(**result)
+        return result
+
+    run_task(module, task)
 
 
 if __name__ == "__main__":

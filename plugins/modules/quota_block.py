@@ -198,22 +198,13 @@ api_calls:
   sample: 6
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import failure_message
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import apply
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import (
-    ApplyFailed,
-    ValidationError,
-    commit_admin_for,
-)
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import commit_admin_for
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(
+    module = firewall_module(dict(
         tag=dict(type="str", default="quota"),
         block_ips=dict(type="list", elements="dict", default=[]),
         release_ips=dict(type="list", elements="str", default=[]),
@@ -230,30 +221,14 @@ def main():
         commit_admin=dict(type="str"),
         chunk_size=dict(type="int", default=1000),
         vsys=dict(type="str", default="vsys1"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ))
     p = module.params
-    conn = connect(module)
-    try:
-        result = apply(conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"],
-                       now=p["now"], rule_name=p["rule_name"], rule_location=p["rule_location"],
-                       rule_existing=p["rule_existing"], rule_from=p["rule_from"], rule_to=p["rule_to"],
-                       rule_destination=p["rule_destination"], rule_action=p["rule_action"], commit=p["commit"],
-                       commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), chunk_size=p["chunk_size"],
-                       vsys=p["vsys"], check_mode=module.check_mode)
-    except ValidationError as exc:
-        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
-    except ApplyFailed as exc:
-        if not module._diff:
-            exc.result.pop("diff")
-        fail(module, exc.error, conn, **exc.result)
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    if not module._diff:
-        result.pop("diff")
-    if result["failed_entries"]:
-        module.fail_json(msg=failure_message(result["failed_entries"]), **result)
-    module.exit_json(**result)
+    run_task(module, lambda conn: apply(
+        conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
+        rule_name=p["rule_name"], rule_location=p["rule_location"], rule_existing=p["rule_existing"],
+        rule_from=p["rule_from"], rule_to=p["rule_to"], rule_destination=p["rule_destination"],
+        rule_action=p["rule_action"], commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]),
+        chunk_size=p["chunk_size"], vsys=p["vsys"], check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

@@ -87,30 +87,19 @@ api_calls:
   sample: 4
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import block_facts
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(
+    module = firewall_module(dict(
         tag=dict(type="str", default="quota"),
         rule_name=dict(type="str", default="BlockQuota"),
         vsys=dict(type="str", default="vsys1"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ))
     p = module.params
-    conn = connect(module)
-    try:
-        result = block_facts(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"])
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    except ValueError as exc:  # a rule name that cannot be quoted in an xpath
-        module.fail_json(msg="rule_name: %s" % exc, api_calls=conn.api_calls)
-    module.exit_json(changed=False, **result)
+    run_task(module, lambda conn: block_facts(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"]))
 
 
 if __name__ == "__main__":

@@ -163,21 +163,13 @@ api_calls:
   sample: 10
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import (
-    ApplyFailed,
-    ValidationError,
-    commit_admin_for,
-)
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_objects import REPORT_PERIODS, ensure
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(
+    module = firewall_module(dict(
         tag=dict(type="str", default="quota"),
         dag_name=dict(type="str", default="quota"),
         report_name=dict(type="str", default="Quota"),
@@ -198,26 +190,12 @@ def main():
         commit=dict(type="bool", default=True),
         commit_admin=dict(type="str"),
         vsys=dict(type="str", default="vsys1"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ))
     p = module.params
-    conn = connect(module)
-    try:
-        result = ensure(conn, tag=p["tag"], dag_name=p["dag_name"], report_name=p["report_name"],
-                        report_period=p["report_period"], report_topn=p["report_topn"], rules=p["rules"],
-                        commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]),
-                        vsys=p["vsys"], check_mode=module.check_mode)
-    except ValidationError as exc:
-        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
-    except ApplyFailed as exc:
-        if not module._diff:
-            exc.result.pop("diff")
-        fail(module, exc.error, conn, **exc.result)
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_task(module, lambda conn: ensure(
+        conn, tag=p["tag"], dag_name=p["dag_name"], report_name=p["report_name"], report_period=p["report_period"],
+        report_topn=p["report_topn"], rules=p["rules"], commit=p["commit"],
+        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"], check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

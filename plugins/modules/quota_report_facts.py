@@ -126,31 +126,22 @@ api_calls:
   sample: 4
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_usage import usage
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(
+    module = firewall_module(dict(
         report_name=dict(type="str", default="Quota"),
         source=dict(type="str", choices=["report", "traffic_log"], default="report"),
         minutes=dict(type="int", default=15),
         job_timeout=dict(type="int", default=120),
         vsys=dict(type="str", default="vsys1"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ))
     p = module.params
-    conn = connect(module)
-    try:
-        result = usage(conn, source=p["source"], report_name=p["report_name"], vsys=p["vsys"],
-                       minutes=p["minutes"], job_timeout=p["job_timeout"])
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    module.exit_json(changed=False, **result)
+    run_task(module, lambda conn: usage(conn, source=p["source"], report_name=p["report_name"], vsys=p["vsys"],
+                                        minutes=p["minutes"], job_timeout=p["job_timeout"]))
 
 
 if __name__ == "__main__":

@@ -96,30 +96,19 @@ api_calls:
   sample: 4
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import connect, fail, provider_argument_spec
+from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_identity import GATHER, userid_facts
 
 
 def main():
-    argument_spec = provider_argument_spec()
-    argument_spec.update(
+    module = firewall_module(dict(
         groups=dict(type="list", elements="str"),
         gather=dict(type="list", elements="str", choices=list(GATHER), default=list(GATHER)),
         vsys=dict(type="str", default="vsys1"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ))
     p = module.params
-    conn = connect(module)
-    try:
-        result = userid_facts(conn, gather=p["gather"], groups=p["groups"], vsys=p["vsys"])
-    except FirewallError as exc:
-        fail(module, exc, conn)
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    module.exit_json(changed=False, **result)
+    run_task(module, lambda conn: userid_facts(conn, gather=p["gather"], groups=p["groups"], vsys=p["vsys"]))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils import _quota_block as qb
 from ansible_collections.tagwarden.panos.plugins.module_utils import _quota_config as qc
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils import _quota_objects as qo
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state import encode_rule_description
 from ansible_collections.tagwarden.panos.plugins.module_utils._xml import to_string
@@ -88,7 +89,7 @@ def test_keywords_and_empty_names_are_refused_case_insensitively() -> None:
 @pytest.mark.parametrize("name", ["any", "Unknown", "", "PRE-LOGON"])
 def test_apply_refuses_keyword_groups_before_any_request(name: str) -> None:
     conn = FakeConn()
-    with pytest.raises(qc.ValidationError, match="nothing was sent"):
+    with pytest.raises(ValidationError, match="nothing was sent"):
         apply(conn, groups={name: "2026/11/22 10:30:00"})
     assert conn.api_calls == 0
 
@@ -96,13 +97,13 @@ def test_apply_refuses_keyword_groups_before_any_request(name: str) -> None:
 def test_description_overflow_is_refused_before_any_request() -> None:
     conn = FakeConn()
     groups = {"cn=group-%03d,ou=very-long-organisational-unit,dc=acme,dc=local" % i: "2026/11/22 10:30:00" for i in range(20)}
-    with pytest.raises(qc.ValidationError, match="1024"):
+    with pytest.raises(ValidationError, match="1024"):
         apply(conn, groups=groups)
     assert conn.api_calls == 0
 
 
 def test_all_problems_in_one_message() -> None:
-    with pytest.raises(qc.ValidationError) as info:
+    with pytest.raises(ValidationError) as info:
         apply(FakeConn(), now="tomorrow", block_ips=[{"ip": "10.0.0.0/24", "until": NOW}, {"ip": "10.0.0.1"}],
               release_ips=["bogus"], rule_location="before", rule_action="allow")
     message = str(info.value)
@@ -237,7 +238,7 @@ def test_check_mode_sends_nothing() -> None:
 
 def test_commit_needs_an_admin_when_only_a_key_is_known() -> None:
     conn = FakeConn()
-    with pytest.raises(qc.ValidationError, match="commit_admin"):
+    with pytest.raises(ValidationError, match="commit_admin"):
         apply(conn, groups={"g": None}, commit_admin=None)
     assert conn.sent == []
     assert qc.commit_admin_for(None, {"username": "auto", "password": "x"}) == "auto"
@@ -260,7 +261,7 @@ def test_objects_filter_quotes_any_tag_and_report_shape() -> None:
 
 
 def test_objects_validation() -> None:
-    with pytest.raises(qc.ValidationError) as info:
+    with pytest.raises(ValidationError) as info:
         qo.validate("a'\"b", "", "Quota", "yesterday", 0, [{"name": "R", "location": "after"}, {"name": "R"}])
     message = str(info.value)
     for part in ("tag:", "dag_name:", "report_period", "report_topn", "needs the name", "once"):
