@@ -18,18 +18,8 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
-attributes:
-  check_mode:
-    support: full
-    description: Read-only; runs in check mode too.
-  diff_mode:
-    support: none
-    description: Nothing changes.
-  action_group:
-    support: full
-    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
-    membership:
-      - tagwarden.panos.firewall
+  - tagwarden.panos.attributes
+  - tagwarden.panos.attributes.info_module
 options:
   name:
     description: Only this group. All groups when omitted.

@@ -23,6 +23,7 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
+  - tagwarden.panos.attributes
 attributes:
   check_mode:
     support: full
@@ -30,11 +31,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows, per tag, the registered addresses before and after.
-  action_group:
-    support: full
-    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
-    membership:
-      - tagwarden.panos.firewall
 options:
   ips:
     description:

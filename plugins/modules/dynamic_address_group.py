@@ -21,6 +21,7 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
+  - tagwarden.panos.attributes
 attributes:
   check_mode:
     support: full
@@ -28,11 +29,6 @@ attributes:
   diff_mode:
     support: none
     description: No diff is shown.
-  action_group:
-    support: full
-    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
-    membership:
-      - tagwarden.panos.firewall
 options:
   name:
     description: Name of the address group.

@@ -29,6 +29,7 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
+  - tagwarden.panos.attributes
 attributes:
   check_mode:
     support: full
@@ -36,11 +37,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the blocked addresses (with their ends) and the rule, before and after.
-  action_group:
-    support: full
-    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
-    membership:
-      - tagwarden.panos.firewall
 options:
   tag:
     description:

@@ -24,6 +24,7 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
+  - tagwarden.panos.attributes
 attributes:
   check_mode:
     support: full
@@ -31,11 +32,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows each object that would change, before and after.
-  action_group:
-    support: full
-    description: Use C(group/tagwarden.panos.firewall) in C(module_defaults) to set O(provider) once.
-    membership:
-      - tagwarden.panos.firewall
 options:
   tag:
     description:
