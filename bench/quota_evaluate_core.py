@@ -1,14 +1,19 @@
 """Time the quota evaluation core on synthetic data: `python bench/quota_evaluate_core.py [rows]`.
 
-1,000,000 rows from 100,000 users on 1-3 IPs each plus unknown-user IPs, 5,000 groups (each user
-in 1-3), heavy-tailed (log-normal) byte counts, quotas at the 99th percentile of each scope so about
-1% of IPs, users and groups are over, a full IP-user mapping, 1,000 exempt CIDRs and a block state
-of 1,000 IPs. Prints a figure, asserts nothing about time. Other benchmarks reuse
+The rows look like the Quota report's: one per (source IP, source user), 1,000,000 of them.
+100,000 users hold 60% of the rows (at least one IP each, heavy-tailed beyond that, a few
+terminal-server IPs shared by many users, 1% of rows spelling the user in capitals); the rest are
+IPs User-ID does not know. Bytes are log-normal times a heavy-tailed per-user activity. 5,000
+groups (each user in 1-3, heavy-tailed sizes). Quotas sit at the 99th percentile of each scope,
+so about 1% of IPs, users and groups are over. Also an IP-user mapping (each user's last IPs plus,
+for one in ten, an IP missing from the report), 1,000 exempt CIDRs, 99 exempt users and a block
+state of 1,000 IPs. Prints a figure, asserts nothing about time. Other benchmarks reuse
 `make_inputs()`, `time_evaluate()` and `measure()`.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -29,23 +34,41 @@ def _percentile(values, fraction: float) -> int:
     return ordered[int(len(ordered) * fraction)]
 
 
-def make_inputs(rows: int = 1_000_000, users: int = 100_000, groups: int = 5_000, seed: int = 7) -> Dict[str, Any]:
+def _ip(prefix: int, number: int) -> str:
+    return "%d.%d.%d.%d" % (prefix + (number >> 24), (number >> 16) & 255, (number >> 8) & 255, number & 255)
+
+
+def make_inputs(rows: int = 1_000_000, users: int = 100_000, groups: int = 5_000, known_share: float = 0.6, seed: int = 7) -> Dict[str, Any]:
     """Keyword arguments for evaluate(), deterministic for a given seed."""
     rng = random.Random(seed)
     names = ["acme\\user%06d" % index for index in range(users)]
-    user_ips = [["10.%d.%d.%d" % (index >> 14, (index >> 6) & 255, ((index & 63) << 2) + slot) for slot in range(rng.randint(1, 3))]
-                for index in range(users)]
-    unknown_ips = ["172.16.%d.%d" % (index >> 8, index & 255) for index in range(users // 10)]
-    activity = [rng.paretovariate(1.5) for dummy in range(users)]  # a few users make most rows
-    chosen = rng.choices(range(users), weights=activity, k=rows)
+    activity = [rng.paretovariate(1.5) for dummy in range(users)]
+    ips_per_user = [1] * users
+    for index in rng.choices(range(users), weights=[rng.paretovariate(2.0) for dummy in range(users)], k=max(0, int(rows * known_share) - users)):
+        ips_per_user[index] += 1
+    shared = [_ip(192, 168 << 16 | index) for index in range(100)]  # terminal servers: many users each
     data = []
-    for index in chosen:
-        if rng.random() < 0.05:
-            data.append({"ip": rng.choice(unknown_ips), "user": None, "bytes": int(rng.lognormvariate(11, 1.5))})
-        else:
-            # a few rows spell the user differently: matching is case-insensitive
-            name = names[index] if rng.random() < 0.99 else names[index].upper()
-            data.append({"ip": rng.choice(user_ips[index]), "user": name, "bytes": int(rng.lognormvariate(11, 1.5))})
+    user_ips = []
+    next_ip = 0
+    for index, count in enumerate(ips_per_user):
+        name = names[index]
+        mine = []
+        for dummy in range(count):
+            if rng.random() < 0.005:
+                ip = rng.choice(shared)
+                if ip in mine:
+                    continue
+            else:
+                ip = _ip(10, next_ip)
+                next_ip += 1
+            mine.append(ip)
+            data.append({"ip": ip, "user": name if rng.random() < 0.99 else name.upper(), "bytes": int(rng.lognormvariate(10, 1.5) * activity[index])})
+        user_ips.append(mine)
+    data.extend({"ip": _ip(172, 16 << 16 | index), "user": None, "bytes": int(rng.lognormvariate(12, 2))} for index in range(rows - len(data)))
+    # As the module gets them: sorted by bytes like the report, every row a fresh object from JSON
+    # (allocation order = row order, which matters for a memory-bound loop).
+    data = json.loads(json.dumps(sorted(data, key=lambda row: -row["bytes"])))
+
     group_names = ["cn=group%04d,ou=groups,dc=acme,dc=local" % index for index in range(groups)]
     sizes = [rng.paretovariate(1.2) for dummy in range(groups)]
     membership: Dict[str, list] = {group: [] for group in group_names}
@@ -60,16 +83,18 @@ def make_inputs(rows: int = 1_000_000, users: int = 100_000, groups: int = 5_000
         if row["user"]:
             user_totals[row["user"].lower()] = user_totals.get(row["user"].lower(), 0) + row["bytes"]
     group_totals = [sum(user_totals.get(member.lower(), 0) for member in members) for members in membership.values()]
+    mapping = [{"ip": ip, "user": names[index]} for index in range(users) for ip in user_ips[index][-2:]]
+    mapping.extend({"ip": _ip(10, next_ip + index), "user": names[index * 10]} for index in range(users // 10))
     return {
         "rows": data,
         "now": NOW,
         "quotas": {"ip": _percentile(ip_totals.values(), 0.99), "user": _percentile(user_totals.values(), 0.99),
                    "group": _percentile(group_totals, 0.99)},
         "overrides": {"user": {names[0]: 10 ** 12}},
-        "exempt": {"ips": ["192.168.%d.0/24" % index for index in range(256)] + ["10.99.%d.%d/30" % (i >> 6, (i & 63) << 2) for i in range(744)],
+        "exempt": {"ips": ["192.0.%d.0/24" % index for index in range(256)] + ["10.99.%d.%d/30" % (i >> 6, (i & 63) << 2) for i in range(744)],
                    "users": names[1:100]},
         "groups": membership,
-        "ip_user_mapping": [{"ip": ip, "user": names[index]} for index in range(users) for ip in user_ips[index]],
+        "ip_user_mapping": mapping,
         "blocked": {"ips": {user_ips[index][0]: NOW + timedelta(seconds=rng.randint(-300, 900)) for index in rng.sample(range(users), 1000)},
                     "groups": {}},
         "block_seconds": 900,

@@ -32,6 +32,7 @@ __metaclass__ = type
 
 import heapq
 import ipaddress
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import compress, repeat
@@ -80,9 +81,8 @@ class AddressSet:
     def __contains__(self, ip: str) -> bool:
         if not self._shifts:
             return False
-        address = ipaddress.ip_address(ip)
-        value = int(address)
-        return any(value >> shift in prefixes for shift, prefixes in self._shifts.get(address.version, ()))
+        version, value = _ip_key(ip)
+        return any(value >> shift in prefixes for shift, prefixes in self._shifts.get(version, ()))
 
 
 class _Limits:
@@ -143,8 +143,14 @@ def _plain(value: Any) -> Any:
 
 
 def _ip_key(ip: str) -> Tuple[int, int]:
-    address = ipaddress.ip_address(ip)
-    return address.version, int(address)
+    """(version, integer) of an address; inet_pton is C and ten times faster than ipaddress,
+    which matters when tens of thousands of IPs are blocked or checked at once."""
+    family, version = (socket.AF_INET6, 6) if ":" in ip else (socket.AF_INET, 4)
+    try:
+        return version, int.from_bytes(socket.inet_pton(family, ip), "big")
+    except OSError:  # e.g. an IPv6 scope (fe80::1%eth0), which inet_pton refuses
+        address = ipaddress.ip_address(ip)
+        return address.version, int(address)
 
 
 def _percent(count: int, quota: Optional[int]) -> Optional[float]:
@@ -270,12 +276,15 @@ def evaluate(
                           for ip, (until, reason) in released.items()]
 
     new_ips: Dict[str, Dict[str, Any]] = {}
+    companions: Dict[datetime, str] = {}  # few distinct ends; thousands of blocks may share one
 
     def block_ip(ip: str, reason: str, user: Optional[str], count: int, quota: Optional[int], until: datetime) -> None:
         if ip in blocked_ips or ip in new_ips or is_exempt(ip):
             return
+        if until not in companions:
+            companions[until] = until_tag(tag, until)
         new_ips[ip] = {"ip": ip, "reason": reason, "user": user, "bytes": count, "quota": quota, "until": until,
-                       "timeout": int((until - now).total_seconds()), "tags": [tag, until_tag(tag, until)]}
+                       "timeout": int((until - now).total_seconds()), "tags": [tag, companions[until]]}
 
     for ip, count in ip_over.items():
         block_ip(ip, REASON_IP, ip_user.get(ip), count, ip_limits.quota(ip), fresh_until)
