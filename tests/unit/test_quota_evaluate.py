@@ -58,6 +58,11 @@ def test_an_ip_over_quota_is_blocked_for_the_block_duration():
     assert result.release_ips == [] and result.block_groups == [] and result.groups_after == {}
 
 
+def test_blocks_are_listed_in_address_order_ipv4_first():
+    result = run([row("2001:db8::10", None, 30), row("10.0.0.10", None, 30), row("2001:db8::9", None, 30), row("10.0.0.9", None, 30)])
+    assert [entry["ip"] for entry in result.block_ips] == ["10.0.0.9", "10.0.0.10", "2001:db8::9", "2001:db8::10"]
+
+
 def test_exactly_the_quota_is_not_over():
     assert run([row("10.0.0.5", None, 20)]).block_ips == []
 
@@ -143,6 +148,7 @@ def test_many_cidrs():
     addresses = AddressSet(networks)
     assert "10.3.255.9" in addresses and "172.31.1.1" in addresses and "2001:db8:7::1" in addresses and "192.0.2.7" in addresses
     assert "10.4.0.1" not in addresses and "172.32.0.1" not in addresses and "2001:db8:8::1" not in addresses and "192.0.2.8" not in addresses
+    assert "fe80::1%eth0" in AddressSet(["fe80::/64"])  # a scoped address (inet_pton refuses those)
     with pytest.raises(ValueError, match="'10.0.0.5/24' is not an IP address or network"):
         AddressSet(["10.0.0.5/24"])
 
