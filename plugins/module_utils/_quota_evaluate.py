@@ -198,16 +198,23 @@ def evaluate(
     user_limits = _Limits(quotas.get("user"), overrides.get("user", {}), fold=True)
     group_limits = _Limits(quotas.get("group"), overrides.get("group", {}), fold=True)
 
-    # Pass 1: bytes per IP and per user spelling; the hot loop does dict updates only.
+    # Pass 1: bytes per IP and per user spelling; the hot loop does dict updates only
+    # ("in" then "+=" measured faster than dict.get on CPython 3.11).
     ip_bytes: Dict[str, int] = {}
     spelled_bytes: Dict[str, int] = {}
     for row in rows:
         count = row["bytes"]
         ip = row["ip"]
-        ip_bytes[ip] = ip_bytes.get(ip, 0) + count
+        if ip in ip_bytes:
+            ip_bytes[ip] += count
+        else:
+            ip_bytes[ip] = count
         user = row["user"]
         if user:
-            spelled_bytes[user] = spelled_bytes.get(user, 0) + count
+            if user in spelled_bytes:
+                spelled_bytes[user] += count
+            else:
+                spelled_bytes[user] = count
 
     user_bytes: Dict[str, int] = {}  # lower-case user -> bytes
     display: Dict[str, str] = {}  # lower-case user -> first spelling seen
