@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from datetime import datetime, timezone
 from typing import Callable
@@ -58,7 +59,9 @@ def _page(items: list, cmd: etree._Element) -> list:
     return items[start - 1:start - 1 + limit] if limit else items[start - 1:]
 
 
+@functools.lru_cache(maxsize=65536)
 def _ip_key(ip: str) -> tuple[int, int]:
+    # Cached: every page of a paged read sorts all registered IPs again.
     addr = ipaddress.ip_address(ip)
     return addr.version, int(addr)
 
@@ -90,20 +93,24 @@ def show_clock(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._E
 
 
 def show_registered_ip(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
-    tagged = state.tagged_ips(vsys)
     wanted_tag = cmd.find("tag/entry")
+    tag = None if wanted_tag is None else wanted_tag.get("name")
     ip_filter = (cmd.findtext("ip") or "").strip()
-    if ip_filter:
-        try:
-            network = ipaddress.ip_network(ip_filter, strict=False)
-        except ValueError:
-            raise ApiError(17, f" ip '{ip_filter}' is invalid", cdata=True) from None
-        tagged = {ip: tags for ip, tags in tagged.items() if ipaddress.ip_address(ip) in network}
-    if wanted_tag is not None:
-        tagged = {ip: tags for ip, tags in tagged.items() if wanted_tag.get("name") in tags}
+    key = (vsys, tag, ip_filter, state.registrations_changed)
+    if key not in state.listing_cache:
+        tagged = state.tagged_ips(vsys, tag)
+        if ip_filter:
+            try:
+                network = ipaddress.ip_network(ip_filter, strict=False)
+            except ValueError:
+                raise ApiError(17, f" ip '{ip_filter}' is invalid", cdata=True) from None
+            tagged = {ip: tags for ip, tags in tagged.items() if ipaddress.ip_address(ip) in network}
+        # One listing kept: a client pages through it with the same filter, request after request.
+        state.listing_cache = {key: (sorted(tagged, key=_ip_key), tagged)}
+    ordered, tagged = state.listing_cache[key]
     registrations = state.registered_ips.get(vsys, {})
     entries = []
-    for ip in _page(sorted(tagged, key=_ip_key), cmd):
+    for ip in _page(ordered, cmd):
         entry = etree.Element("entry", ip=ip, from_agent="0", persistent="1" if registrations[ip].persistent else "0")
         # Every current tag of the IP, in registration order, even when filtered by one tag.
         entry.append(_tags_element([t for t in registrations[ip].tags if t in tagged[ip]]))

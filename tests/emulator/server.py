@@ -256,7 +256,7 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
             for item in body["mappings"]:
                 seconds = int(item.get("timeout") or 0)
                 ip = userid.normalize_ip(item["ip"])
-                self.state.mappings[ip] = Mapping(str(item["user"]), now + seconds if seconds else None,
+                self.state.mappings[ip] = Mapping(str(item["user"]), self.state.will_expire(now + seconds if seconds else None),
                                                   timeout=seconds // 60)
 
     def _add_fault(self, body: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ Times are epoch seconds on the emulator clock; the emulator's timezone is UTC.
 from __future__ import annotations
 
 import copy
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -160,6 +161,14 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.registered_users: dict[str, dict[str, dict[str, float | None]]] = {}
         # ip -> mapping
         self.mappings: dict[str, Mapping] = {}
+        # The earliest expiry of a tag or mapping that expire() has not dropped yet: until then
+        # expire() has nothing to do, which keeps requests cheap with 100,000 registrations.
+        # Everything that sets an expiry goes through will_expire().
+        self.next_expiry = math.inf
+        # Bumped by every User-ID message and every expiry scan: listings cached under an older
+        # value are stale (see ops.show_registered_ip, which pages through a cached listing).
+        self.registrations_changed = 0
+        self.listing_cache: dict[tuple[object, ...], tuple[list[str], dict[str, set[str]]]] = {}
         # group DN -> member user names
         self.groups: dict[str, list[str]] = {}
         self.jobs: dict[int, Job] = {}
@@ -201,9 +210,18 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
     def _alive(expiry: float | None, now: float) -> bool:
         return expiry is None or expiry > now
 
+    def will_expire(self, expiry: float | None) -> float | None:
+        """Note a new expiry (None = never) for :meth:`expire`; returns it."""
+        if expiry is not None:
+            self.next_expiry = min(self.next_expiry, expiry)
+        return expiry
+
     def expire(self) -> None:
         """Drop tags, user tags and mappings whose time is up."""
         now = self.now()
+        if now < self.next_expiry:
+            return
+        self.registrations_changed += 1
         for ips in self.registered_ips.values():
             for ip in list(ips):
                 reg = ips[ip]
@@ -217,6 +235,10 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
                     del users[user]
         for ip in [ip for ip, m in self.mappings.items() if not self._alive(m.expiry, now)]:
             del self.mappings[ip]
+        self.next_expiry = min(
+            [exp for ips in self.registered_ips.values() for reg in ips.values() for exp in reg.tags.values() if exp is not None]
+            + [exp for users in self.registered_users.values() for tags in users.values() for exp in tags.values() if exp is not None]
+            + [m.expiry for m in self.mappings.values() if m.expiry is not None], default=math.inf)
 
     def ip_tags(self, ip: str, vsys: str = "vsys1") -> set[str]:
         """Current (unexpired) tags of one IP."""
@@ -226,10 +248,17 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         now = self.now()
         return {tag for tag, exp in reg.tags.items() if self._alive(exp, now)}
 
-    def tagged_ips(self, vsys: str = "vsys1") -> dict[str, set[str]]:
-        """ip -> current tags, for every registered IP of a vsys."""
-        result = {ip: self.ip_tags(ip, vsys) for ip in self.registered_ips.get(vsys, {})}
-        return {ip: tags for ip, tags in result.items() if tags}
+    def tagged_ips(self, vsys: str = "vsys1", tag: str | None = None) -> dict[str, set[str]]:
+        """ip -> current tags, for every registered IP of a vsys (only those holding ``tag`` when given)."""
+        now = self.now()
+        result = {}
+        for ip, reg in self.registered_ips.get(vsys, {}).items():
+            if tag is not None and not self._alive(reg.tags.get(tag, 0.0), now):
+                continue
+            tags = {name for name, exp in reg.tags.items() if self._alive(exp, now)}
+            if tags:
+                result[ip] = tags
+        return result
 
     def user_for_ip(self, ip: str) -> str | None:
         mapping = self.mappings.get(ip)

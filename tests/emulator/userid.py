@@ -90,7 +90,7 @@ class UidProcessor:
             except EntryError as exc:
                 errors.append(str(exc))
                 continue
-            reg.tags[tag] = expiry
+            reg.tags[tag] = self.state.will_expire(expiry)
             current.add(tag)
         if reg.tags:
             ips[ip] = reg
@@ -128,7 +128,7 @@ class UidProcessor:
             if tag in tags:
                 existing.append(tag)
                 continue
-            tags[tag] = _tag_timeout(member, self.now)
+            tags[tag] = self.state.will_expire(_tag_timeout(member, self.now))
         if not tags:
             del self.state.registered_users[self.vsys][user]
         if existing:
@@ -157,7 +157,7 @@ class UidProcessor:
             raise EntryError(f"Invalid timeout value {raw}")
         minutes = int(raw)
         expiry = None if minutes == 0 else self.now + minutes * 60
-        self.state.mappings[ip] = Mapping(user, expiry, self.vsys, minutes)
+        self.state.mappings[ip] = Mapping(user, self.state.will_expire(expiry), self.vsys, minutes)
 
     def logout(self, entry: etree._Element) -> None:
         ip = normalize_ip(entry.get("ip"))
@@ -192,6 +192,7 @@ def handle_user_id(state: EmulatorState, params: dict[str, str]) -> etree._Eleme
     if message.tag != "uid-message" or payload is None:
         raise ApiError(18, "Malformed Request: a uid-message with a payload is expected")
     state.expire()
+    state.registrations_changed += 1
     processor = UidProcessor(state, params.get("vsys") or "vsys1")
     sections = []
     for section in payload:
