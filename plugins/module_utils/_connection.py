@@ -24,7 +24,7 @@ import socket
 import ssl
 import time
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 from urllib.parse import quote, quote_plus
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._xml import cmd as _cmd
@@ -95,6 +95,7 @@ PANOS_ERROR_CODES = {
 MASK = "********"
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
+FIRST_POLL = 0.25  # seconds before the first poll of a job; most finish within a second
 MAX_BACKOFF = 8.0
 
 NO_CHANGES = "There are no changes to commit."
@@ -571,9 +572,18 @@ class FirewallConnection:
     def _deadline_passed(self, deadline: Optional[float]) -> bool:
         return deadline is not None and self._monotonic() >= deadline
 
+    def _polls(self, interval: float) -> Iterator[float]:
+        """Delays between polls of a job: short at first (most jobs finish within a second),
+        doubling up to ``interval``."""
+        delay = min(FIRST_POLL, interval)
+        while True:
+            yield delay
+            delay = min(delay * 2, interval)
+
     def wait_job(self, job_id: str, timeout: Optional[float] = 600, interval: float = 1.0) -> ET.Element:
         """Poll ``show jobs id`` until the job is FIN; return its ``<job>`` element."""
         deadline = None if not timeout else self._monotonic() + timeout
+        delays = self._polls(interval)
         while True:
             root = self.op(_cmd("show", "jobs", "id", text=str(job_id)))
             job = root.find("./result/job")
@@ -585,7 +595,7 @@ class FirewallConnection:
                 raise self._fail("job %s on %s did not finish within %s s (status %s, progress %s)"
                                  % (job_id, self.where, timeout, _text(job, "status"), _text(job, "progress")),
                                  "job", root=root)
-            self._sleep(interval)
+            self._sleep(next(delays))
 
     def run_job(self, params: Mapping[str, str], timeout: Optional[float] = 300,
                 interval: float = 1.0) -> ET.Element:
@@ -609,6 +619,7 @@ class FirewallConnection:
                              "malformed", root=root)
         job_id = job_id.strip()
         deadline = None if not timeout else self._monotonic() + timeout
+        delays = self._polls(interval)
         while True:
             root = self.request({"type": kind, "action": "get", "job-id": job_id}, "type=%s action=get" % kind)
             status = _text(root, "./result/job/status")
@@ -620,7 +631,7 @@ class FirewallConnection:
             if self._deadline_passed(deadline):
                 raise self._fail("%s job %s on %s did not finish within %s s (status %s)"
                                  % (kind, job_id, self.where, timeout, status), "job", root=root)
-            self._sleep(interval)
+            self._sleep(next(delays))
 
     # ----------------------------------------------------------------- commit
     def commit_partial(self, admin: str, description: Optional[str] = None, timeout: float = 600,

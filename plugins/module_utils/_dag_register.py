@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid import (
+    canonical_ip,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_PAGE_SIZE,
     build_uid_messages,
@@ -43,12 +44,9 @@ def check_ip(value: Any) -> Tuple[Optional[str], Optional[str]]:
         return None, "an empty entry: remove it"
     text = str(value).strip()
     try:  # the common case first: a plain, valid address
-        address = ipaddress.ip_address(text)
+        return canonical_ip(text), None
     except ValueError:
         pass
-    else:
-        if "%" not in text:
-            return str(address), None
     if not text:
         return None, "an empty entry: remove it"
     if "/" in text:

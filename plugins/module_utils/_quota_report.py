@@ -16,11 +16,11 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-import ipaddress
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state import parse_firewall_time
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid import canonical_ip
 
 Row = Dict[str, Any]
 
@@ -56,8 +56,8 @@ def _job_finished(reply: Any, what: str) -> None:
 def normalize_ip(text: str) -> str:
     """Canonical text of a single address; ValueError for networks, ranges and names."""
     try:
-        return str(ipaddress.ip_address(text.strip()))
-    except (AttributeError, ValueError):
+        return canonical_ip(text.strip())
+    except (AttributeError, TypeError, ValueError):
         raise ValueError("%r is not a single IP address (e.g. 10.0.0.5 or 2001:db8::5; networks and ranges are not accepted here)" % (text,))
 
 

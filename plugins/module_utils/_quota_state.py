@@ -17,6 +17,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+import functools
 import json
 from datetime import datetime
 from typing import Dict, Iterable, Mapping, Optional
@@ -31,8 +32,11 @@ _MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_firewall_time(text: str) -> datetime:
-    """Parse ``YYYY/MM/DD HH:MM:SS`` (the PAN-OS format) into a naive datetime."""
+    """Parse ``YYYY/MM/DD HH:MM:SS`` (the PAN-OS format) into a naive datetime.
+
+    Cached: a cycle's thousands of blocks share a handful of end times, and strptime is slow."""
     try:
         return datetime.strptime(text.strip(), FIREWALL_TIME_FORMAT)
     except (AttributeError, ValueError):
@@ -64,8 +68,10 @@ def until_tag(tag: str, until: datetime) -> str:
     return tag + UNTIL_MARKER + until.strftime(UNTIL_TAG_FORMAT)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_until_tag(tag: str, name: str) -> Optional[datetime]:
-    """The end time recorded by ``name`` if it is a companion tag of ``tag``, else None."""
+    """The end time recorded by ``name`` if it is a companion tag of ``tag``, else None (cached,
+    as :func:`parse_firewall_time`: thousands of blocks share a few end times)."""
     prefix = tag + UNTIL_MARKER
     if not name.startswith(prefix):
         return None
