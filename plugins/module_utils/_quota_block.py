@@ -18,7 +18,7 @@ __metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ApplyFailed, FirewallError, ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import check_ip
@@ -85,15 +85,32 @@ def rule_groups(entry: Optional[ET.Element], strict: bool = True) -> Dict[str, O
     return {name: releases.get(name) for name in names if not keyword_problems([name])}
 
 
-def block_facts(conn: Any, tag: str = "quota", rule_name: str = "BlockQuota", vsys: Optional[str] = "vsys1") -> Dict[str, Any]:
-    """The quota_block_facts module: ``blocked`` {ips, groups}, ``firewall_time``, ``api_calls``."""
-    now = conn.clock()
-    ips = ip_blocks(read_registered(conn, [tag], vsys), tag)
+class BlockState(NamedTuple):
+    """What the firewall holds of the blocks, read once: its clock, the registrations of the tag
+    (each IP with all its tags) and the deny rule (None when absent)."""
+
+    now: datetime
+    registrations: Dict[str, Set[str]]
+    rule: Optional[ET.Element]
+
+
+def read_state(conn: Any, tag: str = "quota", rule_name: str = "BlockQuota", vsys: Optional[str] = "vsys1") -> BlockState:
+    return BlockState(conn.clock(), read_registered(conn, [tag], vsys), read_entry(conn, rule_xpath(rule_name, vsys)))
+
+
+def blocked(conn: Any, state: BlockState, tag: str, rule_name: str) -> Dict[str, Dict[str, Optional[str]]]:
+    """``{"ips": {ip: until}, "groups": {group: until}}`` (firewall time strings; None: not ours / no time)."""
     try:
-        groups = rule_groups(read_entry(conn, rule_xpath(rule_name, vsys)))
+        groups = rule_groups(state.rule)
     except ValueError as exc:
         raise FirewallError("rule %s on %s: %s" % (rule_name, conn.where, exc), kind="malformed")
-    return {"blocked": {"ips": _times(ips), "groups": _times(groups)}, "firewall_time": format_firewall_time(now),
+    return {"ips": _times(ip_blocks(state.registrations, tag)), "groups": _times(groups)}
+
+
+def block_facts(conn: Any, tag: str = "quota", rule_name: str = "BlockQuota", vsys: Optional[str] = "vsys1") -> Dict[str, Any]:
+    """The quota_block_facts module: ``blocked`` {ips, groups}, ``firewall_time``, ``api_calls``."""
+    state = read_state(conn, tag, rule_name, vsys)
+    return {"blocked": blocked(conn, state, tag, rule_name), "firewall_time": format_firewall_time(state.now),
             "api_calls": conn.api_calls}
 
 
@@ -211,16 +228,18 @@ def apply(conn: Any, tag: str = "quota", block_ips: Sequence[Any] = (), release_
           rule_location: str = "top", rule_existing: Optional[str] = None, rule_from: Sequence[str] = ("any",),
           rule_to: Sequence[str] = ("any",), rule_destination: Sequence[str] = ("any",), rule_action: str = "deny",
           commit: bool = True, commit_admin: Optional[str] = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-          vsys: Optional[str] = "vsys1", check_mode: bool = False) -> Dict[str, Any]:
+          vsys: Optional[str] = "vsys1", check_mode: bool = False, state: Optional[BlockState] = None) -> Dict[str, Any]:
     """The quota_block module. Raises ValidationError before any request, FirewallError while
-    reading, ApplyFailed (with the result so far) once writing has begun."""
+    reading, ApplyFailed (with the result so far) once writing has begun. ``state``: the blocks as
+    already read in this run (see :func:`read_state`), so that they are not read twice."""
     wanted = validate(tag, block_ips, release_ips, groups or {}, now, rule_name, rule_location, rule_existing,
                       rule_action, chunk_size)
-    current = read_registered(conn, [tag], vsys)
-    register, unregister = plan_ips(current, tag, wanted["block"], wanted["release"], wanted["now"])
-
     xpath = rule_xpath(rule_name, vsys)
-    rule = read_entry(conn, xpath)
+    if state is None:
+        current, rule = read_registered(conn, [tag], vsys), read_entry(conn, xpath)
+    else:
+        current, rule = state.registrations, state.rule
+    register, unregister = plan_ips(current, tag, wanted["block"], wanted["release"], wanted["now"])
     desired = None  # type: Optional[ET.Element]
     if wanted["groups"]:
         desired = security_rule(rule_name, rule_from, rule_to, ["any"], rule_destination, sorted(wanted["groups"]),

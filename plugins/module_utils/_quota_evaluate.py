@@ -353,25 +353,43 @@ def _of_quota(count: int, quota: Optional[int]) -> str:
     return "%s of %s (%s%%)" % (format_bytes(count), format_bytes(quota), _percent(count, quota) if quota else "-")
 
 
-def summary_lines(result: Evaluation) -> List[str]:
-    """The cycle at a glance, like the seed script printed each minute."""
+def _shown(lines: List[str], entries: Sequence[Any], limit: Optional[int], what: str, line: Callable[[Any], str]) -> None:
+    """Lines for at most ``limit`` entries, then one line counting the rest."""
+    shown = entries if limit is None else entries[:limit]
+    lines.extend(line(entry) for entry in shown)
+    if len(entries) > len(shown):
+        lines.append("  ... and %d more %s" % (len(entries) - len(shown), what))
+
+
+def _block_line(entry: Mapping[str, Any]) -> str:
+    name = entry.get("ip") or entry.get("group")
+    kind = "ip" if "ip" in entry else "group"
+    who = " (user %s)" % entry["user"] if entry.get("user") else ""
+    return "  BLOCK %s %s%s until %s: %s, %s" % (kind, name, who, format_firewall_time(entry["until"]), entry["reason"],
+                                                _of_quota(entry["bytes"], entry["quota"]))
+
+
+def _release_line(entry: Mapping[str, Any]) -> str:
+    kind = "ip" if "ip" in entry else "group"
+    return "  RELEASE %s %s: %s (was until %s)" % (kind, entry[kind], entry["reason"], format_firewall_time(entry["until"]))
+
+
+def _blocked_line(entry: Mapping[str, Any]) -> str:
+    left = "%s left" % _left(entry["seconds_left"]) if entry["ours"] else "not managed by the quota cycle"
+    return "  blocked %s %s: %s" % (entry["kind"], entry["name"], left)
+
+
+def summary_lines(result: Evaluation, limit: Optional[int] = None) -> List[str]:
+    """The cycle at a glance, like the seed script printed each minute; each list of blocks,
+    releases and blocks in force shows at most ``limit`` entries and counts the rest."""
     lines = ["Quota cycle at %s" % format_firewall_time(result.now)]
     for scope in SCOPES:
         for entry in result.usage.get(scope, []):
             lines.append("  usage %-5s %s: %s%s" % (scope, entry["name"], _of_quota(entry["bytes"], entry["quota"]), " OVER" if entry["over"] else ""))
-    for entry in result.block_ips:
-        who = " (user %s)" % entry["user"] if entry["user"] else ""
-        lines.append("  BLOCK ip %s%s until %s: %s, %s" % (
-            entry["ip"], who, format_firewall_time(entry["until"]), entry["reason"], _of_quota(entry["bytes"], entry["quota"])))
-    for entry in result.block_groups:
-        lines.append("  BLOCK group %s until %s: %s, %s" % (
-            entry["group"], format_firewall_time(entry["until"]), entry["reason"], _of_quota(entry["bytes"], entry["quota"])))
-    for kind, entries in (("ip", result.release_ips), ("group", result.release_groups)):
-        for entry in entries:
-            lines.append("  RELEASE %s %s: %s (was until %s)" % (kind, entry[kind], entry["reason"], format_firewall_time(entry["until"])))
-    for entry in result.currently_blocked:
-        left = "%s left" % _left(entry["seconds_left"]) if entry["ours"] else "not managed by the quota cycle"
-        lines.append("  blocked %s %s: %s" % (entry["kind"], entry["name"], left))
+    _shown(lines, result.block_ips, limit, "addresses blocked", _block_line)
+    _shown(lines, result.block_groups, limit, "groups blocked", _block_line)
+    _shown(lines, result.release_ips + result.release_groups, limit, "released", _release_line)
+    _shown(lines, result.currently_blocked, limit, "blocks in force", _blocked_line)
     if len(lines) == 1:
         lines.append("  no usage, nothing blocked")
     return lines
@@ -442,10 +460,8 @@ def _rows(rows: Any, errors: List[str], limit: int = 5) -> List[Row]:
     return result
 
 
-def options_to_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
-    """Validate module options (human sizes, firewall time strings) into :func:`evaluate` keyword
-    arguments. All problems are reported in one ValueError, each naming the value and the fix."""
-    errors: List[str] = []
+def _policy(options: Mapping[str, Any], errors: List[str]) -> Dict[str, Any]:
+    """The settings part of the options: quotas, overrides, exemptions, block duration, top, tag."""
     quotas = _sizes("quotas", _scoped("quotas", options.get("quotas"), SCOPES, errors), errors)
     overrides = {scope: _sizes("overrides.%s" % scope, names, errors)
                  for scope, names in _scoped("overrides", options.get("overrides"), SCOPES, errors).items()}
@@ -466,7 +482,35 @@ def options_to_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
         AddressSet(exempt.get("ips", ()))
     except ValueError as error:
         errors.append("exempt.ips: %s" % error)
+    try:
+        block_seconds = parse_duration(options.get("block_duration", "15m"))
+        if not 0 < block_seconds <= MAX_TAG_TIMEOUT:
+            raise ValueError("block_duration %r is out of range; use 1 second to 30 days" % (options.get("block_duration"),))
+    except ValueError as error:
+        errors.append("block_duration: %s" % error)
+        block_seconds = 900
+    top = options.get("top", 10)
+    if not isinstance(top, int) or top < 0:
+        errors.append("top %r must be a whole number, 0 or more" % (top,))
+    return {"quotas": quotas, "overrides": overrides, "exempt": exempt, "block_seconds": block_seconds, "top": top,
+            "tag": options.get("tag") or "quota"}
 
+
+def policy_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
+    """Validate the settings part of the options alone (before anything is read); one ValueError for all problems."""
+    errors: List[str] = []
+    policy = _policy(options, errors)
+    if errors:
+        raise ValueError("; ".join(errors))
+    return policy
+
+
+def options_to_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
+    """Validate module options (human sizes, firewall time strings) into :func:`evaluate` keyword
+    arguments. All problems are reported in one ValueError, each naming the value and the fix."""
+    errors: List[str] = []
+    policy = _policy(options, errors)
+    tag = policy["tag"]
     mapping = []
     for index, entry in enumerate(options.get("ip_user_mapping") or ()):
         try:
@@ -481,7 +525,6 @@ def options_to_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
         if not isinstance(members, list) or not all(isinstance(member, str) for member in members):
             errors.append("groups[%r] must be a list of user names, not %r" % (group, members))
 
-    tag = options.get("tag") or "quota"
     state = _scoped("blocked", options.get("blocked"), ("ips", "groups"), errors)
     blocked: Dict[str, State] = {"ips": {}, "groups": {}}
     for ip, value in (state.get("ips") or {}).items():
@@ -497,20 +540,8 @@ def options_to_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
     for group, value in (state.get("groups") or {}).items():
         blocked["groups"][group] = None if value is None else _time("blocked.groups[%r]" % group, value, errors)
 
-    try:
-        block_seconds = parse_duration(options.get("block_duration", "15m"))
-        if not 0 < block_seconds <= MAX_TAG_TIMEOUT:
-            raise ValueError("block_duration %r is out of range; use 1 second to 30 days" % (options.get("block_duration"),))
-    except ValueError as error:
-        errors.append("block_duration: %s" % error)
-        block_seconds = 900
-    top = options.get("top", 10)
-    if not isinstance(top, int) or top < 0:
-        errors.append("top %r must be a whole number, 0 or more" % (top,))
     now = _time("now", options.get("now"), errors)
     rows = _rows(options.get("rows"), errors)
     if errors:
         raise ValueError("; ".join(errors))
-    return {"rows": rows, "now": now, "quotas": quotas, "overrides": overrides, "exempt": exempt,
-            "groups": groups, "ip_user_mapping": mapping, "blocked": blocked,
-            "block_seconds": block_seconds, "top": top, "tag": tag}
+    return dict(policy, rows=rows, now=now, groups=groups, ip_user_mapping=mapping, blocked=blocked)

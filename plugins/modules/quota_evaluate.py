@@ -101,7 +101,7 @@ options:
     type: str
     required: true
   top:
-    description: How many of the largest users of each scope RV(usage) lists.
+    description: How many of the largest users of each scope RV(usage) lists, and how many entries each list of RV(summary) shows.
     type: int
     default: 10
   tag:
@@ -274,7 +274,12 @@ def main() -> None:
         description = encode_rule_description(result.groups_after) if result.groups_after else None
     except ValueError as error:
         module.fail_json(msg="quota_evaluate: %s" % error)
-    module.exit_json(changed=False, rule_description=description, summary=summary_lines(result), **result.as_dict())
+    # The rows and the mapping can run to 100,000 entries: echoing them back as the invocation
+    # would cost more than the evaluation, so the invocation names only their sizes.
+    invocation = dict(module.params, rows="%d rows" % len(module.params["rows"]),
+                      ip_user_mapping="%d mappings" % len(module.params["ip_user_mapping"]))
+    module.exit_json(changed=False, rule_description=description, summary=summary_lines(result, module.params["top"]),
+                     invocation={"module_args": invocation}, **result.as_dict())
 
 
 if __name__ == "__main__":
