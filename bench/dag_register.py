@@ -13,9 +13,7 @@ linearly (said so in the output). Asserts nothing about time.
 from __future__ import annotations
 
 import json
-import os
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.emulator.client import EmulatorControl  # noqa: E402
-from tests.emulator.fixtures import start_emulator, stop_emulator  # noqa: E402
+from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator  # noqa: E402
+from tests.integration.ansible_cli import panos_env, playbook  # noqa: E402
 
-BIN = Path(sys.executable).parent
 TAG = "quota"
 TIMEOUT = 3600
 
@@ -71,23 +69,8 @@ def run_module(info: dict, ips: list[str]) -> tuple[float, str]:
         book.write_text(PLAYBOOK)
         extra = Path(tmp) / "ips.json"
         extra.write_text(json.dumps({"ips": ips}))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PANOS_")}
-        collections = ROOT / "build" / "collections"
-        link = collections / "ansible_collections" / "tagwarden" / "panos"
-        if not link.exists():
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(ROOT, target_is_directory=True)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": str(collections), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable, "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "PANOS_IP_ADDRESS": info["host"], "PANOS_PORT": str(info["port"]),
-            "PANOS_USERNAME": info["username"], "PANOS_PASSWORD": info["password"],
-            "PANOS_CA_PATH": info["ca_file"],
-        })
         start = time.perf_counter()
-        proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", "localhost,", str(book), "-e", "@%s" % extra],
-                              cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        proc = playbook(book, "-e", "@%s" % extra, env=panos_env(provider_for(info)))
         elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])

@@ -15,8 +15,6 @@ nothing about time.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,9 +28,9 @@ from lxml import etree  # noqa: E402
 from quota_evaluate_core import make_inputs, time_evaluate  # noqa: E402
 from tests.emulator.builders import config, dag, report, rule  # noqa: E402
 from tests.emulator.client import EmulatorControl  # noqa: E402
-from tests.emulator.fixtures import start_emulator, stop_emulator  # noqa: E402
+from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator  # noqa: E402
+from tests.integration.ansible_cli import panos_env, playbook  # noqa: E402
 
-BIN = Path(sys.executable).parent
 CADENCE = 60.0  # seconds between cycles
 BATCH = 10_000  # add_traffic records per request
 QUOTA = 20_000_000
@@ -55,13 +53,8 @@ def load(control: EmulatorControl, rows: int) -> None:
 
 
 def cycle_seconds(info: dict[str, Any]) -> float:
-    env = {**os.environ, "PANOS_IP_ADDRESS": info["host"], "PANOS_PORT": str(info["port"]),
-           "PANOS_USERNAME": info["username"], "PANOS_PASSWORD": info["password"], "PANOS_CA_PATH": info["ca_file"],
-           "ANSIBLE_COLLECTIONS_PATH": str(ROOT / "build" / "collections"), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-           "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false"}
     start = time.perf_counter()
-    proc = subprocess.run([str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / "quota_cycle.yml")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    proc = playbook(ROOT / "playbooks" / "quota_cycle.yml", env=panos_env(provider_for(info)))
     seconds = time.perf_counter() - start
     if proc.returncode:
         sys.exit("quota_cycle.yml failed:\n" + (proc.stdout + proc.stderr)[-3000:])

@@ -61,11 +61,16 @@ def emu(emulator: dict[str, Any]) -> EmulatorControl:  # pylint: disable=redefin
     return control
 
 
+def provider_for(info: dict[str, Any]) -> dict[str, Any]:
+    """A tagwarden.panos provider dict for an emulator (its info dict)."""
+    return {"ip_address": info["host"], "port": info["port"], "username": info["username"],
+            "password": info["password"], "ca_path": info["ca_file"]}
+
+
 @pytest.fixture
 def provider(emulator: dict[str, Any]) -> dict[str, Any]:  # pylint: disable=redefined-outer-name
     """A tagwarden.panos provider dict for the emulator."""
-    return {"ip_address": "127.0.0.1", "port": emulator["port"], "username": emulator["username"],
-            "password": emulator["password"], "ca_path": emulator["ca_file"]}
+    return provider_for(emulator)
 
 
 @pytest.fixture

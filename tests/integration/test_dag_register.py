@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 import ssl
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -20,56 +18,18 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-COLLECTIONS = ROOT / "build" / "collections"
-BIN = Path(sys.executable).parent
+from tests.integration import ansible_cli
+from tests.integration.ansible_cli import panos_env, playbook
+
 MODULE = "tagwarden.panos.dag_register"
 HOSTILE = "a'b\"<c>&"
 
 
 # -- helpers --------------------------------------------------------------------------------------
 
-def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PANOS_")}
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_LOCAL_TEMP": str(ROOT / "build" / "ansible-tmp"),
-        "ANSIBLE_HOME": str(ROOT / "build" / "ansible-home"),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "ANSIBLE_RETRY_FILES_ENABLED": "false",
-        "PYTHONWARNINGS": "ignore",
-    })
-    env.update(extra or {})
-    return env
-
-
 def adhoc(args: dict[str, Any], *flags: str, env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
-    """Run the module with ``ansible localhost -m``; return (result, stdout+stderr)."""
-    command = [str(BIN / "ansible"), "localhost", "-i", "localhost,", "-c", "local", "-m", MODULE,
-               "-a", json.dumps(args), *flags]
-    proc = subprocess.run(command, cwd=ROOT, env=ansible_env(env), capture_output=True, text=True,
-                          timeout=300, check=False)
-    output = proc.stdout + proc.stderr
-    match = re.search(r"^localhost \| [A-Z!]+ => ", proc.stdout, re.MULTILINE)
-    assert match, output
-    result, _end = json.JSONDecoder().raw_decode(proc.stdout, match.end())
-    return result, output
-
-
-def playbook(path: Path, *flags: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = [str(BIN / "ansible-playbook"), "-i", "localhost,", str(path), *flags]
-    return subprocess.run(command, cwd=ROOT, env=ansible_env(env), capture_output=True, text=True,
-                          timeout=600, check=False)
-
-
-def panos_env(provider: dict[str, Any]) -> dict[str, str]:
-    return {"PANOS_IP_ADDRESS": str(provider["ip_address"]), "PANOS_PORT": str(provider["port"]),
-            "PANOS_USERNAME": provider["username"], "PANOS_PASSWORD": provider["password"],
-            "PANOS_CA_PATH": provider["ca_path"]}
+    """Run dag_register with ``ansible localhost -m``; return (result, stdout+stderr)."""
+    return ansible_cli.adhoc("dag_register", args, *flags, env=env)
 
 
 def registered(xapi: Any, tag: str = "quota") -> dict[str, set[str]]:

@@ -9,11 +9,8 @@ runs a cycle. The playbooks run without an inventory: they add the firewall from
 from __future__ import annotations
 
 import json
-import os
 import re
 import ssl
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,11 +21,12 @@ from lxml import etree
 
 from tests.emulator.builders import config, dag, report, rule
 from tests.emulator.client import EmulatorControl
+from tests.emulator.fixtures import provider_for
+from tests.integration import ansible_cli
 
 pytestmark = pytest.mark.playbook
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 QUOTAS = {"quota_ip": "20MB", "quota_user": "30MB", "quota_group": "50MB"}
 GUEST = "10.1.9.50"
 ALICE = ["10.1.1.11", "10.1.1.12", "10.1.1.13"]
@@ -69,20 +67,8 @@ class Firewall:
                                      ssl_context=ssl.create_default_context(cafile=info["ca_file"]))
 
     def playbook(self, name: str, *flags: str, **extra_vars: Any) -> Run:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("PANOS_")}
-        env.update({
-            "PANOS_IP_ADDRESS": self.info["host"], "PANOS_PORT": str(self.info["port"]),
-            "PANOS_USERNAME": self.info["username"], "PANOS_PASSWORD": self.info["password"],
-            "PANOS_CA_PATH": self.info["ca_file"],
-            "ANSIBLE_COLLECTIONS_PATH": str(ROOT / "build" / "collections"),
-            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false", "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_LOCAL_TEMP": str(ROOT / "build" / "ansible-tmp"), "ANSIBLE_HOME": str(ROOT / "build" / "ansible-home"),
-            "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        })
-        command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / name),
-                   "-e", json.dumps({**QUOTAS, **extra_vars}), *flags]
-        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-                              stdin=subprocess.DEVNULL, check=False)
+        proc = ansible_cli.playbook(ROOT / "playbooks" / name, "-e", json.dumps({**QUOTAS, **extra_vars}), *flags,
+                                    env=ansible_cli.panos_env(provider_for(self.info)), timeout=300)
         return Run(proc.returncode, proc.stdout + proc.stderr)
 
     def cycle(self, *flags: str) -> Run:

@@ -10,10 +10,10 @@ from typing import Any, Iterator
 
 import pan.xapi
 import pytest
-from ansible_runner import run_module
 
 from tests.emulator.client import EmulatorControl
-from tests.emulator.fixtures import start_emulator, stop_emulator
+from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator
+from tests.integration.ansible_cli import adhoc
 
 HOSTILE = "cn=a'b\"<c>&</member><member>any"
 RULES = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules"
@@ -25,11 +25,6 @@ def xapi_for(info: dict[str, Any], user: str | None = None, password: str | None
                            api_password=password or info["password"], ssl_context=ssl.create_default_context(cafile=info["ca_file"]))
     api.keygen()
     return api
-
-
-def provider_for(info: dict[str, Any]) -> dict[str, Any]:
-    return {"ip_address": "127.0.0.1", "port": info["port"], "username": info["username"], "password": info["password"],
-            "ca_path": info["ca_file"]}
 
 
 def later(emu: EmulatorControl, seconds: int) -> str:
@@ -57,7 +52,7 @@ def policy_match(xapi: pan.xapi.PanXapi, source: str) -> list[str]:
 def run(provider: dict[str, Any]) -> Any:
     def call(module: str, *flags: str, **args: Any) -> dict[str, Any]:
         args.setdefault("provider", provider)
-        return run_module(module, args, *flags)
+        return adhoc(module, args, *flags)[0]
     return call
 
 
@@ -214,8 +209,8 @@ def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[st
     other = xapi_for(two_admins, "other", "Other-pass1")
     address = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address"
     other.set(xpath=address, element="<entry name='pending-by-other'><ip-netmask>192.0.2.1</ip-netmask></entry>")
-    result = run_module("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
-                                        "groups": {"cn=sales": later(emu, 900)}})
+    result, _output = adhoc("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
+                                            "groups": {"cn=sales": later(emu, 900)}})
     assert result["committed"], result
     config = emu.config()
     assert "pending-by-other" in config["candidate"] and "pending-by-other" not in config["running"]
