@@ -94,8 +94,10 @@ class BlockState(NamedTuple):
     rule: Optional[ET.Element]
 
 
-def read_state(conn: Any, tag: str = "quota", rule_name: str = "BlockQuota", vsys: Optional[str] = "vsys1") -> BlockState:
-    return BlockState(conn.clock(), read_registered(conn, [tag], vsys), read_entry(conn, rule_xpath(rule_name, vsys)))
+def read_state(conn: Any, tag: str = "quota", rule_name: str = "BlockQuota", vsys: Optional[str] = "vsys1",
+               now: Optional[datetime] = None) -> BlockState:
+    """Read the blocks; ``now``: the firewall's clock if this run has read it already."""
+    return BlockState(now or conn.clock(), read_registered(conn, [tag], vsys), read_entry(conn, rule_xpath(rule_name, vsys)))
 
 
 def blocked(conn: Any, state: BlockState, tag: str, rule_name: str) -> Dict[str, Dict[str, Optional[str]]]:

@@ -26,7 +26,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota_evaluate im
     summary_lines,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_identity import userid_facts
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state import format_firewall_time
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state import format_firewall_time, parse_firewall_time
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_usage import usage
 
 # Options passed to quota_block's apply() as they are.
@@ -70,7 +70,7 @@ def cycle(conn: Any, options: Mapping[str, Any], check_mode: bool = False) -> Di
                    minutes=options["minutes"], job_timeout=options["job_timeout"])
     needs = userid_needs(policy, options.get("group_membership"))
     identity = userid_facts(conn, gather=needs, groups=options.get("groups") or None, vsys=vsys) if needs else {}
-    state = read_state(conn, policy["tag"], options["rule_name"], vsys)
+    state = read_state(conn, policy["tag"], options["rule_name"], vsys, now=parse_firewall_time(report["firewall_time"]))
     now = format_firewall_time(state.now)
     inputs = options_to_inputs(dict(
         options, rows=report["rows"], now=now, blocked=blocked(conn, state, policy["tag"], options["rule_name"]),
