@@ -365,8 +365,8 @@ def _block_line(entry: Mapping[str, Any]) -> str:
     name = entry.get("ip") or entry.get("group")
     kind = "ip" if "ip" in entry else "group"
     who = " (user %s)" % entry["user"] if entry.get("user") else ""
-    return "  BLOCK %s %s%s until %s: %s, %s" % (kind, name, who, format_firewall_time(entry["until"]), entry["reason"],
-                                                _of_quota(entry["bytes"], entry["quota"]))
+    return "  BLOCK %s %s%s until %s: %s, %s" % (
+        kind, name, who, format_firewall_time(entry["until"]), entry["reason"], _of_quota(entry["bytes"], entry["quota"]))
 
 
 def _release_line(entry: Mapping[str, Any]) -> str:

@@ -66,7 +66,8 @@ options:
     type: dict
     default: {}
   overrides:
-    description: Per-name quotas, for example C({"user": {"acme\\\\bob": "50MB"}}), as in M(tagwarden.panos.quota_evaluate).
+    description:
+      - 'Per-name quotas, for example C({"user": {"acme\\bob": "50MB"}}), as in M(tagwarden.panos.quota_evaluate).'
     type: dict
     default: {}
   exempt:

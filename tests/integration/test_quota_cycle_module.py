@@ -46,8 +46,8 @@ def registered(xapi: pan.xapi.PanXapi) -> list[str]:
     return sorted(entry.get("ip") for entry in xapi.element_root.findall("./result/entry"))
 
 
-def test_one_cycle_blocks_ip_and_every_ip_of_a_user_then_changes_nothing(firewall: EmulatorControl, provider: dict[str, Any],
-                                                                          xapi: pan.xapi.PanXapi) -> None:
+def test_one_cycle_blocks_ip_and_every_ip_of_a_user_then_changes_nothing(
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
     result = cycle(provider, quotas={"ip": "20MB", "user": "25MB"})
     assert result["changed"] and not result["failed"], result
     # One key; clock, IP-user mapping and one registered-IP page; the report job; one User-ID message; the rule,
@@ -78,8 +78,8 @@ def test_group_membership_given_means_no_user_id_group_reads(firewall: EmulatorC
     assert from_userid["groups_after"].keys() == given["groups_after"].keys() == {SALES}
 
 
-def test_check_mode_writes_nothing_and_says_what_would_change(firewall: EmulatorControl, provider: dict[str, Any],
-                                                            xapi: pan.xapi.PanXapi) -> None:
+def test_check_mode_writes_nothing_and_says_what_would_change(
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
     result = cycle(provider, "--check", quotas={"ip": "20MB", "group": "30MB"})
     assert result["changed"] and result["registered"] == [GUEST] and result["rule_change"] == "created", result
     assert result["summary"][-1].startswith("firewall (check mode, nothing written): ")
