@@ -1,44 +1,6 @@
 """Traffic records, the traffic simulation, custom reports and traffic log queries.
 
-Notes for tests/emulator/README.md:
-
-Traffic. Every record is one finished session. ``add_traffic`` records take ``time`` (default
-now), ``src``, ``bytes`` and optionally ``user`` (default: the current IP-user mapping of src;
-``""`` for none), ``dst`` (203.0.113.10), ``app`` (ssl), ``from``/``to`` (trust/untrust),
-``protocol`` (tcp), ``port`` (443), ``bytes_sent`` (half the bytes), ``rule`` and ``action``
-(default: what the running rulebase decides now). Their bytes count as given, whatever the action.
-The simulation makes one session per source at every minute boundary the clock passes. The user
-is the current IP-user mapping of the source, or the source's ``user`` while it has none. The
-session is evaluated against the running rulebase; a session denied by a rule (deny, drop,
-reset-*) or by ``interzone-default`` is logged with the rule's action and 0 bytes.
-
-Reports: ``type=report&reporttype=custom&reportname=NAME[&vsys=vsys1]``, with or without
-``async=yes``, enqueues a job (as the PAN-OS documentation says every report request does); poll
-with ``type=report&action=get&job-id=N``. The report definition is read from the running config,
-``reports/entry`` of the vsys, then ``/config/shared/reports``. Supported: databases ``trsum``
-(traffic summary) and ``traffic`` (traffic log; other databases give empty reports), columns
-``src dst srcuser app from to rule action vsys proto dport`` to aggregate by, values ``bytes
-bytes_sent bytes_received sessions repeatcnt`` (the last two count sessions), ``sortby`` (a value
-column, descending, or an aggregate column, ascending), ``topn`` (default 10), ``query`` (the log
-query language below) and periods ``last-15-minutes last-hour last-6-hrs last-12-hrs last-24-hrs
-last-calendar-day last-7-days last-30-days``. ``group-by``/``topm`` are ignored. trsum data is
-aggregated in 15-minute buckets and a bucket is visible once complete: ``last-15-minutes`` is
-[b-15min, b) with b the current time rounded down to 15 minutes, so the report changes only at
-:00, :15, :30 and :45. The ``traffic`` database is not bucketed. Users unknown to User-ID give an
-empty ``<srcuser/>``. Errors (``status="error"``, text in ``msg/line``; the texts are the emulator's,
-not confirmed on a firewall): unknown report name ``Report NAME not found``, unknown job id
-``No such report job: N``, unsupported reporttype, period or column.
-
-Traffic logs: ``type=log&log-type=traffic&nlogs=N&skip=M&query=Q&dir=backward|forward`` enqueues
-a job (``query job enqueued with jobid N``); ``action=get&job-id=N`` returns the page,
-``action=finish&job-id=N`` drops the job. nlogs defaults to 20, at most 5000; newest first unless
-``dir=forward``. Other log types are accepted and have no logs. Query language: comparisons
-``(field op value)`` joined with ``and``/``or`` and parentheses (``and`` binds tighter); fields
-``receive_time``/``time_generated`` (``'YYYY/MM/DD HH:MM:SS'``, UTC), ``addr.src``/``addr.dst``
-(``in``/``notin`` an IP or CIDR, or ``eq``/``neq``), ``user.src``, ``app``, ``action``, ``rule``,
-``zone.src``, ``zone.dst``, ``vsys``, ``proto`` (text, case-insensitive), ``bytes``,
-``bytes_sent``, ``bytes_received``, ``port.dst`` (numbers); operators ``eq neq geq leq``. A query
-that does not parse, nlogs out of range or a bad skip/dir give an error reply.
+What is emulated and how is described in tests/emulator/README.md ("Traffic, reports and logs").
 """
 
 from __future__ import annotations
