@@ -29,6 +29,21 @@ RULE_ACTIONS = ("deny", "drop", "reset-client", "reset-server", "reset-both", "a
 USER_KEYWORDS = ("any", "known-user", "unknown", "pre-logon")
 
 
+# The argument spec of the options in doc fragment tagwarden.panos.quota_rule (quota_block, quota_cycle).
+RULE_OPTIONS = dict(
+    rule_name=dict(type="str", default="BlockQuota"),
+    rule_location=dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
+    rule_existing=dict(type="str"),
+    rule_from=dict(type="list", elements="str", default=["any"]),
+    rule_to=dict(type="list", elements="str", default=["any"]),
+    rule_destination=dict(type="list", elements="str", default=["any"]),
+    rule_action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
+    commit=dict(type="bool", default=True),
+    commit_admin=dict(type="str"),
+    chunk_size=dict(type="int", default=1000),
+)  # type: Dict[str, Dict[str, Any]]
+
+
 def rules_xpath(vsys: Optional[str] = "vsys1") -> str:
     return vsys_xpath(vsys) + "/rulebase/security/rules"
 

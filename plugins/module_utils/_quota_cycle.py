@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import apply, blocked, read_state
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_evaluate import (
     evaluate,
     options_to_inputs,
@@ -30,8 +31,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state impor
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_usage import usage
 
 # Options passed to quota_block's apply() as they are.
-RULE_OPTIONS = ("tag", "rule_name", "rule_location", "rule_existing", "rule_from", "rule_to", "rule_destination",
-                "rule_action", "commit", "commit_admin", "chunk_size", "vsys")
+APPLY_OPTIONS = ("tag", "vsys") + tuple(RULE_OPTIONS)
 
 
 def userid_needs(policy: Mapping[str, Any], group_membership: Optional[Mapping[str, Any]]) -> List[str]:
@@ -78,7 +78,7 @@ def cycle(conn: Any, options: Mapping[str, Any], check_mode: bool = False) -> Di
         ip_user_mapping=identity.get("ip_user_mapping") or []))
     evaluation = evaluate(**inputs)
     decision = evaluation.as_dict()
-    rule_options = dict((name, options[name]) for name in RULE_OPTIONS if options.get(name) is not None)
+    rule_options = dict((name, options[name]) for name in APPLY_OPTIONS if options.get(name) is not None)
     applied = apply(conn, block_ips=decision["block_ips"], release_ips=[entry["ip"] for entry in decision["release_ips"]],
                     groups=decision["groups_after"], now=now, check_mode=check_mode, state=state, **rule_options)
     applied["rule_name"] = options["rule_name"]

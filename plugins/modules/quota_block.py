@@ -30,6 +30,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
+  - tagwarden.panos.quota_rule
 attributes:
   check_mode:
     support: full
@@ -68,60 +69,6 @@ options:
         are C(until - now) seconds, from 1 to 2592000 (30 days).
     type: str
     required: true
-  rule_name:
-    description:
-      - The deny rule for groups.
-    type: str
-    default: BlockQuota
-  rule_location:
-    description:
-      - Where a newly created rule goes.
-    type: str
-    choices: [top, bottom, before, after]
-    default: top
-  rule_existing:
-    description:
-      - The rule that O(rule_location=before) or O(rule_location=after) refers to.
-    type: str
-  rule_from:
-    description:
-      - Source zones of the rule.
-    type: list
-    elements: str
-    default: [any]
-  rule_to:
-    description:
-      - Destination zones of the rule.
-    type: list
-    elements: str
-    default: [any]
-  rule_destination:
-    description:
-      - Destination addresses of the rule.
-    type: list
-    elements: str
-    default: [any]
-  rule_action:
-    description:
-      - The rule's action.
-    type: str
-    choices: [deny, drop, reset-client, reset-server, reset-both]
-    default: deny
-  commit:
-    description:
-      - Commit (partially, this admin's changes only) when the configuration changed.
-    type: bool
-    default: true
-  commit_admin:
-    description:
-      - The admin whose changes are committed. Defaults to O(provider.username) when a password is given;
-        with only O(provider.api_key) it is required for a commit.
-    type: str
-  chunk_size:
-    description:
-      - The largest number of address entries in one User-ID message.
-    type: int
-    default: 1000
   vsys:
     description:
       - The virtual system of the registrations and the rule.
@@ -196,35 +143,25 @@ api_calls:
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import apply
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS, commit_admin_for
 
 
 def main():
     module = firewall_module(dict(
+        RULE_OPTIONS,
         tag=dict(type="str", default="quota"),
         block_ips=dict(type="list", elements="dict", default=[]),
         release_ips=dict(type="list", elements="str", default=[]),
         groups=dict(type="dict", default={}),
         now=dict(type="str", required=True),
-        rule_name=dict(type="str", default="BlockQuota"),
-        rule_location=dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
-        rule_existing=dict(type="str"),
-        rule_from=dict(type="list", elements="str", default=["any"]),
-        rule_to=dict(type="list", elements="str", default=["any"]),
-        rule_destination=dict(type="list", elements="str", default=["any"]),
-        rule_action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
-        commit=dict(type="bool", default=True),
-        commit_admin=dict(type="str"),
-        chunk_size=dict(type="int", default=1000),
         vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
+    rule_options = dict((name, p[name]) for name in RULE_OPTIONS)
+    rule_options["commit_admin"] = commit_admin_for(p["commit_admin"], p["provider"])
     run_task(module, lambda conn: apply(
         conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
-        rule_name=p["rule_name"], rule_location=p["rule_location"], rule_existing=p["rule_existing"],
-        rule_from=p["rule_from"], rule_to=p["rule_to"], rule_destination=p["rule_destination"],
-        rule_action=p["rule_action"], commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]),
-        chunk_size=p["chunk_size"], vsys=p["vsys"], check_mode=module.check_mode))
+        vsys=p["vsys"], check_mode=module.check_mode, **rule_options))
 
 
 if __name__ == "__main__":

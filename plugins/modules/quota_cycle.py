@@ -29,6 +29,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
+  - tagwarden.panos.quota_rule
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the firewall.
@@ -96,51 +97,6 @@ options:
     description: The tag of the quota Dynamic Address Group.
     type: str
     default: quota
-  rule_name:
-    description: The deny rule for groups; it exists only while a group is blocked.
-    type: str
-    default: BlockQuota
-  rule_location:
-    description: Where a newly created rule goes.
-    type: str
-    choices: [top, bottom, before, after]
-    default: top
-  rule_existing:
-    description: The rule that O(rule_location=before) or O(rule_location=after) refers to.
-    type: str
-  rule_from:
-    description: Source zones of the rule.
-    type: list
-    elements: str
-    default: [any]
-  rule_to:
-    description: Destination zones of the rule.
-    type: list
-    elements: str
-    default: [any]
-  rule_destination:
-    description: Destination addresses of the rule.
-    type: list
-    elements: str
-    default: [any]
-  rule_action:
-    description: The rule's action.
-    type: str
-    choices: [deny, drop, reset-client, reset-server, reset-both]
-    default: deny
-  commit:
-    description: Commit (partially, this admin's changes only) when the configuration changed.
-    type: bool
-    default: true
-  commit_admin:
-    description:
-      - The admin whose changes are committed. Defaults to O(provider.username) when a password is given;
-        with only O(provider.api_key) it is required for a commit.
-    type: str
-  chunk_size:
-    description: The largest number of address entries in one User-ID message.
-    type: int
-    default: 1000
   vsys:
     description: The virtual system whose traffic, registrations and rules the cycle works on.
     type: str
@@ -250,12 +206,13 @@ api_calls:
 """
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_cycle import cycle
 
 
 def main():
     module = firewall_module(dict(
+        RULE_OPTIONS,
         source=dict(type="str", choices=["report", "traffic_log"], default="report"),
         report_name=dict(type="str", default="Quota"),
         minutes=dict(type="int", default=15),
@@ -268,16 +225,6 @@ def main():
         block_duration=dict(type="raw", default="15m"),
         top=dict(type="int", default=10),
         tag=dict(type="str", default="quota"),
-        rule_name=dict(type="str", default="BlockQuota"),
-        rule_location=dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
-        rule_existing=dict(type="str"),
-        rule_from=dict(type="list", elements="str", default=["any"]),
-        rule_to=dict(type="list", elements="str", default=["any"]),
-        rule_destination=dict(type="list", elements="str", default=["any"]),
-        rule_action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
-        commit=dict(type="bool", default=True),
-        commit_admin=dict(type="str"),
-        chunk_size=dict(type="int", default=1000),
         vsys=dict(type="str", default="vsys1"),
     ))
     options = dict(module.params, commit_admin=commit_admin_for(module.params["commit_admin"], module.params["provider"]))
