@@ -1,0 +1,27 @@
+"""`make demo` keeps working: playbooks/demo.yml on a fresh emulator, as the README promises."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.integration.ansible_cli import BIN, ROOT, ansible_env
+
+pytestmark = pytest.mark.playbook
+
+
+def test_demo_tells_both_stories_and_its_checks_pass() -> None:
+    command = [sys.executable, "-m", "tests.emulator.run", "--", str(BIN / "ansible-playbook"), "playbooks/demo.yml"]
+    proc = subprocess.run(command, cwd=ROOT, env=ansible_env(), capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-4000:]
+    # the dag_register story: the exact set, then expiry on the emulator's clock
+    assert "quota-blocked holds ['10.0.0.7', '10.0.0.8', '10.0.0.9']" in output
+    assert "quota-blocked holds [] after 301 seconds" in output
+    # the quota story: blocks by IP, by user and by group, then the release
+    assert "the rule BlockQuota denies cn=sales,ou=groups,dc=acme,dc=local" in output
+    assert "DAG quota holds 0 addresses; the rule BlockQuota is gone" in output
+    assert "failed=0" in output and "failed=1" not in output
