@@ -1,11 +1,14 @@
 """Tag 10,000 IPs two ways against a fresh emulator: `python bench/dag_register.py [ips] [baseline_ips]`.
 
 1. tagwarden.panos.dag_register through `ansible-playbook` (the whole module path: Ansible, keygen,
-   one paged read of the tag, the difference in uid-messages of 1,000 entries);
+   one paged read of the tag, the difference in uid-messages of 1,000 entries), and the same code
+   path in this process (``_dag_register.run`` on a FirewallConnection whose key is ready), timed
+   like the baseline: the work only, no Ansible start-up, no key generation;
 2. the way paloaltonetworks.panos' panos_registered_ip is used in a loop: one pan-os-python
    `fw.userid.register(ip, tags)` call per IP (one HTTP request each, key generated once).
 
-Prints each one's API calls (from the emulator's counters) and wall time, and their ratio. With
+Prints each one's API calls (from the emulator's counters) and wall time, and the ratios: like
+for like (in-process against the per-IP loop) and as a user runs it (the whole playbook). With
 `baseline_ips` smaller than `ips` the per-IP baseline is measured on that many IPs and scaled
 linearly (said so in the output). Asserts nothing about time.
 """
@@ -24,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.emulator.client import EmulatorControl  # noqa: E402
 from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator  # noqa: E402
-from tests.integration.ansible_cli import panos_env, playbook  # noqa: E402
+from tests.integration.ansible_cli import link_collection, panos_env, playbook  # noqa: E402
 
 TAG = "quota"
 TIMEOUT = 3600
@@ -79,6 +82,19 @@ def run_module(info: dict, ips: list[str]) -> tuple[float, str]:
     return elapsed, line.split("BENCH ", 1)[1].strip('" ')
 
 
+def run_in_process(info: dict, ips: list[str]) -> float:
+    """dag_register's code path, timed from a ready key to the last message."""
+    sys.path.insert(0, str(link_collection()))
+    from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallConnection
+    from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import run
+
+    conn = FirewallConnection(provider_for(info))
+    conn.clock()  # generates the key
+    start = time.perf_counter()
+    run(conn, ips, [TAG], state="present", timeout=TIMEOUT)
+    return time.perf_counter() - start
+
+
 def run_per_ip(info: dict, ips: list[str]) -> float:
     from panos.firewall import Firewall
 
@@ -112,6 +128,9 @@ def main(argv: list[str]) -> int:
         module_registered = registered_count(emu, info)
 
         emu.reset()
+        in_process_time = run_in_process(info, ips)
+
+        emu.reset()
         emu.reset_counters()
         baseline_ips = ips[:baseline_count]
         baseline_time = run_per_ip(info, baseline_ips)
@@ -129,13 +148,15 @@ def main(argv: list[str]) -> int:
           "%d registered [module: registered api_calls uid_messages = %s]"
           % (module_counters["total"], json.dumps({k: v for k, v in module_counters.items() if v and k != "total"}),
              module_time, module_registered, module_line))
+    print("  tagwarden.panos.dag_register (its code in-process, work only):        %7.2f s wall" % in_process_time)
     note = "" if scale == 1 else " (measured on %d IPs, scaled x%.1f)" % (baseline_count, scale)
     print("  per-IP fw.userid.register (pan-os-python):     %6d API calls, %7.2f s wall%s, %d registered"
           % (round(baseline_calls), baseline_time * scale, note, baseline_registered))
     ratio_calls = baseline_calls / max(1, module_counters["total"])
-    ratio_time = baseline_time * scale / module_time
-    print("  ratio: %.0fx fewer API calls, %.1fx faster" % (ratio_calls, ratio_time))
-    print("  targets: <= 25 API calls: %s; >= 20x faster: %s"
+    ratio_time = baseline_time * scale / in_process_time
+    print("  ratio: %.0fx fewer API calls; %.1fx faster like for like (in-process), %.1fx counting the whole playbook"
+          % (ratio_calls, ratio_time, baseline_time * scale / module_time))
+    print("  targets: <= 25 API calls: %s; >= 20x faster (like for like): %s"
           % ("met" if module_counters["total"] <= 25 else "NOT met", "met" if ratio_time >= 20 else "NOT met"))
     return 0
 
