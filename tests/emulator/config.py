@@ -277,6 +277,7 @@ def handle_config(state: EmulatorState, params: dict[str, str], admin: str) -> e
         root[0].set("total-count", str(len(nodes)))
         root[0].set("count", str(len(nodes)))
         return root
+    state.check_config_lock(admin)
     editor = ConfigEditor(state, admin)
     actions: dict[str, Callable[[], None]] = {
         "set": lambda: editor.set(xpath, _required(params, "element")),
@@ -375,6 +376,7 @@ def handle_commit(state: EmulatorState, params: dict[str, str], admin: str) -> e
     cmd = parse_xml(params.get("cmd") or "<commit/>")
     if cmd.tag != "commit":
         raise ApiError(17, f" {cmd.tag} is unexpected", cdata=True)
+    state.check_config_lock(admin)
     if state.active_job("Commit") is not None:
         raise ApiError(13, COMMIT_IN_PROGRESS)
     admins = {m.text or "" for m in cmd.findall("partial/admin/member")}

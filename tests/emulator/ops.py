@@ -240,7 +240,40 @@ def security_policy_match(state: EmulatorState, cmd: etree._Element, vsys: str) 
     return root
 
 
+def config_lock(state: EmulatorState, cmd: etree._Element, admin: str) -> etree._Element:
+    """``request config-lock add [comment]`` / ``remove``: one lock per admin, refused while another admin holds one."""
+    action = cmd[0].tag if len(cmd) else ""
+    if action == "add":
+        state.check_config_lock(admin)
+        state.config_locks[admin] = cmd[0].findtext("comment") or ""
+        text = "Successfully acquired lock"
+    elif action == "remove":
+        if state.config_locks.pop(admin, None) is None:
+            raise ApiError(None, "Config is not currently locked")
+        text = "Successfully removed lock"
+    else:
+        raise ApiError(17, " config-lock is incomplete", cdata=True)
+    root = response("success")
+    etree.SubElement(root, "result").text = text
+    return root
+
+
+def show_config_locks(state: EmulatorState, cmd: etree._Element, admin: str) -> etree._Element:
+    del cmd, admin
+    locks = etree.Element("config-locks")
+    for holder, comment in sorted(state.config_locks.items()):
+        entry = etree.SubElement(locks, "entry", name=holder)
+        etree.SubElement(entry, "name").text = holder
+        etree.SubElement(entry, "comment").text = comment
+    return success(locks)
+
+
 Handler = Callable[[EmulatorState, etree._Element, str], etree._Element]
+# Commands whose handler takes the requesting admin instead of the vsys.
+ADMIN_COMMANDS: dict[tuple[str, ...], Handler] = {
+    ("request", "config-lock"): config_lock,
+    ("show", "config-locks"): show_config_locks,
+}
 COMMANDS: dict[tuple[str, ...], Handler] = {
     ("show", "system", "info"): show_system_info,
     ("show", "clock"): show_clock,
@@ -252,11 +285,12 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("show", "user", "user-ids"): show_user_ids,
     ("show", "jobs"): show_jobs,
     ("test", "security-policy-match"): security_policy_match,
+    **ADMIN_COMMANDS,
 }
 _PREFIXES = {path[:i] for path in COMMANDS for i in range(1, len(path))}
 
 
-def handle_op(state: EmulatorState, params: dict[str, str]) -> etree._Element:
+def handle_op(state: EmulatorState, params: dict[str, str], admin: str = "admin") -> etree._Element:
     if "cmd" not in params:
         raise ApiError(400, 'Missing value for parameter "cmd".', http_status=400, in_result=True)
     node = parse_xml(params["cmd"])
@@ -272,4 +306,6 @@ def handle_op(state: EmulatorState, params: dict[str, str]) -> etree._Element:
             raise ApiError(17, f" {path[-1]} -> {(unknown or [children[1].tag])[0]} is unexpected", cdata=True)
         node = children[0]
         path += (node.tag,)
+    if path in ADMIN_COMMANDS:
+        return ADMIN_COMMANDS[path](state, node, admin)
     return COMMANDS[path](state, node, params.get("vsys") or "vsys1")

@@ -33,7 +33,7 @@ INVALID_CREDENTIAL = "Invalid Credential"
 
 ApiHandler = Callable[[EmulatorState, dict[str, str], str], etree._Element]
 API_HANDLERS: dict[str, ApiHandler] = {
-    "op": lambda state, params, admin: ops.handle_op(state, params),
+    "op": ops.handle_op,
     "user-id": lambda state, params, admin: userid.handle_user_id(state, params),
     "config": config.handle_config,
     "commit": config.handle_commit,

@@ -27,6 +27,9 @@ ConfigPath = tuple[tuple[str, str | None], ...]
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
 
 
+CONFIG_LOCKED = "Configuration is locked by"
+
+
 class ApiError(Exception):
     """An XML API error reply; handlers raise it and the server answers with ``reply()``.
 
@@ -175,6 +178,9 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self._next_job = 1
         # Config change journal for partial commits: (admin, path of the changed node).
         self.changes: list[tuple[str, ConfigPath]] = []
+        # Configuration locks (request config-lock add): admin -> comment. While another admin
+        # holds one, an admin can neither change the candidate nor commit.
+        self.config_locks: dict[str, str] = {}
         self.dirty_id = 0
         # traffic.py imports this module, hence the late import.
         from . import traffic  # pylint: disable=import-outside-toplevel
@@ -351,6 +357,12 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         if not found:
             raise KeyError(f"no vsys {vsys}")
         return found[0]
+
+    def check_config_lock(self, admin: str) -> None:
+        """Refuse a change or a commit by ``admin`` while another admin holds a config lock."""
+        holders = sorted(holder for holder in self.config_locks if holder != admin)
+        if holders:
+            raise ApiError(13, f"{CONFIG_LOCKED} {holders[0]}")
 
     def load_config(self, config: etree._Element) -> None:
         """Replace candidate and running (test set-up), forgetting pending changes."""
