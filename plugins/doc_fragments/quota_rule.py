@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The group deny rule and the writes of quota_block and quota_cycle."""
+    """The group deny rule of quota_block and quota_cycle."""
 
     DOCUMENTATION = r"""
 options:
@@ -44,15 +44,6 @@ options:
     type: str
     choices: [deny, drop, reset-client, reset-server, reset-both]
     default: deny
-  commit:
-    description: Commit (partially, this admin's changes only) when the configuration changed.
-    type: bool
-    default: true
-  commit_admin:
-    description:
-      - The admin whose changes are committed. Defaults to O(provider.username) when a password is given;
-        with only O(provider.api_key) it is required for a commit.
-    type: str
   chunk_size:
     description: The largest number of address entries in one User-ID message.
     type: int

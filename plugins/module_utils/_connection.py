@@ -334,6 +334,22 @@ class PanXapiTransport:
 Transport = Any  # anything with request(params) -> Element and set_key(key)
 
 
+# The argument spec of doc fragment tagwarden.panos.commit.
+COMMIT_OPTIONS = dict(
+    commit=dict(type="bool", default=True),
+    commit_admin=dict(type="str"),
+)  # type: Dict[str, Dict[str, Any]]
+
+
+def commit_admin_for(commit_admin: Optional[str], provider: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The admin whose changes to commit: the option, else the provider's username when it logs
+    in with a password (with only an API key the key's owner is unknown: None)."""
+    if commit_admin:
+        return commit_admin
+    provider = provider or {}
+    return (provider.get("username") or "admin") if provider.get("password") else None
+
+
 class FirewallConnection:
     """One firewall, for one module run. See docs/design.md, "Connection contract"."""
 

@@ -29,7 +29,7 @@ RULE_ACTIONS = ("deny", "drop", "reset-client", "reset-server", "reset-both", "a
 USER_KEYWORDS = ("any", "known-user", "unknown", "pre-logon")
 
 
-# The argument spec of the options in doc fragment tagwarden.panos.quota_rule (quota_block, quota_cycle).
+# The argument spec of doc fragment tagwarden.panos.quota_rule (quota_block, quota_cycle).
 RULE_OPTIONS = dict(
     rule_name=dict(type="str", default="BlockQuota"),
     rule_location=dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
@@ -38,8 +38,6 @@ RULE_OPTIONS = dict(
     rule_to=dict(type="list", elements="str", default=["any"]),
     rule_destination=dict(type="list", elements="str", default=["any"]),
     rule_action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
-    commit=dict(type="bool", default=True),
-    commit_admin=dict(type="str"),
     chunk_size=dict(type="int", default=1000),
 )  # type: Dict[str, Dict[str, Any]]
 
@@ -185,12 +183,3 @@ def location_problems(location: str, existing_rule: Optional[str], name: str, wh
     if location in ("before", "after") and existing_rule == name:
         return ["%s: a rule cannot be placed %s itself" % (what, location)]
     return []
-
-
-def commit_admin_for(commit_admin: Optional[str], provider: Optional[Dict[str, Any]]) -> Optional[str]:
-    """The admin whose changes to commit: the option, else the provider's username when it logs
-    in with a password (with only an API key the key's owner is unknown: None)."""
-    if commit_admin:
-        return commit_admin
-    provider = provider or {}
-    return (provider.get("username") or "admin") if provider.get("password") else None

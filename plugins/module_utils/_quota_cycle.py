@@ -31,7 +31,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state impor
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_usage import usage
 
 # Options passed to quota_block's apply() as they are.
-APPLY_OPTIONS = ("tag", "vsys") + tuple(RULE_OPTIONS)
+APPLY_OPTIONS = ("tag", "vsys", "commit", "commit_admin") + tuple(RULE_OPTIONS)
 
 
 def userid_needs(policy: Mapping[str, Any], group_membership: Optional[Mapping[str, Any]]) -> List[str]:

@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
+  - tagwarden.panos.commit
 attributes:
   check_mode:
     support: full
@@ -57,12 +58,6 @@ options:
     description: The virtual system.
     type: str
     default: vsys1
-  commit:
-    description:
-      - Commit this administrator's changes (a partial commit) when something changed, and wait for it.
-      - The administrator is O(provider.username).
-    type: bool
-    default: true
 """
 
 EXAMPLES = r"""
@@ -93,6 +88,7 @@ api_calls:
 """
 
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, ValidationError, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import ensure_group
 from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 
@@ -105,15 +101,19 @@ def main():
         tags=dict(type="list", elements="str", default=[]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         vsys=dict(type="str", default="vsys1"),
-        commit=dict(type="bool", default=True),
+        **COMMIT_OPTIONS,
     ), required_if=[("state", "present", ("filter",))])
     p = module.params
+    commit_admin = commit_admin_for(p["commit_admin"], p["provider"])
 
     def task(conn):
+        if p["commit"] and not commit_admin:
+            raise ValidationError("commit_admin: with only provider.api_key the admin whose changes to commit is "
+                                  "unknown; give commit_admin (the admin that owns the API key) or commit: false")
         result = ensure_group(conn, p["name"], p["filter"], p["description"], p["tags"], p["state"], p["vsys"],
                               check_mode=module.check_mode)
         if result["changed"] and p["commit"] and not module.check_mode:
-            result["commit"] = conn.commit_partial(conn.username, description="tagwarden.panos.dynamic_address_group")
+            result["commit"] = conn.commit_partial(commit_admin, description="tagwarden.panos.dynamic_address_group")
         return result
 
     run_task(module, task)

@@ -30,6 +30,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
+  - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
 attributes:
   check_mode:
@@ -143,12 +144,14 @@ api_calls:
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import apply
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS, commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS
 
 
 def main():
     module = firewall_module(dict(
         RULE_OPTIONS,
+        **COMMIT_OPTIONS,
         tag=dict(type="str", default="quota"),
         block_ips=dict(type="list", elements="dict", default=[]),
         release_ips=dict(type="list", elements="str", default=[]),
@@ -158,7 +161,7 @@ def main():
     ))
     p = module.params
     rule_options = dict((name, p[name]) for name in RULE_OPTIONS)
-    rule_options["commit_admin"] = commit_admin_for(p["commit_admin"], p["provider"])
+    rule_options.update(commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]))
     run_task(module, lambda conn: apply(
         conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
         vsys=p["vsys"], check_mode=module.check_mode, **rule_options))

@@ -29,6 +29,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
+  - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
 attributes:
   check_mode:
@@ -206,13 +207,15 @@ api_calls:
 """
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS, commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_cycle import cycle
 
 
 def main():
     module = firewall_module(dict(
         RULE_OPTIONS,
+        **COMMIT_OPTIONS,
         source=dict(type="str", choices=["report", "traffic_log"], default="report"),
         report_name=dict(type="str", default="Quota"),
         minutes=dict(type="int", default=15),

@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
+  - tagwarden.panos.commit
 attributes:
   check_mode:
     support: full
@@ -106,16 +107,6 @@ options:
         description: Whether the rule is disabled.
         type: bool
         default: false
-  commit:
-    description:
-      - Commit (partially, this admin's changes only) when something changed.
-    type: bool
-    default: true
-  commit_admin:
-    description:
-      - The admin whose changes are committed. Defaults to O(provider.username) when a password is given;
-        with only O(provider.api_key) it is required for a commit.
-    type: str
   vsys:
     description:
       - The virtual system that holds the objects.
@@ -160,7 +151,7 @@ api_calls:
 """
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_objects import REPORT_PERIODS, ensure
 
 
@@ -183,8 +174,7 @@ def main():
             "description": dict(type="str"),
             "disabled": dict(type="bool", default=False),
         }),
-        commit=dict(type="bool", default=True),
-        commit_admin=dict(type="str"),
+        **COMMIT_OPTIONS,
         vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params

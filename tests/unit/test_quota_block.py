@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils import _quota_block as qb
 from ansible_collections.tagwarden.panos.plugins.module_utils import _quota_config as qc
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ValidationError
+from ansible_collections.tagwarden.panos.plugins.module_utils._connection import ValidationError, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils import _quota_objects as qo
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state import encode_rule_description
 from ansible_collections.tagwarden.panos.plugins.module_utils._xml import to_string
@@ -241,9 +241,9 @@ def test_commit_needs_an_admin_when_only_a_key_is_known() -> None:
     with pytest.raises(ValidationError, match="commit_admin"):
         apply(conn, groups={"g": None}, commit_admin=None)
     assert conn.sent == []
-    assert qc.commit_admin_for(None, {"username": "auto", "password": "x"}) == "auto"
-    assert qc.commit_admin_for(None, {"username": "auto", "api_key": "k"}) is None
-    assert qc.commit_admin_for("ops", {"api_key": "k"}) == "ops"
+    assert commit_admin_for(None, {"username": "auto", "password": "x"}) == "auto"
+    assert commit_admin_for(None, {"username": "auto", "api_key": "k"}) is None
+    assert commit_admin_for("ops", {"api_key": "k"}) == "ops"
 
 
 # -- quota_objects -------------------------------------------------------------------------------
