@@ -215,3 +215,16 @@ def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[st
     config = emu.config()
     assert "pending-by-other" in config["candidate"] and "pending-by-other" not in config["running"]
     assert "BlockQuota" in config["running"]
+
+
+def test_dynamic_address_group_with_only_a_key_asks_whose_changes_to_commit(emu: EmulatorControl, xapi: Any,
+                                                                           provider: dict[str, Any]) -> None:
+    by_key = {key: value for key, value in provider.items() if key not in ("username", "password")}
+    by_key["api_key"] = xapi.api_key
+    args = {"provider": by_key, "name": "blocked", "filter": "'blocked'"}
+    emu.reset_counters()
+    refused, _output = adhoc("dynamic_address_group", args)
+    assert refused["failed"] and "commit_admin" in refused["msg"], refused
+    assert emu.counters()["total"] == 0
+    done, _output = adhoc("dynamic_address_group", dict(args, commit_admin=provider["username"]))
+    assert done["changed"] and done["commit"]["changed"], done
