@@ -217,8 +217,8 @@ def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[st
     assert "BlockQuota" in config["running"]
 
 
-def test_dynamic_address_group_with_only_a_key_asks_whose_changes_to_commit(emu: EmulatorControl, xapi: Any,
-                                                                           provider: dict[str, Any]) -> None:
+def test_dynamic_address_group_with_only_a_key_asks_whose_changes_to_commit(
+        emu: EmulatorControl, xapi: Any, provider: dict[str, Any]) -> None:
     by_key = {key: value for key, value in provider.items() if key not in ("username", "password")}
     by_key["api_key"] = xapi.api_key
     args = {"provider": by_key, "name": "blocked", "filter": "'blocked'"}
