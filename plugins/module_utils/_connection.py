@@ -98,7 +98,6 @@ DEFAULT_BACKOFF = 0.5
 FIRST_POLL = 0.25  # seconds before the first poll of a job; most finish within a second
 MAX_BACKOFF = 8.0
 
-NO_CHANGES = "There are no changes to commit."
 COMMIT_BUSY = ("A commit is in progress", "Another commit/validate is in progress")
 LOCKED = "Configuration is locked by"
 
@@ -680,11 +679,8 @@ class FirewallConnection:
                                  % (self.where, timeout, text), "transient", root.get("code"), root)
             raise self._error_from_reply(root, "commit")
         job_id = _text(root, "./result/job")
-        if not job_id:
-            if NO_CHANGES in text or not text:
-                return {"changed": False, "job_id": None, "result": None, "messages": [text] if text else [],
-                        "warnings": []}
-            return {"changed": False, "job_id": None, "result": None, "messages": [text], "warnings": []}
+        if not job_id:  # "There are no changes to commit." (or another note): no job, nothing committed
+            return {"changed": False, "job_id": None, "result": None, "messages": [text] if text else [], "warnings": []}
         job_id = job_id.strip()
         remaining = None if deadline is None else max(1.0, deadline - self._monotonic())
         job = self.wait_job(job_id, timeout=remaining, interval=interval)
