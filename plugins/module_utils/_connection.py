@@ -25,8 +25,10 @@ import ssl
 import time
 import xml.etree.ElementTree as ET
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
-from urllib.parse import quote, quote_plus
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import MASK, Scrubber  # noqa: F401
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import TlsSettingsError
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import make_ssl_context as _make_ssl_context
 from ansible_collections.tagwarden.panos.plugins.module_utils._xml import cmd as _cmd
 from ansible_collections.tagwarden.panos.plugins.module_utils._xml import text as _text
 from ansible_collections.tagwarden.panos.plugins.module_utils._xml import to_string
@@ -92,7 +94,6 @@ PANOS_ERROR_CODES = {
     "22": "session timed out",
 }
 
-MASK = "********"
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
 FIRST_POLL = 0.25  # seconds before the first poll of a job; most finish within a second
@@ -215,26 +216,11 @@ def parse_clock(value: str) -> datetime.datetime:
 
 def make_ssl_context(validate_certs: bool = True, ca_path: Optional[str] = None) -> ssl.SSLContext:
     """The SSL context for the firewall: verified against ``ca_path`` (or the system CAs)."""
-    if not validate_certs:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
-    if ca_path:
-        if not os.path.exists(ca_path):
-            raise FirewallError(
-                "the CA bundle provider.ca_path=%s does not exist: give the path of the PEM file with "
-                "the CA certificate that signed the firewall's management certificate" % ca_path,
-                kind="settings")
-        try:
-            if os.path.isdir(ca_path):
-                return ssl.create_default_context(capath=ca_path)
-            return ssl.create_default_context(cafile=ca_path)
-        except (ssl.SSLError, OSError, ValueError) as exc:
-            raise FirewallError(
-                "cannot load the CA bundle provider.ca_path=%s (%s): it must be a PEM file "
-                "of CA certificates" % (ca_path, exc), kind="settings")
-    return ssl.create_default_context()
+    try:
+        return _make_ssl_context(validate_certs, ca_path, option="provider.ca_path",
+                                 peer="the firewall's management interface")
+    except TlsSettingsError as exc:
+        raise FirewallError(str(exc), kind="settings")
 
 
 def _classify_text(detail: str) -> TransportError:
@@ -368,7 +354,7 @@ class FirewallConnection:
         self.username = str(provider.get("username") or "admin")
         self._password = provider.get("password") or None  # type: Optional[str]
         self._api_key = provider.get("api_key") or None  # type: Optional[str]
-        self._secrets = [s for s in (self._password, self._api_key) if s]  # type: List[str]
+        self._scrubber = Scrubber(s for s in (self._password, self._api_key) if s)
         if not self.host:
             raise FirewallError("provider.ip_address is missing: give the firewall's management address "
                                 "in provider.ip_address or PANOS_IP_ADDRESS", kind="settings")
@@ -404,13 +390,7 @@ class FirewallConnection:
     # ----------------------------------------------------------------- secrets
     def scrub(self, message: str) -> str:
         """``message`` with the password and the API key (also URL-encoded) masked."""
-        out = str(message)
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            forms = sorted(set([secret, quote(secret, safe=""), quote_plus(secret), quote(secret)]), key=len, reverse=True)
-            for form in forms:
-                if form:
-                    out = out.replace(form, MASK)
-        return out
+        return self._scrubber.scrub(message)
 
     def _fail(self, message: str, kind: str, code: Optional[str] = None,
               root: Optional[ET.Element] = None) -> FirewallError:
@@ -529,7 +509,7 @@ class FirewallConnection:
                 raise self._fail("the keygen reply from %s holds no API key" % self.where, "malformed")
             raise self._error_from_reply(root, "keygen")
         self._api_key = key
-        self._secrets.append(key)
+        self._scrubber.add(key)
         self._transport.set_key(key)
         self._key_ready = True
 
