@@ -1,0 +1,29 @@
+"""Pytest fixtures: one in-process Lumu emulator per session (per xdist worker), reset per test.
+
+Use them from a conftest.py with ``from lumu_emulator.fixtures import lumu, lumu_server  # noqa: F401``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from .client import LumuControl
+from .server import LumuEmulator
+
+
+@pytest.fixture(scope="session")
+def lumu_server() -> Iterator[LumuEmulator]:
+    with LumuEmulator() as server:
+        yield server
+
+
+@pytest.fixture
+def lumu(lumu_server: LumuEmulator) -> Iterator[LumuControl]:  # pylint: disable=redefined-outer-name
+    """The emulator, reset (incidents, faults, limits, counters), as a LumuControl; its key restored after."""
+    key = lumu_server.key
+    control = LumuControl(lumu_server.info)
+    control.reset()
+    yield control
+    lumu_server.key = key
