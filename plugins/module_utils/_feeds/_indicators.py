@@ -19,7 +19,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 IP = "ip"
 NETWORK = "network"
@@ -76,13 +76,21 @@ class FeedResult:
     indicators: List[Indicator] = field(default_factory=list)
     rejected: List[Rejected] = field(default_factory=list)
     cursor: Optional[str] = None
+    _positions: Dict[Indicator, int] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, text: str, source: str, kinds: Sequence[str] = KINDS, expires: Optional[datetime] = None) -> None:
-        """Parse ``text`` and keep the indicator, or keep the rejection."""
+        """Parse ``text`` and keep the indicator (once, with the latest expiry), or keep the rejection."""
         try:
-            self.indicators.append(parse_indicator(text, kinds, source, expires))
+            indicator = parse_indicator(text, kinds, source, expires)
         except IndicatorError as exc:
             self.reject(text, source, str(exc))
+            return
+        position = self._positions.get(indicator)
+        if position is None:
+            self._positions[indicator] = len(self.indicators)
+            self.indicators.append(indicator)
+        elif _outlives(indicator, self.indicators[position]):
+            self.indicators[position] = indicator
 
     def reject(self, value: str, source: str, message: str) -> None:
         self.rejected.append(Rejected(value, source, message))
@@ -228,13 +236,6 @@ def canonical_url(value: str, source: str = "") -> str:
     return urllib.parse.urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
-def merge(indicators: Iterable[Indicator]) -> List[Indicator]:
-    """One indicator per (kind, value), in first-seen order, with the latest expiry (None: never)."""
-    kept = {}  # type: Dict[Indicator, Indicator]
-    for indicator in indicators:
-        seen = kept.get(indicator)
-        if seen is None:
-            kept[indicator] = indicator
-        elif seen.expires is not None and (indicator.expires is None or indicator.expires > seen.expires):
-            kept[indicator] = indicator
-    return list(kept.values())
+def _outlives(new: Indicator, kept: Indicator) -> bool:
+    """Whether ``new`` expires later than ``kept`` (None: never)."""
+    return kept.expires is not None and (new.expires is None or new.expires > kept.expires)

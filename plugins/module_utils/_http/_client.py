@@ -151,7 +151,6 @@ class HttpsClient:  # pylint: disable=too-many-instance-attributes
                                       % (method, display_url(url), failures, type(exc).__name__, exc, self.peer))
                 self._sleep(self.backoff * 2 ** (failures - 1))
                 continue
-            self._note_budget(reply.headers)
             if reply.status == 429:
                 limited += 1
                 wait = self._reset_wait(reply.headers)
@@ -162,6 +161,7 @@ class HttpsClient:  # pylint: disable=too-many-instance-attributes
                         % (self.peer, method, display_url(url), limited, wait, self.max_wait)), 429)
                 self._sleep(max(wait, self.backoff))
                 continue
+            self._note_budget(reply.headers)
             if reply.status in RETRY_STATUSES:
                 failures += 1
                 if failures > self.retries:
@@ -209,7 +209,8 @@ class HttpsClient:  # pylint: disable=too-many-instance-attributes
         except ValueError as exc:
             position = getattr(exc, "pos", None)
             where = "" if position is None else " at character %d of %d" % (position, len(text))
-            cause = "truncated" if position is not None and position >= len(text.rstrip()) else "malformed"
+            ended = position is not None and position >= len(text.rstrip())
+            cause = "truncated" if ended or str(exc).startswith("Unterminated") else "malformed"
             raise ReplyFormatError(self.scrubber.scrub(
                 "the JSON reply of %s for %s is %s%s (%s); the next run fetches it again"
                 % (self.peer, display_url(url), cause, where, exc)))
