@@ -122,12 +122,15 @@ class ListSource:
 
     def _csv_header(self, lines: List[str]) -> Tuple[int, int]:
         """(line index, column index) of the header naming ``column``, commented or not."""
+        commented_header = None  # type: Optional[List[str]]
         for at, line in enumerate(lines):
             fields = [name.strip() for name in next(csv.reader([line.lstrip("# \t")]), [])]
             if self.column in fields:
                 return at, fields.index(self.column)
-            if line.strip() and not line.lstrip().startswith("#"):
-                raise FeedError("the first row of %s does not name the column %r (it has %s): set column to one "
-                                "of those" % (self.label, self.column, ", ".join(fields)))
+            if line.lstrip().startswith("#"):
+                commented_header = fields if len(fields) > 1 else commented_header
+            elif line.strip():
+                raise FeedError("%s has no column %r (its header has %s): set column to one of those"
+                                % (self.label, self.column, ", ".join(commented_header or fields)))
         raise FeedError("%s has no header row naming the column %r: set column to the name in its header"
                         % (self.label, self.column))
