@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 from panos.firewall import Firewall
 
-from tests.emulator.client import EmulatorControl
+from panos_emulator.client import EmulatorControl
 
 
 def uid(*sections: etree._Element) -> bytes:

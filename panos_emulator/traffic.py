@@ -1,6 +1,6 @@
 """Traffic records, the traffic simulation, custom reports and traffic log queries.
 
-What is emulated and how is described in tests/emulator/README.md ("Traffic, reports and logs").
+What is emulated and how is described in panos_emulator/README.md ("Traffic, reports and logs").
 """
 
 from __future__ import annotations

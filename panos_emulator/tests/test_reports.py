@@ -6,9 +6,9 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from .builders import config, make_state, report
-from .state import ApiError
-from .traffic import BUCKET, handle_report
+from panos_emulator.builders import config, make_state, report
+from panos_emulator.state import ApiError
+from panos_emulator.traffic import BUCKET, handle_report
 
 BOB = "acme\\bob"
 
