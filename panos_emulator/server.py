@@ -193,6 +193,8 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
                                http_status=400, in_result=True)
             with self.lock:
                 state = self.state
+                if params.get("vsys"):
+                    state.check_vsys(params["vsys"])
                 state.expire()
                 return _xml(API_HANDLERS[request_type](state, params, admin))
         except ApiError as exc:
