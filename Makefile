@@ -12,7 +12,7 @@ export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 
 .PHONY: demo test unit integration sanity lint bench clean
 
-$(STAMP): requirements.txt requirements-test.txt
+$(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -24,17 +24,17 @@ $(LINK):
 	ln -sfn $(CURDIR) $(LINK)
 
 demo: $(STAMP) $(LINK)
-	$(BIN)/python -m tests.emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
+	$(BIN)/python -m panos_emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
 
 test: $(STAMP) $(LINK)
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest -n 2
 	$(MAKE) sanity lint
 
 unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
 
 integration: $(STAMP) $(LINK)
-	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator
+	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator
 
 sanity: $(STAMP)
 	$(BIN)/python tools/sanity.py

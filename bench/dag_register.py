@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.emulator.client import EmulatorControl  # noqa: E402
-from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator  # noqa: E402
+from panos_emulator.client import EmulatorControl  # noqa: E402
+from panos_emulator.process import provider_for, start_emulator, stop_emulator  # noqa: E402
 from tests.integration.ansible_cli import link_collection, panos_env, playbook  # noqa: E402
 
 TAG = "quota"

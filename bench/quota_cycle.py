@@ -26,9 +26,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from lxml import etree  # noqa: E402
 
 from quota_evaluate_core import make_inputs, time_evaluate  # noqa: E402
-from tests.emulator.builders import config, dag, report, rule  # noqa: E402
-from tests.emulator.client import EmulatorControl  # noqa: E402
-from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator  # noqa: E402
+from panos_emulator.builders import config, dag, report, rule  # noqa: E402
+from panos_emulator.client import EmulatorControl  # noqa: E402
+from panos_emulator.process import provider_for, start_emulator, stop_emulator  # noqa: E402
 from tests.integration.ansible_cli import panos_env, playbook  # noqa: E402
 
 CADENCE = 60.0  # seconds between cycles

@@ -1,1 +1,1 @@
-"""PAN-OS XML API emulator for tests: ``python -m tests.emulator`` (see README.md)."""
+"""Aliases kept for callers of the old location: the emulator is the top-level package ``panos_emulator``."""

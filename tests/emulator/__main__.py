@@ -1,49 +1,8 @@
-"""``python -m tests.emulator``: serve the emulator, print one JSON line with its address, stop on a signal."""
+"""``python -m tests.emulator``: an alias of ``python -m panos_emulator``."""
 
-from __future__ import annotations
-
-import argparse
-import json
-import signal
 import sys
-from types import FrameType
 
-from .server import EmulatorServer
-
-
-def _admin(text: str) -> tuple[str, str]:
-    name, sep, password = text.partition(":")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError("expected NAME:PASSWORD")
-    return name, password
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.emulator", description="PAN-OS XML API emulator for tests")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default 0)")
-    parser.add_argument("--username", default="admin", help="administrator name (default admin)")
-    parser.add_argument("--password", default=None, help="administrator password (default: random, printed)")
-    parser.add_argument("--admin", type=_admin, action="append", default=[], metavar="NAME:PASSWORD",
-                        help="a further administrator, e.g. for partial commits (repeatable)")
-    parser.add_argument("--state-dir", default=None, help="directory for the CA and certificate (default: a temp dir)")
-    args = parser.parse_args(argv)
-
-    server = EmulatorServer(args.host, args.port, args.username, args.password, args.state_dir, dict(args.admin))
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        server.stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server.start()
-    sys.stdout.write(json.dumps(server.info) + "\n")
-    sys.stdout.flush()
-    server.stopping.wait()
-    server.stop()
-    return 0
-
+from panos_emulator.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

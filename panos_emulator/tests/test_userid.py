@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 from panos.firewall import Firewall
 
-from tests.emulator.client import EmulatorControl
+from panos_emulator.client import EmulatorControl
 
 
 def uid(*sections: etree._Element) -> bytes:
@@ -160,7 +160,8 @@ def test_login_logout_and_mapping_timeout(emu: EmulatorControl, firewall: Firewa
 def test_groups_section_and_vsys_parameter(firewall: Firewall, xapi: pan.xapi.PanXapi) -> None:
     firewall.userid.set_group("cn=sales,dc=acme,dc=local", ["acme\\bob", "acme\\carol"])
     assert firewall.userid.get_group_members("cn=sales,dc=acme,dc=local") == ["acme\\bob", "acme\\carol"]
-    xapi.user_id(cmd=uid(section("register", {"ip": "10.0.0.1"}, tags={"v2": None})), vsys="vsys2")
+    with pytest.raises(pan.xapi.PanXapiError, match="Invalid vsys name: vsys2"):
+        xapi.user_id(cmd=uid(section("register", {"ip": "10.0.0.1"}, tags={"v2": None})), vsys="vsys2")
     assert registered(xapi) == {}
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from lxml import etree
 
-VSYS_ROOT = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='{vsys}']"
+DEVICE = "devices/entry[@name='localhost.localdomain']"
 LOCAL_FORMAT = "%Y/%m/%d %H:%M:%S"
 # A job stays ACT until it has been polled once, or for this long in wall-clock time.
 JOB_WALL_SECONDS = 0.5
@@ -28,6 +28,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 
 
 CONFIG_LOCKED = "Configuration is locked by"
+# The emulator's text for a request whose vsys does not exist (not confirmed on a firewall).
+NO_SUCH_VSYS = "Invalid vsys name:"
 
 
 class ApiError(Exception):
@@ -353,10 +355,18 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
     # -- config -------------------------------------------------------------------------------
     @staticmethod
     def vsys_root(tree: etree._Element, vsys: str = "vsys1") -> etree._Element:
-        found = tree.xpath(VSYS_ROOT.format(vsys=vsys))
-        if not found:
-            raise KeyError(f"no vsys {vsys}")
-        return found[0]
+        """The vsys entry of that name; a name is compared, never put into an xpath."""
+        for entry in tree.iterfind(f"{DEVICE}/vsys/entry"):
+            if entry.get("name") == vsys:
+                return entry
+        raise KeyError(f"no vsys {vsys}")
+
+    def check_vsys(self, vsys: str) -> None:
+        """Refuse a request's ``vsys`` that names no vsys of the running config (any text, taken literally)."""
+        try:
+            self.vsys_root(self.running, vsys)
+        except KeyError:
+            raise ApiError(None, f"{NO_SUCH_VSYS} {vsys}") from None
 
     def check_config_lock(self, admin: str) -> None:
         """Refuse a change or a commit by ``admin`` while another admin holds a config lock."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from .builders import config, dag, make_state, report, rule
-from .state import IPRegistration, Mapping
-from .traffic import BUCKET, build_report
+from panos_emulator.builders import config, dag, make_state, report, rule
+from panos_emulator.state import IPRegistration, Mapping
+from panos_emulator.traffic import BUCKET, build_report
 
 BOB = "acme\\bob"
 SALES = "cn=sales,dc=acme,dc=local"

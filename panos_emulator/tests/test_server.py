@@ -12,8 +12,8 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from tests.emulator.client import EmulatorControl
-from tests.emulator.server import EmulatorServer
+from panos_emulator.client import EmulatorControl
+from panos_emulator.server import EmulatorServer
 
 
 def _raw(info: dict, params: dict, method: str = "POST") -> tuple[int, str, bytes]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from .builders import VSYS, config, dag, make_state, members, rule
-from .policy import dag_matches, first_matching_rule, security_policy_match
-from .state import ApiError
+from panos_emulator.builders import VSYS, config, dag, make_state, members, rule
+from panos_emulator.policy import dag_matches, first_matching_rule, security_policy_match
+from panos_emulator.state import ApiError
 
 
 @pytest.mark.parametrize(("filter_text", "tags", "expected"), [

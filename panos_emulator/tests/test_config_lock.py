@@ -9,9 +9,7 @@ from typing import Any, Iterator
 import pan.xapi
 import pytest
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallConnection, FirewallError
-
-from .server import EmulatorServer
+from panos_emulator.server import EmulatorServer
 
 VSYS = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
 TAG = "<entry name='maintenance'><comments>pending</comments></entry>"
@@ -52,16 +50,3 @@ def test_another_admins_lock_refuses_changes_and_commits_until_released(server: 
     admin.set(xpath=VSYS + "/tag", element=TAG)
     with pytest.raises(pan.xapi.PanXapiError, match="not currently locked"):
         other.op(cmd=UNLOCK)
-
-
-def test_our_connection_names_the_lock_and_the_way_out(server: EmulatorServer) -> None:
-    server.reset()
-    other = client(server.info, "other", "Other-pass1")
-    other.op(cmd=LOCK)
-    info = server.info
-    conn = FirewallConnection({"ip_address": info["host"], "port": info["port"], "username": "admin",
-                               "password": "Admin-pass1", "ca_path": info["ca_file"]})
-    with pytest.raises(FirewallError) as raised:
-        conn.commit_partial("admin")
-    assert raised.value.kind == "locked"
-    assert "Configuration is locked by other" in str(raised.value) and "releases the lock" in str(raised.value)

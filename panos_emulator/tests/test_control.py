@@ -9,7 +9,7 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from tests.emulator.client import EmulatorControl
+from panos_emulator.client import EmulatorControl
 
 VSYS = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
 CLOCK = "<show><clock/></show>"

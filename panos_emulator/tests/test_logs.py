@@ -6,9 +6,9 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from .builders import config, make_state, rule
-from .state import ApiError
-from .traffic import handle_log
+from panos_emulator.builders import config, make_state, rule
+from panos_emulator.state import ApiError
+from panos_emulator.traffic import handle_log
 
 BOB = "acme\\bob"
 FIELDS = ["receive_time", "time_generated", "type", "subtype", "src", "dst", "srcuser", "rule", "app", "from", "to", "vsys",

@@ -1,4 +1,4 @@
-"""The command line: ``python -m tests.emulator``, ``tests.emulator.run`` and pan-python's panxapi.py."""
+"""The command line: ``python -m panos_emulator``, ``panos_emulator.run`` and pan-python's panxapi.py."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pan.xapi
 
-from tests.emulator.client import EmulatorControl
-from tests.emulator.fixtures import ROOT, start_emulator
+from panos_emulator.client import EmulatorControl
+from panos_emulator.process import ROOT, start_emulator
 
 PANXAPI = Path(sys.executable).with_name("panxapi.py")
 
@@ -43,7 +43,7 @@ def test_run_exports_the_connection_and_returns_the_exit_code() -> None:
               "assert os.environ['PANOS_PORT'] == str(info['port']) and os.environ['PANOS_IP_ADDRESS'] == '127.0.0.1';"
               "assert os.environ['PANOS_USERNAME'] == info['username'] and os.environ['PANOS_PASSWORD'] == info['password'];"
               "assert os.path.exists(os.environ['PANOS_CA_PATH']); sys.exit(7)")
-    done = subprocess.run([sys.executable, "-m", "tests.emulator.run", "--", sys.executable, "-c", script],
+    done = subprocess.run([sys.executable, "-m", "panos_emulator.run", "--", sys.executable, "-c", script],
                           cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 7, done.stderr
 

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from panos.firewall import Firewall
 
-from tests.emulator.client import EmulatorControl
+from panos_emulator.client import EmulatorControl
 
 VSYS = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
 

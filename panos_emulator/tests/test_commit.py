@@ -11,8 +11,8 @@ import pytest
 from panos import objects
 from panos.firewall import Firewall
 
-from tests.emulator.server import EmulatorServer
-from tests.emulator.state import JOB_WALL_SECONDS
+from panos_emulator.server import EmulatorServer
+from panos_emulator.state import JOB_WALL_SECONDS
 
 VSYS = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
 

@@ -1,6 +1,6 @@
 """Traffic records, the traffic simulation, custom reports and traffic log queries.
 
-What is emulated and how is described in tests/emulator/README.md ("Traffic, reports and logs").
+What is emulated and how is described in panos_emulator/README.md ("Traffic, reports and logs").
 """
 
 from __future__ import annotations
@@ -349,8 +349,6 @@ def handle_report(state: Any, params: dict[str, str], admin: str = "admin") -> e
         if definition is None:
             raise ApiError(None, f"Report {name} not found")
         report = build_report(state, definition, vsys)
-    except KeyError:
-        raise ApiError(None, f"vsys {vsys} does not exist") from None
     except ValueError as exc:
         raise ApiError(None, str(exc)) from None
     return _enqueued("Report", state.add_job("Report", admin, report))

@@ -1,0 +1,1 @@
+"""PAN-OS XML API emulator for tests: ``python -m panos_emulator`` (see README.md)."""

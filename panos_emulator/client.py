@@ -1,0 +1,71 @@
+"""``EmulatorControl``: the control plane (``/_emulator/``) as Python calls, for tests."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.request
+from typing import Any
+
+
+class EmulatorControl:
+    """Talks JSON over HTTPS to a running emulator, verifying it against its own CA."""
+
+    def __init__(self, info: dict[str, Any], timeout: float = 30.0) -> None:
+        self.info = info
+        self.base = info["control_url"].rstrip("/")
+        self.timeout = timeout
+        self.context = ssl.create_default_context(cafile=info["ca_file"])
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.base}/{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, context=self.context, timeout=self.timeout) as reply:
+            return json.loads(reply.read())
+
+    def now(self) -> dict[str, Any]:
+        """``{"epoch": float, "local": "YYYY/MM/DD HH:MM:SS"}``."""
+        return self._call("GET", "clock")
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        """Move the clock; simulated traffic runs minute by minute; tags and mappings expire."""
+        return self._call("POST", "clock/advance", {"seconds": seconds})
+
+    def add_traffic(self, records: list[dict[str, Any]]) -> None:
+        self._call("POST", "traffic", {"records": records})
+
+    def simulate(self, sources: list[dict[str, Any]]) -> None:
+        self._call("POST", "simulation", {"sources": sources})
+
+    def add_mappings(self, mappings: list[dict[str, Any]]) -> None:
+        """IP-user mappings ``{"ip", "user", "timeout"?}``, timeout in seconds (none = never)."""
+        self._call("POST", "ip-user-mappings", {"mappings": mappings})
+
+    def set_groups(self, groups: dict[str, list[str]]) -> None:
+        self._call("POST", "groups", {"groups": groups})
+
+    def inject_fault(self, request_type: str, kind: str, count: int = 1, code: int | None = None,
+                     message: str | None = None, seconds: float | None = None) -> None:
+        body: dict[str, Any] = {"request_type": request_type, "kind": kind, "count": count}
+        for name, value in (("code", code), ("message", message), ("seconds", seconds)):
+            if value is not None:
+                body[name] = value
+        self._call("POST", "faults", body)
+
+    def reset(self) -> None:
+        self._call("POST", "reset", {})
+
+    def counters(self) -> dict[str, int]:
+        return self._call("GET", "counters")
+
+    def reset_counters(self) -> None:
+        self._call("POST", "counters", {})
+
+    def set_config(self, xml: str) -> None:
+        """Load a whole ``<config>`` as both candidate and running config."""
+        self._call("POST", "config", {"xml": xml})
+
+    def config(self) -> dict[str, str]:
+        """``{"candidate": xml, "running": xml}``."""
+        return self._call("GET", "config")
