@@ -12,7 +12,7 @@ export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 
 .PHONY: demo test unit integration sanity lint bench clean
 
-$(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt
+$(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt lumu_emulator/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.emulator.tls import TlsFiles, make_certificates
+from panos_emulator.tls import TlsFiles, make_certificates
 
 ADVERSARY_TYPES = ("C2C", "Malware", "DGA", "Mining", "Spam", "Phishing", "Anonymizer")
 STATUSES = ("open", "muted", "closed")

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from lumu_emulator.client import LumuControl
-from lumu_emulator.fixtures import lumu, lumu_server  # noqa: F401  # pylint: disable=unused-import
 from lumu_emulator.server import format_date
 
 NOW = datetime.now(timezone.utc)
@@ -45,7 +44,7 @@ def list_incidents(control: LumuControl, page: int = 1, items: int = 50, **body:
     return json.loads(reply)
 
 
-def test_a_bad_or_revoked_key_gets_401(lumu: LumuControl) -> None:  # noqa: F811
+def test_a_bad_or_revoked_key_gets_401(lumu: LumuControl) -> None:
     assert call(lumu, "POST", "/incidents/all", body=window(), key="wrong")[0] == 401
     old = lumu.info["key"]
     lumu.rotate_key()
@@ -53,7 +52,7 @@ def test_a_bad_or_revoked_key_gets_401(lumu: LumuControl) -> None:  # noqa: F811
     assert call(lumu, "POST", "/incidents/all", body=window())[0] == 200
 
 
-def test_incidents_have_the_api_shape_and_pages_end_without_next(lumu: LumuControl) -> None:  # noqa: F811
+def test_incidents_have_the_api_shape_and_pages_end_without_next(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": f"evil{n}.example", "types": ["C2C"]} for n in range(5)])
     first = list_incidents(lumu, page=1, items=2)
     assert first["paginationInfo"] == {"page": 1, "items": 2, "next": 2}
@@ -65,7 +64,7 @@ def test_incidents_have_the_api_shape_and_pages_end_without_next(lumu: LumuContr
     assert [i["adversaryId"] for i in last["items"]] == ["evil4.example"]
 
 
-def test_dates_status_and_adversary_types_filter(lumu: LumuControl) -> None:  # noqa: F811
+def test_dates_status_and_adversary_types_filter(lumu: LumuControl) -> None:
     lumu.add_incidents([
         {"adversary": "old.example", "timestamp": format_date(NOW - timedelta(days=3))},
         {"adversary": "c2.example", "types": ["C2C", "Malware"]},
@@ -79,11 +78,11 @@ def test_dates_status_and_adversary_types_filter(lumu: LumuControl) -> None:  # 
 @pytest.mark.parametrize("body", [{"fromDate": "2024-01-01", "toDate": "2024-01-02"},
                                   {**window(), "adversary-types": ["c2c"]},
                                   {"fromDate": format_date(NOW - timedelta(days=91)), "toDate": format_date(NOW)}])
-def test_bad_dates_types_and_too_long_windows_get_400(lumu: LumuControl, body: dict[str, Any]) -> None:  # noqa: F811
+def test_bad_dates_types_and_too_long_windows_get_400(lumu: LumuControl, body: dict[str, Any]) -> None:
     assert call(lumu, "POST", "/incidents/all", body=body)[0] == 400
 
 
-def test_context_gives_the_triggers_of_the_incident_adversary(lumu: LumuControl) -> None:  # noqa: F811
+def test_context_gives_the_triggers_of_the_incident_adversary(lumu: LumuControl) -> None:
     incident = lumu.add_incidents([{"adversary": "jits.example", "triggers": ["https://jits.example/TS.php"]}])[0]
     status, _, body = call(lumu, "GET", f"/incidents/{incident['id']}/context", {"hash": "sha256"})
     context = json.loads(body)
@@ -93,7 +92,7 @@ def test_context_gives_the_triggers_of_the_incident_adversary(lumu: LumuControl)
     assert lumu.counters() == {"incidents/all": 0, "context": 2, "total": 2}
 
 
-def test_rate_limit_headers_then_429_with_retry_after(lumu: LumuControl) -> None:  # noqa: F811
+def test_rate_limit_headers_then_429_with_retry_after(lumu: LumuControl) -> None:
     lumu.set_rate_limit(2, period=3600)
     status, headers, _ = call(lumu, "POST", "/incidents/all", body=window())
     assert status == 200 and headers["RateLimit-Limit"] == "2" and headers["RateLimit-Remaining"] == "1"
@@ -105,7 +104,7 @@ def test_rate_limit_headers_then_429_with_retry_after(lumu: LumuControl) -> None
 @pytest.mark.parametrize("kind, status, content_type", [("html", 200, "text/html"), ("http500", 500, "text/html"),
                                                         ("http503", 503, "text/html"),
                                                         ("rate-limit", 429, "application/json")])
-def test_faults_answer_the_next_requests_only(lumu: LumuControl, kind: str, status: int,  # noqa: F811
+def test_faults_answer_the_next_requests_only(lumu: LumuControl, kind: str, status: int,
                                               content_type: str) -> None:
     lumu.inject_fault(kind, "incidents/all", count=1)
     got, headers, _ = call(lumu, "POST", "/incidents/all", body=window())
@@ -113,7 +112,7 @@ def test_faults_answer_the_next_requests_only(lumu: LumuControl, kind: str, stat
     assert call(lumu, "POST", "/incidents/all", body=window())[0] == 200
 
 
-def test_truncated_and_reset_faults(lumu: LumuControl) -> None:  # noqa: F811
+def test_truncated_and_reset_faults(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": "evil.example"}])
     lumu.inject_fault("truncated", "incidents/all")
     status, _, body = call(lumu, "POST", "/incidents/all", body=window())
@@ -125,7 +124,7 @@ def test_truncated_and_reset_faults(lumu: LumuControl) -> None:  # noqa: F811
         call(lumu, "POST", "/incidents/all", body=window())
 
 
-def test_control_plane_rejects_bad_specs(lumu: LumuControl) -> None:  # noqa: F811
+def test_control_plane_rejects_bad_specs(lumu: LumuControl) -> None:
     for path, body in (("incidents", {"incidents": [{"adversary": "x.example", "types": ["c2c"]}]}),
                        ("faults", {"kind": "meteor"}), ("nothing", {})):
         with pytest.raises(urllib.error.HTTPError) as caught:

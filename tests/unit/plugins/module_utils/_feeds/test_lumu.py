@@ -28,7 +28,6 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._http._client impo
     ReplyFormatError,
 )
 from lumu_emulator.client import LumuControl
-from lumu_emulator.fixtures import lumu, lumu_server  # noqa: F401  # pylint: disable=unused-import
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -100,7 +99,7 @@ def test_triggers_become_a_url_or_a_host_without_port(trigger: str, expected: An
 
 # -- end to end against the emulator ------------------------------------------------------------
 
-def test_incidents_become_indicators_from_their_triggers_or_adversaries(lumu: LumuControl) -> None:  # noqa: F811
+def test_incidents_become_indicators_from_their_triggers_or_adversaries(lumu: LumuControl) -> None:
     lumu.add_incidents([
         {"adversary": "jits.example", "types": ["Malware"], "triggers": ["https://jits.example/TS.php"]},
         {"adversary": "c2.example", "types": ["C2C"], "triggers": ["tcp://198.51.100.7:443", "c2.example:8443"]},
@@ -118,7 +117,7 @@ def test_incidents_become_indicators_from_their_triggers_or_adversaries(lumu: Lu
     assert result.cursor == format_time(feed._clock())  # pylint: disable=protected-access
 
 
-def test_paging_runs_until_next_is_absent_and_one_context_per_adversary(lumu: LumuControl) -> None:  # noqa: F811
+def test_paging_runs_until_next_is_absent_and_one_context_per_adversary(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": "evil%d.example" % (n % 4)} for n in range(7)])
     result = run(lumu, page_items=3)
     assert len(values(result)) == 4
@@ -127,7 +126,7 @@ def test_paging_runs_until_next_is_absent_and_one_context_per_adversary(lumu: Lu
     assert pages == ["1", "2", "3"]
 
 
-def test_the_request_names_dates_statuses_and_adversary_types(lumu: LumuControl, lumu_server: Any) -> None:  # noqa: F811
+def test_the_request_names_dates_statuses_and_adversary_types(lumu: LumuControl, lumu_server: Any) -> None:
     lumu.add_incidents([{"adversary": "c2.example", "types": ["C2C"]}, {"adversary": "spam.example", "types": ["Spam"]},
                         {"adversary": "closed.example", "types": ["C2C"], "status": "closed"}])
     result = run(lumu, hours=2, adversary_types=["C2C"], statuses=["open"])
@@ -136,7 +135,7 @@ def test_the_request_names_dates_statuses_and_adversary_types(lumu: LumuControl,
     assert first["params"]["items"] == "100" and first["params"]["key"] == lumu.info["key"]
 
 
-def test_windows_longer_than_the_api_accepts_are_split(lumu: LumuControl) -> None:  # noqa: F811
+def test_windows_longer_than_the_api_accepts_are_split(lumu: LumuControl) -> None:
     lumu.set_max_window(7)
     lumu.add_incidents([{"adversary": "early.example", "timestamp": ago(days=19)},
                         {"adversary": "late.example", "timestamp": ago(hours=1)}])
@@ -145,7 +144,7 @@ def test_windows_longer_than_the_api_accepts_are_split(lumu: LumuControl) -> Non
     assert lumu.counters()["incidents/all"] == 3
 
 
-def test_the_cursor_picks_up_only_new_incidents(lumu: LumuControl) -> None:  # noqa: F811
+def test_the_cursor_picks_up_only_new_incidents(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": "old.example", "timestamp": ago(days=2)},
                         {"adversary": "new.example", "timestamp": ago(minutes=30)}])
     assert values(run(lumu)) == [(DOMAIN, "new.example"), (DOMAIN, "old.example")]
@@ -153,7 +152,7 @@ def test_the_cursor_picks_up_only_new_incidents(lumu: LumuControl) -> None:  # n
     assert values(run(lumu, **{"from": ago(days=3)})) == [(DOMAIN, "new.example"), (DOMAIN, "old.example")]
 
 
-def test_a_revoked_key_is_a_401_that_names_company_key_and_never_shows_it(lumu: LumuControl) -> None:  # noqa: F811
+def test_a_revoked_key_is_a_401_that_names_company_key_and_never_shows_it(lumu: LumuControl) -> None:
     old = lumu.info["key"]
     feed = source(lumu)
     lumu.rotate_key()
@@ -165,7 +164,7 @@ def test_a_revoked_key_is_a_401_that_names_company_key_and_never_shows_it(lumu: 
 
 @pytest.mark.parametrize("kind, error, text", [("html", ReplyFormatError, "answered HTML instead of JSON"),
                                                ("truncated", ReplyFormatError, "is truncated")])
-def test_html_and_truncated_json_are_named(lumu: LumuControl, kind: str, error: type, text: str) -> None:  # noqa: F811
+def test_html_and_truncated_json_are_named(lumu: LumuControl, kind: str, error: type, text: str) -> None:
     lumu.add_incidents([{"adversary": "evil.example", "triggers": ["https://evil.example/" + "x" * 200]}])
     lumu.inject_fault(kind, "incidents/all" if kind == "html" else "context")
     with pytest.raises(error) as caught:
@@ -173,7 +172,7 @@ def test_html_and_truncated_json_are_named(lumu: LumuControl, kind: str, error: 
     assert text in str(caught.value) and lumu.info["key"] not in str(caught.value)
 
 
-def test_5xx_and_resets_are_retried(lumu: LumuControl) -> None:  # noqa: F811
+def test_5xx_and_resets_are_retried(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": "evil.example"}])
     lumu.inject_fault("http503", "incidents/all")
     lumu.inject_fault("reset", "context")
@@ -182,7 +181,7 @@ def test_5xx_and_resets_are_retried(lumu: LumuControl) -> None:  # noqa: F811
     assert slept == [1.0, 1.0]
 
 
-def test_429_is_honoured_then_a_storm_is_reported(lumu: LumuControl) -> None:  # noqa: F811
+def test_429_is_honoured_then_a_storm_is_reported(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": "evil.example"}])
     lumu.inject_fault("rate-limit", "incidents/all", count=2, retry_after=7)
     slept: List[float] = []
@@ -195,14 +194,14 @@ def test_429_is_honoured_then_a_storm_is_reported(lumu: LumuControl) -> None:  #
     assert lumu.counters()["total"] == 4 + 6  # first run 4 requests; the storm stops after 6 replies
 
 
-def test_the_emulators_rate_limit_window_is_reported_with_its_wait(lumu: LumuControl) -> None:  # noqa: F811
+def test_the_emulators_rate_limit_window_is_reported_with_its_wait(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": "evil%d.example" % n} for n in range(3)])
     lumu.set_rate_limit(2, period=3600)
     with pytest.raises(RateLimitError, match=r"asked to wait 3[56]\d\d s \(the bound is 60 s\)"):
         run(lumu)
 
 
-def test_an_unexpected_document_is_one_error(lumu: LumuControl) -> None:  # noqa: F811
+def test_an_unexpected_document_is_one_error(lumu: LumuControl) -> None:
     feed = source(lumu, base_url=lumu.info["url"] + "/api/incidents/no")
     with pytest.raises(HttpsError, match="HTTP 404"):
         feed.fetch(feed_client(feed, ca_path=lumu.info["ca_file"]))

@@ -1,6 +1,6 @@
-"""Pytest fixtures: one in-process Lumu emulator per session (per xdist worker), reset per test.
+"""Pytest fixtures (a pytest plugin: ``pytest_plugins = ["lumu_emulator.pytest_plugin"]``).
 
-Use them from a conftest.py with ``from lumu_emulator.fixtures import lumu, lumu_server  # noqa: F401``.
+One in-process Lumu emulator per session (per xdist worker), reset for each test.
 """
 
 from __future__ import annotations
