@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-import socket
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from panos_emulator.server import _HTTPServer as TlsServer
 from panos_emulator.tls import TlsFiles, make_certificates
 
 ADVERSARY_TYPES = ("C2C", "Malware", "DGA", "Mining", "Spam", "Phishing", "Anonymizer")
@@ -112,14 +111,15 @@ class LumuEmulator:  # pylint: disable=too-many-instance-attributes
         self.requests: list[dict[str, Any]] = []
         self.stopping = threading.Event()
         self.tls: TlsFiles | None = None
-        self.httpd: _HTTPServer | None = None
+        self.httpd: TlsServer | None = None
         self._thread: threading.Thread | None = None
         self.reset()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> LumuEmulator:
         self.tls = make_certificates(self.state_dir, self.host)
-        self.httpd = _HTTPServer((self.host, self.port), _Handler, self, self.tls.server_context())
+        # The PAN-OS emulator's server: TLS handshakes in each request's thread, dropped clients ignored.
+        self.httpd = TlsServer((self.host, self.port), _Handler, self, self.tls.server_context())  # type: ignore[arg-type]
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="lumu-emulator", daemon=True)
         self._thread.start()
@@ -335,26 +335,8 @@ def _route(method: str, path: str) -> tuple[str | None, str]:
     return None, ""
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], emulator: LumuEmulator,
-                 context: Any) -> None:
-        self.emulator = emulator
-        self.context = context
-        super().__init__(address, handler)
-
-    def get_request(self) -> tuple[socket.socket, Any]:
-        sock, address = self.socket.accept()
-        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], (OSError, EOFError)):
-            super().handle_error(request, client_address)
-
-
 class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
+    server: TlsServer
     protocol_version = "HTTP/1.1"
     server_version = "Lumu-emulator"
     sys_version = ""
@@ -369,6 +351,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch("POST")
 
     def _dispatch(self, method: str) -> None:
+        emulator = cast(LumuEmulator, self.server.emulator)
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
@@ -381,14 +364,14 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 data = None
             status, result = (400, {"error": "the body must be JSON"}) if not isinstance(data, dict) else \
-                self.server.emulator.control(method, url.path[len("/_emulator/"):], data)
+                emulator.control(method, url.path[len("/_emulator/"):], data)
             self._send(_json(result, status))
             return
         if not url.path.startswith("/api/"):
             self._send(_json({"error": "Not Found"}, 404))
             return
         params = dict(parse_qsl(url.query, keep_blank_values=True))
-        reply = self.server.emulator.api(method, url.path[len("/api"):], params, body)
+        reply = emulator.api(method, url.path[len("/api"):], params, body)
         if reply is None:
             self.close_connection = True  # the client sees the connection closed without a reply
             return

@@ -38,8 +38,10 @@ def window(days: float = 1) -> dict[str, str]:
     return {"fromDate": format_date(NOW - timedelta(days=days)), "toDate": format_date(NOW + timedelta(minutes=1))}
 
 
-def list_incidents(control: LumuControl, page: int = 1, items: int = 50, **body: Any) -> dict[str, Any]:
-    status, _, reply = call(control, "POST", "/incidents/all", {"page": page, "items": items}, {**window(), **body})
+def list_incidents(control: LumuControl, page: int = 1, items: int = 50,
+                   body: dict[str, Any] | None = None) -> dict[str, Any]:
+    status, _headers, reply = call(control, "POST", "/incidents/all", {"page": page, "items": items},
+                                   {**window(), **(body or {})})
     assert status == 200, reply
     return json.loads(reply)
 
@@ -71,8 +73,8 @@ def test_dates_status_and_adversary_types_filter(lumu: LumuControl) -> None:
         {"adversary": "spam.example", "types": ["Spam"], "status": "closed"},
     ])
     assert [i["adversaryId"] for i in list_incidents(lumu)["items"]] == ["c2.example", "spam.example"]
-    assert [i["adversaryId"] for i in list_incidents(lumu, **{"adversary-types": ["C2C"]})["items"]] == ["c2.example"]
-    assert [i["adversaryId"] for i in list_incidents(lumu, status=["closed"])["items"]] == ["spam.example"]
+    assert [i["adversaryId"] for i in list_incidents(lumu, body={"adversary-types": ["C2C"]})["items"]] == ["c2.example"]
+    assert [i["adversaryId"] for i in list_incidents(lumu, body={"status": ["closed"]})["items"]] == ["spam.example"]
 
 
 @pytest.mark.parametrize("body", [{"fromDate": "2024-01-01", "toDate": "2024-01-02"},
@@ -84,7 +86,7 @@ def test_bad_dates_types_and_too_long_windows_get_400(lumu: LumuControl, body: d
 
 def test_context_gives_the_triggers_of_the_incident_adversary(lumu: LumuControl) -> None:
     incident = lumu.add_incidents([{"adversary": "jits.example", "triggers": ["https://jits.example/TS.php"]}])[0]
-    status, _, body = call(lumu, "GET", f"/incidents/{incident['id']}/context", {"hash": "sha256"})
+    status, _headers, body = call(lumu, "GET", f"/incidents/{incident['id']}/context", {"hash": "sha256"})
     context = json.loads(body)
     assert status == 200 and context["threat_triggers"] == ["https://jits.example/TS.php"]
     assert context["adversary_id"] == "jits.example" and context["currently_active"] is True
@@ -94,10 +96,10 @@ def test_context_gives_the_triggers_of_the_incident_adversary(lumu: LumuControl)
 
 def test_rate_limit_headers_then_429_with_retry_after(lumu: LumuControl) -> None:
     lumu.set_rate_limit(2, period=3600)
-    status, headers, _ = call(lumu, "POST", "/incidents/all", body=window())
+    status, headers, _body = call(lumu, "POST", "/incidents/all", body=window())
     assert status == 200 and headers["RateLimit-Limit"] == "2" and headers["RateLimit-Remaining"] == "1"
     call(lumu, "POST", "/incidents/all", body=window())
-    status, headers, _ = call(lumu, "POST", "/incidents/all", body=window())
+    status, headers, _body = call(lumu, "POST", "/incidents/all", body=window())
     assert status == 429 and headers["RateLimit-Remaining"] == "0" and 3500 < int(headers["Retry-After"]) <= 3600
 
 
@@ -107,7 +109,7 @@ def test_rate_limit_headers_then_429_with_retry_after(lumu: LumuControl) -> None
 def test_faults_answer_the_next_requests_only(lumu: LumuControl, kind: str, status: int,
                                               content_type: str) -> None:
     lumu.inject_fault(kind, "incidents/all", count=1)
-    got, headers, _ = call(lumu, "POST", "/incidents/all", body=window())
+    got, headers, _body = call(lumu, "POST", "/incidents/all", body=window())
     assert got == status and headers["Content-Type"].startswith(content_type)
     assert call(lumu, "POST", "/incidents/all", body=window())[0] == 200
 
@@ -115,7 +117,7 @@ def test_faults_answer_the_next_requests_only(lumu: LumuControl, kind: str, stat
 def test_truncated_and_reset_faults(lumu: LumuControl) -> None:
     lumu.add_incidents([{"adversary": "evil.example"}])
     lumu.inject_fault("truncated", "incidents/all")
-    status, _, body = call(lumu, "POST", "/incidents/all", body=window())
+    status, _headers, body = call(lumu, "POST", "/incidents/all", body=window())
     with pytest.raises(ValueError):
         json.loads(body)
     assert status == 200

@@ -168,7 +168,7 @@ def canonical_ip(value: str, source: str = "") -> Address:
 
 
 def canonical_network(value: str, source: str = "") -> str:
-    address, _, prefix = value.partition("/")
+    address, _slash, prefix = value.partition("/")
     canonical_ip(address, source)  # names a bad address as such
     try:
         network = ipaddress.ip_network(value, strict=True)
@@ -183,7 +183,7 @@ def canonical_network(value: str, source: str = "") -> str:
 
 
 def canonical_range(value: str, source: str = "") -> str:
-    first_text, _, last_text = value.partition("-")
+    first_text, _dash, last_text = value.partition("-")
     first, last = canonical_ip(first_text.strip(), source), canonical_ip(last_text.strip(), source)
     if first.version != last.version:
         raise IndicatorError("%r%s mixes IPv4 and IPv6: both ends of a range must be of one family"

@@ -203,4 +203,3 @@ def pattern_values(pattern: str) -> List[Tuple[Tuple[str, ...], str]]:
 
 def _unquote_all(literal: str) -> List[str]:
     return [re.sub(r"\\(.)", r"\1", match) for match in _QUOTED.findall(literal)]
-

@@ -207,8 +207,8 @@ class HttpsClient:  # pylint: disable=too-many-instance-attributes
         try:
             return json.loads(text)
         except ValueError as exc:
-            position = getattr(exc, "pos", None)
-            where = "" if position is None else " at character %d of %d" % (position, len(text))
+            position = getattr(exc, "pos", None)  # type: Optional[int]
+            where = "" if position is None else " at character %s of %d" % (position, len(text))
             ended = position is not None and position >= len(text.rstrip())
             cause = "truncated" if ended or str(exc).startswith("Unterminated") else "malformed"
             raise ReplyFormatError(self.scrubber.scrub(
@@ -260,7 +260,7 @@ class HttpsClient:  # pylint: disable=too-many-instance-attributes
 
 def _charset(headers: Mapping[str, str]) -> str:
     for part in headers.get("content-type", "").split(";")[1:]:
-        name, _, value = part.strip().partition("=")
+        name, _equals, value = part.strip().partition("=")
         if name.lower() == "charset" and value:
             return value.strip('"')
     return "utf-8"

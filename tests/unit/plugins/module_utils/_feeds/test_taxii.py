@@ -109,7 +109,7 @@ def test_indicators_expiry_and_rejections_from_a_collection(taxii: Dict[str, Any
 
 
 def test_kinds_restrict_what_is_taken(taxii: Dict[str, Any]) -> None:  # noqa: F811
-    result, _ = fetch(taxii, kinds=["ip"])
+    result = fetch(taxii, kinds=["ip"])[0]
     assert {i.value for i in result.indicators} == {"198.51.100.1", "2001:db8::7"}
     assert any("'203.0.113.0/24' (stix" in r.message and "where only IP addresses fit" in r.message
                for r in result.rejected)

@@ -75,8 +75,9 @@ def test_a_too_long_url_is_refused_by_name() -> None:
         indicator_entries(parse_indicator("http://evil.example/" + "a" * 250))
 
 
-@pytest.mark.parametrize("version, parsed, ending", [("10.2.4-h3", (10, 2), True), ("11.1", (11, 1), True),
-                                                      ("10.1.9", (10, 1), False), ("9.1.0", (9, 1), False)])
+@pytest.mark.parametrize("version, parsed, ending", [
+    ("10.2.4-h3", (10, 2), True), ("11.1", (11, 1), True), ("10.1.9", (10, 1), False), ("9.1.0", (9, 1), False),
+])
 def test_versions_and_the_ending_token(version: str, parsed: tuple, ending: bool) -> None:
     assert parse_version(version) == parsed and has_ending_token(parsed) is ending
 
