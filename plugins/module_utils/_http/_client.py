@@ -73,9 +73,19 @@ class ReplyFormatError(HttpsError):
     """The reply is not what was asked for: HTML instead of JSON, truncated or malformed JSON."""
 
 
+class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to https:// only: a redirect to plain HTTP comes back as its 3xx reply."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> Optional[urllib.request.Request]:
+        if urllib.parse.urlsplit(newurl).scheme.lower() != "https":
+            return None
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def url_opener(context: ssl.SSLContext) -> Opener:
     """The default opener: urllib with ``context``, every status returned as a Reply."""
-    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _HttpsOnlyRedirects())
 
     def send(method: str, url: str, headers: Mapping[str, str], body: Optional[bytes], timeout: float) -> Reply:
         request = urllib.request.Request(url, data=body, headers=dict(headers), method=method)

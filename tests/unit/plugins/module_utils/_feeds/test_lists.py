@@ -77,6 +77,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # pylint: disable=redefined-builtin
         """Quiet in tests."""
 
+    def do_GET(self) -> None:  # pylint: disable=invalid-name
+        if self.path == "/moved-to-http":
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:9/drop.txt")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
 
 def fetch(server: Dict[str, Any], name: str, **options: Any) -> FeedResult:
     source = select_source("list", {"url": server["url"] + name, **options})
@@ -147,6 +156,11 @@ def test_an_html_page_is_not_a_list_of_indicators(list_server: Dict[str, Any]) -
 def test_a_missing_list_is_a_404(list_server: Dict[str, Any]) -> None:  # pylint: disable=redefined-outer-name
     with pytest.raises(HttpsError, match="HTTP 404 to GET https://127.0.0.1:[0-9]+/nothing.txt"):
         fetch(list_server, "nothing.txt")
+
+
+def test_a_redirect_to_plain_http_is_not_followed(list_server: Dict[str, Any]) -> None:  # pylint: disable=redefined-outer-name
+    with pytest.raises(HttpsError, match="answered HTTP 302 to GET https://127.0.0.1:[0-9]+/moved-to-http"):
+        fetch(list_server, "moved-to-http")
 
 
 def test_the_server_certificate_is_verified(list_server: Dict[str, Any]) -> None:  # pylint: disable=redefined-outer-name
