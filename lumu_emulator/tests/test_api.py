@@ -16,7 +16,6 @@ import pytest
 from lumu_emulator.client import LumuControl
 from lumu_emulator.server import format_date
 
-NOW = datetime.now(timezone.utc)
 
 
 def call(control: LumuControl, method: str, path: str, params: dict[str, Any] | None = None,
@@ -34,8 +33,13 @@ def call(control: LumuControl, method: str, path: str, params: dict[str, Any] | 
             return exc.code, dict(exc.headers.items()), exc.read()
 
 
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def window(days: float = 1) -> dict[str, str]:
-    return {"fromDate": format_date(NOW - timedelta(days=days)), "toDate": format_date(NOW + timedelta(minutes=1))}
+    """From ``days`` ago to a minute from now (read when called: tests may run long after collection)."""
+    return {"fromDate": format_date(now() - timedelta(days=days)), "toDate": format_date(now() + timedelta(minutes=1))}
 
 
 def list_incidents(control: LumuControl, page: int = 1, items: int = 50,
@@ -68,7 +72,7 @@ def test_incidents_have_the_api_shape_and_pages_end_without_next(lumu: LumuContr
 
 def test_dates_status_and_adversary_types_filter(lumu: LumuControl) -> None:
     lumu.add_incidents([
-        {"adversary": "old.example", "timestamp": format_date(NOW - timedelta(days=3))},
+        {"adversary": "old.example", "timestamp": format_date(now() - timedelta(days=3))},
         {"adversary": "c2.example", "types": ["C2C", "Malware"]},
         {"adversary": "spam.example", "types": ["Spam"], "status": "closed"},
     ])
@@ -77,10 +81,11 @@ def test_dates_status_and_adversary_types_filter(lumu: LumuControl) -> None:
     assert [i["adversaryId"] for i in list_incidents(lumu, body={"status": ["closed"]})["items"]] == ["spam.example"]
 
 
-@pytest.mark.parametrize("body", [{"fromDate": "2024-01-01", "toDate": "2024-01-02"},
-                                  {**window(), "adversary-types": ["c2c"]},
-                                  {"fromDate": format_date(NOW - timedelta(days=91)), "toDate": format_date(NOW)}])
-def test_bad_dates_types_and_too_long_windows_get_400(lumu: LumuControl, body: dict[str, Any]) -> None:
+@pytest.mark.parametrize("case", ["bad date format", "misspelt adversary type", "window over 90 days"])
+def test_bad_dates_types_and_too_long_windows_get_400(lumu: LumuControl, case: str) -> None:
+    body = {"bad date format": {"fromDate": "2024-01-01", "toDate": "2024-01-02"},
+            "misspelt adversary type": {**window(), "adversary-types": ["c2c"]},
+            "window over 90 days": window(days=91)}[case]
     assert call(lumu, "POST", "/incidents/all", body=body)[0] == 400
 
 

@@ -55,7 +55,7 @@ def format_time(moment: datetime) -> str:
 
 
 class LumuSource:
-    """The Lumu Defender API as a feed; options as documented in the module's doc fragment."""
+    """The Lumu Defender API as a feed: OPTIONS (company_key required), read as the module docstring says."""
 
     name = NAME
     auth_option = KEY_OPTION

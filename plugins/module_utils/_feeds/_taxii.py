@@ -125,7 +125,7 @@ class TaxiiSource:
                         self._add_indicator(result, item, now)
         except TAXIIServiceException as exc:
             raise FeedError(client.scrubber.scrub("the TAXII server's reply for %s is not usable: %s"
-                                                  % (display_url(self.collection_url), exc)))
+                                                  % (display_url(self.collection_url), exc))) from None
         result.cursor = connection.date_added_last or since
         return result
 
@@ -136,11 +136,11 @@ class TaxiiSource:
             if exc.status == 404:
                 raise FeedError(client.scrubber.scrub(
                     "the TAXII collection %s does not exist (HTTP 404)%s: check collection_url"
-                    % (display_url(self.collection_url), self._known_collections(client))))
+                    % (display_url(self.collection_url), self._known_collections(client)))) from None
             raise
         except TAXIIServiceException as exc:
             raise FeedError(client.scrubber.scrub("%s is not a TAXII 2.1 collection (%s): check collection_url"
-                                                  % (display_url(self.collection_url), exc)))
+                                                  % (display_url(self.collection_url), exc))) from None
         if not collection.can_read:
             raise FeedError("the TAXII collection %s does not allow reading to this user: grant read access or "
                             "use another collection" % display_url(self.collection_url))

@@ -54,7 +54,11 @@ Opener = Callable[[str, str, Mapping[str, str], Optional[bytes], float], Reply]
 
 
 class HttpsError(Exception):
-    """A request failed; the message names the cause and the fix, with every secret masked."""
+    """A request failed; the message names the cause and the fix, with every secret masked.
+
+    Raised ``from None``: the exception it replaces (which may hold the URL with its key) is not
+    chained into tracebacks.
+    """
 
     def __init__(self, message: str, status: Optional[int] = None) -> None:
         super().__init__(message)
@@ -97,7 +101,7 @@ def url_opener(context: ssl.SSLContext) -> Opener:
                 return Reply(exc.code, _lower(exc.headers.items()), exc.read())
         except urllib.error.URLError as exc:
             reason = exc.reason
-            raise reason if isinstance(reason, OSError) else OSError(str(reason))
+            raise (reason if isinstance(reason, OSError) else OSError(str(reason))) from None
 
     return send
 
@@ -153,12 +157,12 @@ class HttpsClient:  # pylint: disable=too-many-instance-attributes
                 reply = self._opener(method, url, sent, body, self.timeout)
             except ssl.SSLCertVerificationError as exc:
                 raise self._error("cannot verify the TLS certificate of %s (%s): give the CA that signed it in "
-                                  "the CA option, or fix the server's certificate" % (display_url(url), exc))
+                                  "the CA option, or fix the server's certificate" % (display_url(url), exc)) from None
             except (OSError, http.client.HTTPException, socket.timeout) as exc:
                 failures += 1
                 if failures > self.retries:
                     raise self._error("%s %s failed after %d attempts: %s (%s); check that %s is reachable"
-                                      % (method, display_url(url), failures, type(exc).__name__, exc, self.peer))
+                                      % (method, display_url(url), failures, type(exc).__name__, exc, self.peer)) from None
                 self._sleep(self.backoff * 2 ** (failures - 1))
                 continue
             if reply.status == 429:
@@ -223,7 +227,7 @@ class HttpsClient:  # pylint: disable=too-many-instance-attributes
             cause = "truncated" if ended or str(exc).startswith("Unterminated") else "malformed"
             raise ReplyFormatError(self.scrubber.scrub(
                 "the JSON reply of %s for %s is %s%s (%s); the next run fetches it again"
-                % (self.peer, display_url(url), cause, where, exc)))
+                % (self.peer, display_url(url), cause, where, exc))) from None
 
     # -- rate limits ----------------------------------------------------------------------------
     def _reset_wait(self, headers: Mapping[str, str]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import traceback
 from typing import Dict, List, Mapping, Optional, Tuple
 
 import pytest
@@ -92,6 +93,15 @@ def test_retries_are_bounded_and_the_error_names_the_cause_without_the_key() -> 
     assert len(script.sent) == 4
     assert "failed after 4 attempts: ConnectionResetError" in str(caught.value)
     assert_no_secret(str(caught.value))
+
+
+def test_tracebacks_do_not_chain_the_unscrubbed_exception() -> None:
+    script = Script(*[OSError("connect to https://feed.example/?key=%s refused" % SECRET)] * 2)
+    with pytest.raises(HttpsError) as caught:
+        script.client(retries=1).get_json(URL, {"key": SECRET})
+    text = "".join(traceback.format_exception(caught.type, caught.value, caught.tb))
+    assert "refused" in text
+    assert_no_secret(text)
 
 
 def test_persistent_5xx_reports_status_and_body() -> None:
