@@ -83,10 +83,11 @@ def test_dates_status_and_adversary_types_filter(lumu: LumuControl) -> None:
 
 @pytest.mark.parametrize("case", ["bad date format", "misspelt adversary type", "window over 90 days"])
 def test_bad_dates_types_and_too_long_windows_get_400(lumu: LumuControl, case: str) -> None:
-    body = {"bad date format": {"fromDate": "2024-01-01", "toDate": "2024-01-02"},
-            "misspelt adversary type": {**window(), "adversary-types": ["c2c"]},
-            "window over 90 days": window(days=91)}[case]
-    assert call(lumu, "POST", "/incidents/all", body=body)[0] == 400
+    bodies: dict[str, dict[str, Any]] = {
+        "bad date format": {"fromDate": "2024-01-01", "toDate": "2024-01-02"},
+        "misspelt adversary type": {**window(), "adversary-types": ["c2c"]},
+        "window over 90 days": window(days=91)}
+    assert call(lumu, "POST", "/incidents/all", body=bodies[case])[0] == 400
 
 
 def test_context_gives_the_triggers_of_the_incident_adversary(lumu: LumuControl) -> None:

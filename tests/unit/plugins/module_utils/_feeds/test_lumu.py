@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -149,7 +149,8 @@ def test_the_cursor_picks_up_only_new_incidents(lumu: LumuControl) -> None:
                         {"adversary": "new.example", "timestamp": ago(minutes=30)}])
     assert values(run(lumu)) == [(DOMAIN, "new.example"), (DOMAIN, "old.example")]
     assert values(run(lumu, since=ago(hours=1))) == [(DOMAIN, "new.example")]
-    assert values(run(lumu, **{"from": ago(days=3)})) == [(DOMAIN, "new.example"), (DOMAIN, "old.example")]
+    start: Dict[str, Any] = {"from": ago(days=3)}
+    assert values(run(lumu, **start)) == [(DOMAIN, "new.example"), (DOMAIN, "old.example")]
 
 
 def test_a_revoked_key_is_a_401_that_names_company_key_and_never_shows_it(lumu: LumuControl) -> None:
