@@ -17,7 +17,6 @@ from lumu_emulator.client import LumuControl
 from lumu_emulator.server import format_date
 
 
-
 def call(control: LumuControl, method: str, path: str, params: dict[str, Any] | None = None,
          body: dict[str, Any] | None = None, key: str | None = None) -> tuple[int, dict[str, str], bytes]:
     query = urllib.parse.urlencode({"key": control.info["key"] if key is None else key, **(params or {})})
