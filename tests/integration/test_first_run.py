@@ -70,6 +70,8 @@ def user_directory(directory: Path, example: Path, info: dict[str, Any]) -> Path
     and port, the password in group_vars/firewalls/vault.yml (a plain file here, a vault in life)."""
     inventory = yaml.safe_load(example.read_text())
     firewalls = inventory["firewalls"]
+    assert {"ca_path", "username", "password"} <= set(firewalls["vars"]["panos_provider"])
+    assert firewalls["vars"]["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
     firewalls["hosts"] = {"fw-emulator": {"ansible_host": info["host"]}}
     firewalls["vars"]["panos_provider"].update(username=info["username"], port=info["port"], ca_path=info["ca_file"])
     firewalls["vars"]["quota_groups"] = []
@@ -219,3 +221,16 @@ def test_one_firewall_named_with_dash_i_gives_no_warning(emulator: dict[str, Any
     bare = ansible_cli.playbook(ROOT / "playbooks" / "quota_bootstrap.yml", "--check", env=env)
     assert bare.returncode == 0, output(bare)[-3000:]
     assert warnings(output(bare)) == NO_INVENTORY_WARNINGS
+
+
+def test_an_empty_ca_file_is_refused_before_any_request_as_the_docs_say(emu: EmulatorControl, provider: dict[str, Any],
+                                                                        tmp_path: Path) -> None:
+    """What an AWX credential with a blank CA field writes; docs/quota.md quotes the message."""
+    empty = tmp_path / "ca.pem"
+    empty.write_text("")
+    emu.reset_counters()
+    result, _output = ansible_cli.adhoc("dag_info", {"provider": {**provider, "ca_path": str(empty)}, "name": "quota"})
+    assert result["failed"] and emu.counters()["total"] == 0
+    quoted = "is empty (a credential with a blank CA field writes such a file): paste the PEM"
+    assert quoted in result["msg"]
+    assert quoted in " ".join((ROOT / "docs" / "quota.md").read_text().split())
