@@ -184,7 +184,7 @@ def on_a_terminal(command: list[str], env: dict[str, str], answer: str, timeout:
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 1)
+            ready = select.select([master], [], [], 1)[0]
             if ready:
                 try:
                     chunk = os.read(master, 4096)
