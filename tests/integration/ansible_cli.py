@@ -66,8 +66,10 @@ def adhoc(module: str, args: Mapping[str, Any], *flags: str, env: Mapping[str, s
     return result, proc.stdout + proc.stderr
 
 
-def playbook(path: Path | str, *flags: str, env: Mapping[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    """``ansible-playbook PATH [flags]`` (no inventory unless the flags give one)."""
+def playbook(path: Path | str, *flags: str, env: Mapping[str, str] | None = None, timeout: int = 600,
+             cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``ansible-playbook PATH [flags]`` (no inventory unless the flags give one), PATH a file or a
+    playbook's name (``tagwarden.panos.quota_cycle``)."""
     command = [str(BIN / "ansible-playbook"), str(path), *flags]
-    return subprocess.run(command, cwd=ROOT, env=ansible_env(env), capture_output=True, text=True, timeout=timeout,
+    return subprocess.run(command, cwd=cwd, env=ansible_env(env), capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL, check=False)
