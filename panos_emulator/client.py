@@ -62,6 +62,13 @@ class EmulatorControl:
     def reset_counters(self) -> None:
         self._call("POST", "counters", {})
 
+    def set_latency(self, milliseconds: float) -> None:
+        """Delay every later XML API request by this much (0 = none), as a firewall's management plane does."""
+        self._call("POST", "latency", {"ms": milliseconds})
+
+    def latency(self) -> float:
+        return float(self._call("GET", "latency")["ms"])
+
     def set_config(self, xml: str) -> None:
         """Load a whole ``<config>`` as both candidate and running config."""
         self._call("POST", "config", {"xml": xml})

@@ -9,29 +9,9 @@ from typing import Callable
 
 from lxml import etree
 
-from . import policy
+from . import config, device, policy
 from .state import ApiError, EmulatorState, parse_xml, response, success
 
-SYSTEM_INFO = {
-    "ip-address": "127.0.0.1",
-    "netmask": "255.255.255.0",
-    "default-gateway": "127.0.0.254",
-    "mac-address": "00:1b:17:00:01:01",
-    "family": "vm",
-    "model": "PA-VM",
-    "serial": "007951000123456",
-    "vm-license": "VM-100",
-    "sw-version": "10.2.9",
-    "global-protect-client-package-version": "0.0.0",
-    "app-version": "8890-9001",
-    "av-version": "0",
-    "threat-version": "8890-9001",
-    "wildfire-version": "0",
-    "url-filtering-version": "20261122.20001",
-    "logdb-version": "10.2.2",
-    "multi-vsys": "off",
-    "operational-mode": "normal",
-}
 CLOCK_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
 
 
@@ -71,18 +51,6 @@ def _tags_element(tags: list[str]) -> etree._Element:
     for tag in tags:
         etree.SubElement(elem, "member").text = tag
     return elem
-
-
-def show_system_info(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
-    del cmd, vsys
-    system = etree.Element("system")
-    hostname = state.running.findtext("devices/entry/deviceconfig/system/hostname") or state.hostname
-    fields = {"hostname": hostname, "devicename": hostname, **SYSTEM_INFO,
-              "time": datetime.fromtimestamp(state.now(), timezone.utc).strftime("%a %b %d %H:%M:%S %Y"),
-              "uptime": "0 days, 1:00:00"}
-    for tag, text in fields.items():
-        etree.SubElement(system, tag).text = text
-    return success(system)
 
 
 def show_clock(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
@@ -273,9 +241,15 @@ Handler = Callable[[EmulatorState, etree._Element, str], etree._Element]
 ADMIN_COMMANDS: dict[tuple[str, ...], Handler] = {
     ("request", "config-lock"): config_lock,
     ("show", "config-locks"): show_config_locks,
+    ("validate", "full"): lambda state, cmd, admin: config.validate_job(state, admin),
 }
 COMMANDS: dict[tuple[str, ...], Handler] = {
-    ("show", "system", "info"): show_system_info,
+    ("show", "system", "info"): device.show_system_info,
+    ("show", "system", "resources"): device.show_system_resources,
+    ("show", "high-availability"): device.show_high_availability,
+    ("show", "session", "info"): device.show_session_info,
+    ("show", "routing", "route"): device.show_routing_route,
+    ("check",): device.check,
     ("show", "clock"): show_clock,
     ("show", "object", "registered-ip"): show_registered_ip,
     ("show", "object", "registered-user"): show_registered_user,

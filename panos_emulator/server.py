@@ -21,11 +21,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
-from . import config, ops, traffic, userid
+from . import config, device, ops, traffic, userid
+from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, Device
 from .state import ApiError, EmulatorState, Mapping, success
 from .tls import TlsFiles, make_certificates
 
-REQUEST_TYPES = ("keygen", "op", "user-id", "config", "commit", "report", "log")
+REQUEST_TYPES = ("keygen", "op", "user-id", "config", "commit", "report", "log", "version")
 FAULT_KINDS = ("http500", "http503", "hang", "panos-error", "malformed", "commit-in-progress", "reset")
 MAX_BODY = 5 * 1024 * 1024
 XML_TYPE = "application/xml; charset=utf-8"
@@ -39,6 +40,7 @@ API_HANDLERS: dict[str, ApiHandler] = {
     "commit": config.handle_commit,
     "report": lambda state, params, admin: traffic.handle_report(state, params),
     "log": lambda state, params, admin: traffic.handle_log(state, params),
+    "version": device.handle_version,
 }
 
 
@@ -79,8 +81,9 @@ def make_key(secret: bytes, user: str, password: str) -> str:
 class EmulatorServer:  # pylint: disable=too-many-instance-attributes
     """The emulated firewall; ``start()`` serves in a background thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,
-                 state_dir: str | Path | None = None, admins: dict[str, str] | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,  # pylint: disable=too-many-arguments,too-many-positional-arguments
+                 state_dir: str | Path | None = None, admins: dict[str, str] | None = None, *,
+                 model: str = DEFAULT_PLATFORM, sw_version: str = DEFAULT_SW_VERSION, latency_ms: float = 0) -> None:
         self.host = host
         self.port = port
         self.username = username
@@ -91,7 +94,9 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
         secret = secrets.token_bytes(32)
         self.keys = {make_key(secret, user, pw): user for user, pw in self.admins.items()}
         self.lock = threading.RLock()
-        self.state = EmulatorState(lock=self.lock)
+        self.device = Device(model, sw_version)
+        self.latency_ms = self.start_latency_ms = self._checked_latency(latency_ms)
+        self.state = EmulatorState(lock=self.lock, device=self.device)
         self.faults: list[Fault] = []
         self.counters = dict.fromkeys((*REQUEST_TYPES, "total"), 0)
         self.stopping = threading.Event()
@@ -138,13 +143,21 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
 
     def reset(self) -> None:
         with self.lock:
-            self.state = EmulatorState(lock=self.lock)
+            self.state = EmulatorState(lock=self.lock, device=self.device)
+            self.latency_ms = self.start_latency_ms
             self.faults.clear()
             self.reset_counters()
 
     def reset_counters(self) -> None:
         with self.lock:
             self.counters = dict.fromkeys((*REQUEST_TYPES, "total"), 0)
+
+    @staticmethod
+    def _checked_latency(milliseconds: float) -> float:
+        value = float(milliseconds)
+        if not 0 <= value <= 60_000:
+            raise ValueError(f"latency_ms must be between 0 and 60000, not {milliseconds!r}")
+        return value
 
     # -- the XML API --------------------------------------------------------------------------
     def _take_fault(self, request_type: str) -> Fault | None:
@@ -156,6 +169,9 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
         return None
 
     def api(self, params: dict[str, str], header_key: str | None) -> Reply | None:
+        # The management plane's round trip, outside the lock: concurrent requests wait in parallel.
+        if self.latency_ms:
+            self.stopping.wait(self.latency_ms / 1000)
         request_type = params.get("type", "")
         with self.lock:
             if request_type in self.counters:
@@ -225,6 +241,8 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
             ("POST", "reset"): lambda _: self.reset(),
             ("GET", "counters"): lambda _: dict(self.counters),
             ("POST", "counters"): lambda _: self.reset_counters(),
+            ("GET", "latency"): lambda _: {"ms": self.latency_ms},
+            ("POST", "latency"): lambda b: setattr(self, "latency_ms", self._checked_latency(b["ms"])),
             ("GET", "config"): lambda _: self._with_state(lambda s: {
                 "candidate": etree.tostring(s.candidate, encoding="unicode"),
                 "running": etree.tostring(s.running, encoding="unicode")}),

@@ -10,11 +10,14 @@ import copy
 import math
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 from lxml import etree
+
+from .models import Device
 
 DEVICE = "devices/entry[@name='localhost.localdomain']"
 LOCAL_FORMAT = "%Y/%m/%d %H:%M:%S"
@@ -28,6 +31,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 
 
 CONFIG_LOCKED = "Configuration is locked by"
+# The detail line of a job that ended OK, by job type (the Validate text is the emulator's).
+DONE_DETAILS = {"Commit": "Configuration committed successfully", "Validate": "Configuration is valid"}
 # The emulator's text for a request whose vsys does not exist (not confirmed on a firewall).
 NO_SUCH_VSYS = "Invalid vsys name:"
 
@@ -72,6 +77,15 @@ def success(*children: etree._Element, code: int | None = None) -> etree._Elemen
     result = etree.SubElement(root, "result")
     result.extend(children)
     return root
+
+
+def job_enqueued(kind: str, job_id: int, code: int | None = None) -> etree._Element:
+    """``<result><msg><line>KIND job enqueued with jobid N</line></msg><job>N</job></result>``."""
+    msg = etree.Element("msg")
+    etree.SubElement(msg, "line").text = f"{kind} job enqueued with jobid {job_id}"
+    job = etree.Element("job")
+    job.text = str(job_id)
+    return success(msg, job, code=code)
 
 
 def parse_xml(text: str | bytes, what: str = "cmd") -> etree._Element:
@@ -153,11 +167,12 @@ class Job:
 class EmulatorState:  # pylint: disable=too-many-instance-attributes
     """The firewall: config trees, User-ID data, jobs, traffic."""
 
-    def __init__(self, hostname: str = "PA-EMU", lock: threading.RLock | None = None) -> None:
+    def __init__(self, hostname: str = "PA-EMU", lock: threading.RLock | None = None, device: Device | None = None) -> None:
         # The server passes its own lock so that a reset (a new state) keeps serialising requests.
         self.lock = lock or threading.RLock()
         self.clock = Clock()
         self.hostname = hostname
+        self.device = device or Device()
         self.candidate: etree._Element = default_config(hostname)
         self.running: etree._Element = copy.deepcopy(self.candidate)
         # vsys -> ip -> registration
@@ -301,8 +316,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         except JobFailed as exc:
             job.result = "FAIL"
             job.details = exc.lines
-        if job.type == "Commit" and job.result == "OK" and not job.details:
-            job.details = ["Configuration committed successfully"]
+        if job.result == "OK" and not job.details and job.type in DONE_DETAILS:
+            job.details = [DONE_DETAILS[job.type]]
         job.tfin = self.now()
 
     def poll_job(self, job_id: int) -> Job | None:
@@ -375,8 +390,11 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             raise ApiError(13, f"{CONFIG_LOCKED} {holders[0]}")
 
     def load_config(self, config: etree._Element) -> None:
-        """Replace candidate and running (test set-up), forgetting pending changes."""
+        """Replace candidate and running (test set-up), forgetting pending changes; rules without a uuid get one."""
         self.running = strip_dirty(copy.deepcopy(config))
+        for rule in self.running.iterfind(".//rules/entry"):
+            if not rule.get("uuid"):
+                rule.set("uuid", str(uuid.uuid4()))
         self.candidate = copy.deepcopy(self.running)
         self.changes.clear()
 
@@ -395,6 +413,7 @@ def default_config(hostname: str = "PA-EMU") -> etree._Element:
     etree.SubElement(config, "mgt-config")
     etree.SubElement(config, "shared")
     device = etree.SubElement(etree.SubElement(config, "devices"), "entry", name="localhost.localdomain")
+    device.append(_network())
     system = etree.SubElement(etree.SubElement(device, "deviceconfig"), "system")
     etree.SubElement(system, "hostname").text = hostname
     vsys = etree.SubElement(etree.SubElement(device, "vsys"), "entry", name="vsys1")
@@ -406,3 +425,16 @@ def default_config(hostname: str = "PA-EMU") -> etree._Element:
     for name in ("address", "address-group", "tag", "reports"):
         etree.SubElement(vsys, name)
     return config
+
+
+def _network() -> etree._Element:
+    """Two layer-3 interfaces (trust and untrust sides) in the default virtual router, with a default route."""
+    return etree.fromstring(
+        "<network><interface><ethernet>"
+        "<entry name='ethernet1/1'><layer3><ip><entry name='198.51.100.2/24'/></ip></layer3></entry>"
+        "<entry name='ethernet1/2'><layer3><ip><entry name='10.0.0.1/16'/></ip></layer3></entry>"
+        "</ethernet></interface><virtual-router><entry name='default'>"
+        "<interface><member>ethernet1/1</member><member>ethernet1/2</member></interface>"
+        "<routing-table><ip><static-route><entry name='default-route'><destination>0.0.0.0/0</destination>"
+        "<nexthop><ip-address>198.51.100.1</ip-address></nexthop><interface>ethernet1/1</interface>"
+        "<metric>10</metric></entry></static-route></ip></routing-table></entry></virtual-router></network>")
