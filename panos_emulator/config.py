@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
-from . import policy
+from . import policy, schedule, urlcat
 from .state import DIRTY_ATTRIBUTES, ApiError, ConfigPath, EmulatorState, job_enqueued, parse_xml, response, strip_dirty, success
 
 # The xpath subset real clients send: absolute steps, each optionally with one name predicate;
@@ -254,24 +254,37 @@ def _related(node: etree._Element, tail: list[str]) -> Iterator[etree._Element]:
 
 
 def validate(node: etree._Element) -> None:
-    """The checks PAN-OS answers with "invalid object" (code 12): rule members and actions, DAG filters."""
+    """The checks PAN-OS answers with "invalid object" (code 12): rule members and actions, DAG and DUG
+    filters, schedule ranges, URL List entries."""
     for rule in _related(node, SECURITY_RULE_TAIL):
-        name = rule.get("name", "")
         for field in RULE_MEMBER_FIELDS:
             for member in rule.findall(f"{field}/member"):
                 if not (member.text or "").strip():
-                    raise ApiError(12, f" {name} -> {field} '{member.text or ''}' is invalid", cdata=True)
+                    raise _invalid(rule, field, member.text or "")
         action = rule.findtext("action")
         if action is not None and action not in RULE_ACTIONS:
-            raise ApiError(12, f" {name} -> action '{action}' is invalid", cdata=True)
-    for group in _related(node, ["address-group", "entry"]):
-        text = group.findtext("dynamic/filter")
-        if text is None:
-            continue
-        try:
-            policy.dag_matches(text, set())
-        except ValueError:
-            raise ApiError(12, f" {group.get('name', '')} -> dynamic -> filter '{text}' is invalid", cdata=True) from None
+            raise _invalid(rule, "action", action)
+    for tail, field in ((["address-group", "entry"], "dynamic/filter"), (["dynamic-user-group", "entry"], "filter")):
+        for group in _related(node, tail):
+            text = group.findtext(field)
+            if text is None:
+                continue
+            try:
+                policy.dag_matches(text, set())
+            except ValueError:
+                raise _invalid(group, field.replace("/", " -> "), text) from None
+    for entry in _related(node, ["schedule", "entry"]):
+        bad = schedule.schedule_error(entry)
+        if bad is not None:
+            raise _invalid(entry, "schedule-type", bad)
+    for category in _related(node, ["custom-url-category", "entry"]):
+        for member in category.iterfind("list/member"):
+            if urlcat.entry_error(member.text or "") is not None:
+                raise _invalid(category, "list", member.text or "")
+
+
+def _invalid(entry: etree._Element, field: str, value: str) -> ApiError:
+    return ApiError(12, f" {entry.get('name', '')} -> {field} '{value}' is invalid", cdata=True)
 
 
 def _read(tree: etree._Element, xpath: str) -> list[etree._Element]:

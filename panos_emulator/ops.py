@@ -158,16 +158,19 @@ def show_ip_user_mapping(state: EmulatorState, cmd: etree._Element, vsys: str) -
 
 
 def show_user_group(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
-    del vsys
+    """Directory groups (source ldap) and the vsys's dynamic user groups (source xmlapi, type Dynamic)."""
+    dynamic = policy.dynamic_user_groups(state, vsys)
     name = cmd.findtext("name")
     if name is None:
-        listing = "".join(f"{group} \n" for group in state.groups)
-        return _text_result(f"\n{listing}\nTotal: {len(state.groups)}\n* : Custom Group\n\n")
-    members = state.groups.get(name)
+        names = [*state.groups, *(group for group in dynamic if group not in state.groups)]
+        listing = "".join(f"{group} \n" for group in names)
+        return _text_result(f"\n{listing}\nTotal: {len(names)}\n* : Custom Group\n\n")
+    source, kind = ("ldap", "Normal") if name in state.groups else ("xmlapi", "Dynamic")
+    members = state.groups.get(name) or dynamic.get(name)
     if not members:
         return _text_result(f"\nUser group '{name}' does not exist or does not have members\n")
     lines = "".join(f"[{str(i).ljust(6)}] {user}\n" for i, user in enumerate(members, 1))
-    return _text_result(f"\n\nsource type: ldap\nGroup type: Normal\n\n{lines}\n")
+    return _text_result(f"\n\nsource type: {source}\nGroup type: {kind}\n\n{lines}\n")
 
 
 def show_user_ids(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:

@@ -283,6 +283,16 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
                 result[ip] = tags
         return result
 
+    def user_tags(self, user: str, vsys: str = "vsys1") -> set[str]:
+        """Current (unexpired) User-ID tags of a user (register-user); user names compare without regard to case."""
+        users = self.registered_users.get(vsys, {})
+        tags = users.get(user)
+        if tags is None:
+            wanted = user.casefold()
+            tags = next((t for name, t in users.items() if name.casefold() == wanted), {})
+        now = self.now()
+        return {tag for tag, exp in tags.items() if self._alive(exp, now)}
+
     def user_for_ip(self, ip: str) -> str | None:
         mapping = self.mappings.get(ip)
         if mapping is None or not self._alive(mapping.expiry, self.now()):

@@ -94,8 +94,10 @@ def _session_spec(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decide(rules: policy.RuleBase, spec: dict[str, Any], user: str | None) -> tuple[str, str]:
+    url = spec.get("url")
     flow = policy.Flow(spec["from"], spec["to"], policy.parse_ip(spec["src"]), policy.parse_ip(spec["dst"]),
-                       user or None, spec["app"], policy.PROTOCOLS[spec["protocol"]], spec["port"])
+                       user or None, spec["app"], policy.PROTOCOLS[spec["protocol"]], spec["port"],
+                       None if url is None else rules.url_categories(str(url)))
     return rules.first_match(flow)
 
 
