@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 from datetime import datetime, timezone
 from typing import Callable
@@ -10,7 +9,7 @@ from typing import Callable
 from lxml import etree
 
 from . import config, device, policy
-from .state import ApiError, EmulatorState, parse_xml, response, success
+from .state import ApiError, EmulatorState, address_range, parse_xml, response, success
 
 CLOCK_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
 
@@ -39,11 +38,9 @@ def _page(items: list, cmd: etree._Element) -> list:
     return items[start - 1:start - 1 + limit] if limit else items[start - 1:]
 
 
-@functools.lru_cache(maxsize=65536)
-def _ip_key(ip: str) -> tuple[int, int]:
-    # Cached: every page of a paged read sorts all registered IPs again.
-    addr = ipaddress.ip_address(ip)
-    return addr.version, int(addr)
+def _ip_key(key: str) -> tuple[int, int, int]:
+    # Cached (address_range): every page of a paged read sorts all registered IPs again.
+    return address_range(key)
 
 
 def _tags_element(tags: list[str]) -> etree._Element:
@@ -72,7 +69,9 @@ def show_registered_ip(state: EmulatorState, cmd: etree._Element, vsys: str) -> 
                 network = ipaddress.ip_network(ip_filter, strict=False)
             except ValueError:
                 raise ApiError(17, f" ip '{ip_filter}' is invalid", cdata=True) from None
-            tagged = {ip: tags for ip, tags in tagged.items() if ipaddress.ip_address(ip) in network}
+            low, high = int(network.network_address), int(network.broadcast_address)
+            tagged = {ip: tags for ip, tags in tagged.items()
+                      if address_range(ip)[0] == network.version and low <= address_range(ip)[1] <= high}
         # One listing kept: a client pages through it with the same filter, request after request.
         state.listing_cache = {key: (sorted(tagged, key=_ip_key), tagged)}
     ordered, tagged = state.listing_cache[key]
@@ -111,6 +110,8 @@ def show_dynamic_address_group(state: EmulatorState, cmd: etree._Element, vsys: 
     scopes = [(vsys, root), ("shared", state.running.find("shared"))]
     groups = etree.Element("dyn-addr-grp")
     tagged = state.tagged_ips(vsys)
+    if any("/" in key or "-" in key for key in tagged):  # IP sets: members also inherit the tags of sets holding them
+        tagged = {key: state.ip_tags(key, vsys) for key in tagged}
     for scope_name, scope in scopes:
         if scope is None:
             continue

@@ -7,6 +7,8 @@ Times are epoch seconds on the emulator clock; the emulator's timezone is UTC.
 from __future__ import annotations
 
 import copy
+import functools
+import ipaddress
 import math
 import threading
 import time
@@ -112,6 +114,19 @@ class Clock:
         self.offset += seconds
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def address_range(key: str) -> tuple[int, int, int]:
+    """(IP version, first, last address as integers) of a registered-IP key: an address, ``a.b.c.d/n`` or ``a-b``."""
+    if "-" in key:
+        low, high = (ipaddress.ip_address(part) for part in key.split("-", 1))
+        return low.version, int(low), int(high)
+    if "/" in key:
+        network = ipaddress.ip_network(key)
+        return network.version, int(network.network_address), int(network.broadcast_address)
+    address = ipaddress.ip_address(key)
+    return address.version, int(address), int(address)
+
+
 @dataclass
 class IPRegistration:
     """The tags of one registered IP: tag -> expiry epoch (None = never)."""
@@ -189,6 +204,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         # value are stale (see ops.show_registered_ip, which pages through a cached listing).
         self.registrations_changed = 0
         self.listing_cache: dict[tuple[object, ...], tuple[list[str], dict[str, set[str]]]] = {}
+        # Registered IP sets (ranges, networks; PAN-OS 10.0+) per vsys, rebuilt when registrations change.
+        self._ip_sets: tuple[tuple[str, int], dict[str, list[tuple[int, int, str]]]] = (("", -1), {})
         # group DN -> member user names
         self.groups: dict[str, list[str]] = {}
         self.jobs: dict[int, Job] = {}
@@ -263,13 +280,35 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             + [exp for users in self.registered_users.values() for tags in users.values() for exp in tags.values() if exp is not None]
             + [m.expiry for m in self.mappings.values() if m.expiry is not None], default=math.inf)
 
-    def ip_tags(self, ip: str, vsys: str = "vsys1") -> set[str]:
-        """Current (unexpired) tags of one IP."""
-        reg = self.registered_ips.get(vsys, {}).get(ip)
+    def own_tags(self, key: str, vsys: str = "vsys1") -> set[str]:
+        """Current (unexpired) tags registered on this very key (an address or an IP set)."""
+        reg = self.registered_ips.get(vsys, {}).get(key)
         if reg is None:
             return set()
         now = self.now()
         return {tag for tag, exp in reg.tags.items() if self._alive(exp, now)}
+
+    def registered_count(self) -> int:
+        """Registered IP objects on the device; an IP set counts as one (as PAN-OS counts against capacity)."""
+        return sum(len(ips) for ips in self.registered_ips.values())
+
+    def _sets(self, vsys: str) -> list[tuple[int, int, str]]:
+        stamp = (vsys, self.registrations_changed)
+        if self._ip_sets[0] != stamp:
+            found = [(*address_range(key)[1:], key) for key in self.registered_ips.get(vsys, {}) if "/" in key or "-" in key]
+            self._ip_sets = (stamp, {vsys: found})
+        return self._ip_sets[1][vsys]
+
+    def ip_tags(self, key: str, vsys: str = "vsys1") -> set[str]:
+        """Current tags of an address (or IP set): its own and those inherited from registered IP sets holding it."""
+        tags = self.own_tags(key, vsys)
+        sets = self._sets(vsys)
+        if sets:
+            version, low, high = address_range(key)
+            for first, last, other in sets:
+                if other != key and version == 4 and first <= low and high <= last:
+                    tags |= self.own_tags(other, vsys)
+        return tags
 
     def tagged_ips(self, vsys: str = "vsys1", tag: str | None = None) -> dict[str, set[str]]:
         """ip -> current tags, for every registered IP of a vsys (only those holding ``tag`` when given)."""
