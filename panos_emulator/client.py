@@ -62,6 +62,10 @@ class EmulatorControl:
     def reset_counters(self) -> None:
         self._call("POST", "counters", {})
 
+    def url_categories(self, url: str, vsys: str = "vsys1") -> list[str]:
+        """The custom URL categories (type URL List, running config) this URL falls in, by the emulator's version."""
+        return self._call("POST", "url-categories", {"url": url, "vsys": vsys})["categories"]
+
     def set_latency(self, milliseconds: float) -> None:
         """Delay every later XML API request by this much (0 = none), as a firewall's management plane does."""
         self._call("POST", "latency", {"ms": milliseconds})

@@ -9,9 +9,9 @@ Rules are read from the RUNNING config, first match wins, as on the firewall. Th
 ``test security-policy-match`` that are left out match any value of the rule. A source user is matched
 against user names, groups, the ``any``/``known-user``/``unknown`` keywords and dynamic user groups (DUGs:
 users whose User-ID tags satisfy the DUG's filter; a DUG without members matches no user). A rule with a
-``schedule`` applies only while the schedule is in force. ``category`` matches the session's URL categories
-(the query's ``category``, or the custom URL categories of a simulated session's ``url``); a session whose
-categories are not known matches any. Simplifications: the destination user is not evaluated,
+``schedule`` applies only while the schedule is in force. ``category`` matches the session's URL categories:
+the query's ``category`` (a query without one matches any), or the custom URL categories of a simulated
+session's ``url`` (a session without a URL is not web traffic: only ``any`` matches it). Simplifications: the destination user is not evaluated,
 ``application-default`` accepts any port, and ``application_service`` in the reply names the application
 and the service without expanding ports.
 """

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
-from . import config, device, ops, traffic, userid
+from . import config, device, ops, policy, traffic, userid
 from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, Device
 from .state import ApiError, EmulatorState, Mapping, success
 from .tls import TlsFiles, make_certificates
@@ -241,6 +241,8 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
             ("POST", "reset"): lambda _: self.reset(),
             ("GET", "counters"): lambda _: dict(self.counters),
             ("POST", "counters"): lambda _: self.reset_counters(),
+            ("POST", "url-categories"): lambda b: self._with_state(lambda s: {"categories": sorted(
+                policy.RuleBase(s, str(b.get("vsys") or "vsys1")).url_categories(str(b["url"])))}),
             ("GET", "latency"): lambda _: {"ms": self.latency_ms},
             ("POST", "latency"): lambda b: setattr(self, "latency_ms", self._checked_latency(b["ms"])),
             ("GET", "config"): lambda _: self._with_state(lambda s: {

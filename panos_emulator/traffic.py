@@ -97,7 +97,7 @@ def _decide(rules: policy.RuleBase, spec: dict[str, Any], user: str | None) -> t
     url = spec.get("url")
     flow = policy.Flow(spec["from"], spec["to"], policy.parse_ip(spec["src"]), policy.parse_ip(spec["dst"]),
                        user or None, spec["app"], policy.PROTOCOLS[spec["protocol"]], spec["port"],
-                       None if url is None else rules.url_categories(str(url)))
+                       frozenset() if url is None else rules.url_categories(str(url)))  # not web: no URL category
     return rules.first_match(flow)
 
 
