@@ -34,11 +34,15 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"PAN-OS version the emulator answers as (default {DEFAULT_SW_VERSION})")
     parser.add_argument("--latency-ms", type=float, default=0.0,
                         help="delay every XML API request by this many milliseconds (default 0)")
+    parser.add_argument("--panorama", action="store_true",
+                        help="answer as Panorama, managing --firewalls emulated firewalls (reached with target=SERIAL)")
+    parser.add_argument("--firewalls", type=int, default=0, help="managed firewalls in --panorama mode (default 0)")
     args = parser.parse_args(argv)
 
     try:
         server = EmulatorServer(args.host, args.port, args.username, args.password, args.state_dir, dict(args.admin),
-                                model=args.model, sw_version=args.sw_version, latency_ms=args.latency_ms)
+                                model=args.model, sw_version=args.sw_version, latency_ms=args.latency_ms,
+                                panorama_mode=args.panorama, firewalls=args.firewalls)
     except ValueError as exc:
         parser.error(str(exc))
 

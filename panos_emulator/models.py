@@ -40,6 +40,9 @@ PLATFORMS: dict[str, Platform] = {
     "PA-5450": Platform("PA-5450", "5400", 100_000, 100_000_000),
     "PA-7050": Platform("PA-7050", "7000", 100_000, 40_000_000),
 }
+# Panorama itself (--panorama): not a firewall model, so not offered by --model.
+PANORAMA = "Panorama"
+_DEVICES = {**PLATFORMS, PANORAMA: Platform("Panorama", "pc", 500_000, 0)}
 DEFAULT_PLATFORM = "VM-300"
 DEFAULT_SW_VERSION = "10.2.9"
 SERIAL = "007951000123456"
@@ -54,7 +57,7 @@ class Device:
     serial: str = SERIAL
 
     def __post_init__(self) -> None:
-        if self.platform_name not in PLATFORMS:
+        if self.platform_name not in _DEVICES:
             raise ValueError(f"unknown model {self.platform_name!r}; known: {', '.join(PLATFORMS)}")
         parts = self.sw_version.split(".")
         if len(parts) < 2 or not all(p.split("-")[0].isdigit() for p in parts):
@@ -62,7 +65,11 @@ class Device:
 
     @property
     def platform(self) -> Platform:
-        return PLATFORMS[self.platform_name]
+        return _DEVICES[self.platform_name]
+
+    @property
+    def is_panorama(self) -> bool:
+        return self.platform_name == PANORAMA
 
     @property
     def version(self) -> tuple[int, ...]:

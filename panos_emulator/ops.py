@@ -8,7 +8,7 @@ from typing import Callable
 
 from lxml import etree
 
-from . import config, device, policy
+from . import config, device, panorama, policy
 from .state import ApiError, EmulatorState, address_range, parse_xml, response, success
 
 CLOCK_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
@@ -254,6 +254,8 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("show", "session", "info"): device.show_session_info,
     ("show", "routing", "route"): device.show_routing_route,
     ("check",): device.check,
+    ("show", "devices"): panorama.show_devices,
+    ("show", "devicegroups"): panorama.show_devicegroups,
     ("show", "clock"): show_clock,
     ("show", "object", "registered-ip"): show_registered_ip,
     ("show", "object", "registered-user"): show_registered_user,

@@ -216,6 +216,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         # holds one, an admin can neither change the candidate nor commit.
         self.config_locks: dict[str, str] = {}
         self.dirty_id = 0
+        # On Panorama: serial -> the managed firewall's node (panorama.Node); None on a firewall.
+        self.managed: dict[str, Any] | None = None
         # traffic.py imports this module, hence the late import.
         from . import traffic  # pylint: disable=import-outside-toplevel
         self.traffic = traffic.TrafficStore()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pan.xapi
 import pytest
 from lxml import etree
@@ -18,7 +20,7 @@ def uid(*sections: etree._Element) -> bytes:
     return etree.tostring(message)
 
 
-def section(name: str, *entries: dict, tags: dict[str, str | None] | None = None) -> etree._Element:
+def section(name: str, *entries: dict, tags: Mapping[str, str | None] | None = None) -> etree._Element:
     """A payload section; ``tags`` maps tag -> timeout (None: no timeout attribute) for every entry."""
     elem = etree.Element(name)
     for attrs in entries:
