@@ -71,10 +71,11 @@ def make_key(secret: bytes, user: str, password: str) -> str:
 class EmulatorServer:  # pylint: disable=too-many-instance-attributes
     """The emulated firewall; ``start()`` serves in a background thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,  # pylint: disable=too-many-arguments,too-many-positional-arguments
-                 state_dir: str | Path | None = None, admins: dict[str, str] | None = None, *,
-                 model: str = DEFAULT_PLATFORM, sw_version: str = DEFAULT_SW_VERSION, latency_ms: float = 0,
-                 panorama_mode: bool = False, firewalls: int = 0) -> None:
+    def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+            self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,
+            state_dir: str | Path | None = None, admins: dict[str, str] | None = None, *,
+            model: str = DEFAULT_PLATFORM, sw_version: str = DEFAULT_SW_VERSION, latency_ms: float = 0,
+            panorama_mode: bool = False, firewalls: int = 0) -> None:
         self.host = host
         self.port = port
         self.username = username

@@ -112,8 +112,8 @@ def _at(epoch: float, minutes: int) -> str:
     return (datetime.fromtimestamp(epoch, timezone.utc) + timedelta(minutes=minutes)).strftime("%Y/%m/%d@%H:%M")
 
 
-def test_rule_with_a_non_recurring_schedule_applies_only_inside_it(emu: EmulatorControl, firewall: Firewall,
-                                                                  xapi: pan.xapi.PanXapi) -> None:
+def test_rule_with_a_non_recurring_schedule_applies_only_inside_it(
+        emu: EmulatorControl, firewall: Firewall, xapi: pan.xapi.PanXapi) -> None:
     now = emu.now()["epoch"]
     window = f"{_at(now, 10)}-{_at(now, 25)}"
     firewall.add(objects.ScheduleObject("release", type="non-recurring", non_recurring_date_time=[window])).create()
@@ -134,5 +134,6 @@ def test_rule_with_a_non_recurring_schedule_applies_only_inside_it(emu: Emulator
 def test_malformed_schedule_is_refused(xapi: pan.xapi.PanXapi) -> None:
     vsys = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
     with pytest.raises(pan.xapi.PanXapiError, match="'2026/13/01@00:00-x' is invalid"):
-        xapi.set(xpath=f"{vsys}/schedule", element="<entry name='s'><schedule-type><non-recurring>"
-                                                    "<member>2026/13/01@00:00-x</member></non-recurring></schedule-type></entry>")
+        xapi.set(xpath=f"{vsys}/schedule",
+                 element="<entry name='s'><schedule-type><non-recurring><member>2026/13/01@00:00-x</member>"
+                         "</non-recurring></schedule-type></entry>")

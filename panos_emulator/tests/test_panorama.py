@@ -67,8 +67,8 @@ def test_panorama_answers_as_panorama_and_lists_its_firewalls(server: EmulatorSe
     assert [(g.name, sorted(f.serial for f in g.children)) for g in groups] == [(DEVICE_GROUP, [first, second])]
 
 
-def test_targeted_requests_reach_each_firewalls_own_state(server: EmulatorServer, panorama: Panorama,
-                                                         control: EmulatorControl) -> None:
+def test_targeted_requests_reach_each_firewalls_own_state(
+        server: EmulatorServer, panorama: Panorama, control: EmulatorControl) -> None:
     first, second = server.info["firewalls"]
     fw1, fw2 = _child(panorama, first, server), _child(panorama, second, server)
     assert fw1.refresh_system_info().serial == first and fw2.refresh_system_info().serial == second
