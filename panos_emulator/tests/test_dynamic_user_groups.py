@@ -7,9 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import pan.xapi
 import pytest
+from lxml import etree
 from panos import objects, policies
 from panos.firewall import Firewall
 
+from panos_emulator import schedule
 from panos_emulator.client import EmulatorControl
 
 from .test_userid import section, uid
@@ -137,3 +139,17 @@ def test_malformed_schedule_is_refused(xapi: pan.xapi.PanXapi) -> None:
         xapi.set(xpath=f"{vsys}/schedule",
                  element="<entry name='s'><schedule-type><non-recurring><member>2026/13/01@00:00-x</member>"
                          "</non-recurring></schedule-type></entry>")
+
+
+@pytest.mark.parametrize(("members", "moment", "expected"), [
+    ("<daily><member>08:00-17:00</member></daily>", "2026/11/23 16:59", True),
+    ("<daily><member>08:00-17:00</member></daily>", "2026/11/23 17:00", False),
+    ("<daily><member>22:00-06:00</member></daily>", "2026/11/23 02:30", True),  # past midnight
+    ("<weekly><monday><member>00:00-23:59</member></monday></weekly>", "2026/11/23 12:00", True),  # a Monday
+    ("<weekly><monday><member>00:00-23:59</member></monday></weekly>", "2026/11/24 12:00", False),
+])
+def test_recurring_schedules(members: str, moment: str, expected: bool) -> None:
+    entry = etree.fromstring(f"<entry name='s'><schedule-type><recurring>{members}</recurring></schedule-type></entry>")
+    epoch = datetime.strptime(moment, "%Y/%m/%d %H:%M").replace(tzinfo=timezone.utc).timestamp()
+    assert schedule.in_force(entry, epoch) is expected
+    assert schedule.in_force(None, epoch) is False  # a rule naming a missing schedule never applies
