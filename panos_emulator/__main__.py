@@ -8,6 +8,7 @@ import signal
 import sys
 from types import FrameType
 
+from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, PLATFORMS
 from .server import EmulatorServer
 
 
@@ -27,9 +28,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--admin", type=_admin, action="append", default=[], metavar="NAME:PASSWORD",
                         help="a further administrator, e.g. for partial commits (repeatable)")
     parser.add_argument("--state-dir", default=None, help="directory for the CA and certificate (default: a temp dir)")
+    parser.add_argument("--model", default=DEFAULT_PLATFORM, choices=sorted(PLATFORMS),
+                        help=f"the firewall model: system info and registered-IP capacity (default {DEFAULT_PLATFORM})")
+    parser.add_argument("--sw-version", default=DEFAULT_SW_VERSION,
+                        help=f"PAN-OS version the emulator answers as (default {DEFAULT_SW_VERSION})")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="delay every XML API request by this many milliseconds (default 0)")
+    parser.add_argument("--panorama", action="store_true",
+                        help="answer as Panorama, managing --firewalls emulated firewalls (reached with target=SERIAL)")
+    parser.add_argument("--firewalls", type=int, default=0, help="managed firewalls in --panorama mode (default 0)")
     args = parser.parse_args(argv)
 
-    server = EmulatorServer(args.host, args.port, args.username, args.password, args.state_dir, dict(args.admin))
+    try:
+        server = EmulatorServer(args.host, args.port, args.username, args.password, args.state_dir, dict(args.admin),
+                                model=args.model, sw_version=args.sw_version, latency_ms=args.latency_ms,
+                                panorama_mode=args.panorama, firewalls=args.firewalls)
+    except ValueError as exc:
+        parser.error(str(exc))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         del signum, frame

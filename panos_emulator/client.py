@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -11,16 +12,25 @@ from typing import Any
 class EmulatorControl:
     """Talks JSON over HTTPS to a running emulator, verifying it against its own CA."""
 
-    def __init__(self, info: dict[str, Any], timeout: float = 30.0) -> None:
+    def __init__(self, info: dict[str, Any], timeout: float = 30.0, serial: str | None = None) -> None:
         self.info = info
         self.base = info["control_url"].rstrip("/")
         self.timeout = timeout
+        self.serial = serial
         self.context = ssl.create_default_context(cafile=info["ca_file"])
 
+    def firewall(self, serial: str) -> EmulatorControl:
+        """The same emulator's control plane for one firewall managed by the emulated Panorama."""
+        return EmulatorControl(self.info, self.timeout, serial)
+
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        url = f"{self.base}/{path}"
+        if self.serial is not None and body is not None:
+            body = {**body, "serial": self.serial}
+        elif self.serial is not None:
+            url += "?" + urllib.parse.urlencode({"serial": self.serial})
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.base}/{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, context=self.context, timeout=self.timeout) as reply:
             return json.loads(reply.read())
 
@@ -29,7 +39,8 @@ class EmulatorControl:
         return self._call("GET", "clock")
 
     def advance(self, seconds: float) -> dict[str, Any]:
-        """Move the clock; simulated traffic runs minute by minute; tags and mappings expire."""
+        """Move the clock (of this firewall, or without ``serial`` every clock); simulated traffic runs minute by
+        minute; tags and mappings expire."""
         return self._call("POST", "clock/advance", {"seconds": seconds})
 
     def add_traffic(self, records: list[dict[str, Any]]) -> None:
@@ -54,13 +65,33 @@ class EmulatorControl:
         self._call("POST", "faults", body)
 
     def reset(self) -> None:
+        """Everything back to the start (every managed firewall too, whatever ``serial`` this control has)."""
         self._call("POST", "reset", {})
+
+    def devices(self) -> list[dict[str, Any]]:
+        """Panorama mode: the managed firewalls ``{"serial", "hostname", "ip_address", "device_group", "connected", "model"}``."""
+        return self._call("GET", "devices")
+
+    def set_connected(self, connected: bool) -> None:
+        """Panorama mode, on a ``firewall(serial)`` control: connect or disconnect that firewall."""
+        self._call("POST", "devices/connected", {"connected": connected})
 
     def counters(self) -> dict[str, int]:
         return self._call("GET", "counters")
 
     def reset_counters(self) -> None:
         self._call("POST", "counters", {})
+
+    def url_categories(self, url: str, vsys: str = "vsys1") -> list[str]:
+        """The custom URL categories (type URL List, running config) this URL falls in, by the emulator's version."""
+        return self._call("POST", "url-categories", {"url": url, "vsys": vsys})["categories"]
+
+    def set_latency(self, milliseconds: float) -> None:
+        """Delay every later XML API request by this much (0 = none), as a firewall's management plane does."""
+        self._call("POST", "latency", {"ms": milliseconds})
+
+    def latency(self) -> float:
+        return float(self._call("GET", "latency")["ms"])
 
     def set_config(self, xml: str) -> None:
         """Load a whole ``<config>`` as both candidate and running config."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+import uuid
 from typing import Callable, Iterator
 
 from lxml import etree
 
-from . import policy
-from .state import DIRTY_ATTRIBUTES, ApiError, ConfigPath, EmulatorState, parse_xml, response, strip_dirty, success
+from . import policy, schedule, urlcat
+from .state import DIRTY_ATTRIBUTES, ApiError, ConfigPath, EmulatorState, job_enqueued, parse_xml, response, strip_dirty, success
 
 # The xpath subset real clients send: absolute steps, each optionally with one name predicate;
 # pan-os-python joins several with "|" when it refreshes selected children.
@@ -23,6 +24,9 @@ _STEP = re.compile(r"""/([A-Za-z][A-Za-z0-9_.-]*)(?:\[@name=(?:'([^']*)'|"([^"]*
 RULE_MEMBER_FIELDS = ("from", "to", "source", "destination", "source-user", "category", "application", "service")
 RULE_ACTIONS = {"allow", "deny", "drop", "reset-client", "reset-server", "reset-both"}
 MOVE_WHERE = {"top", "bottom", "before", "after"}
+SECURITY_RULE_TAIL = ["rulebase", "security", "rules", "entry"]
+# Rules of every rulebase (security, nat, pbf…) get a uuid when created (PAN-OS 9.0 and later).
+RULE_TAIL = ["rules", "entry"]
 
 
 def parse_xpath(xpath: str) -> list[ConfigPath]:
@@ -161,7 +165,11 @@ class ConfigEditor:
         if old is None:
             parent.append(new)
         else:
+            uuids = _rule_uuids(old)
             parent.replace(old, new)
+            for rule in _related(new, RULE_TAIL):
+                if path_of(rule) in uuids:
+                    rule.set("uuid", uuids[path_of(rule)])
         self.touched.append(new)
 
     def delete(self, xpath: str) -> None:
@@ -215,9 +223,12 @@ class ConfigEditor:
         self.touched.append(parent)
 
     def finish(self) -> None:
-        """Validate, mark the changed nodes and install the new candidate."""
+        """Validate, give new rules a uuid, mark the changed nodes and install the new candidate."""
         for node in self.touched:
             validate(node)
+            for rule in _related(node, RULE_TAIL):
+                if not rule.get("uuid"):
+                    rule.set("uuid", str(uuid.uuid4()))
         now = self.state.local_time()
         recorded: list[ConfigPath] = list(self.removed)
         for node in {id(_unit(n)): _unit(n) for n in self.touched}.values():
@@ -230,6 +241,11 @@ class ConfigEditor:
         self.state.candidate = self.tree
 
 
+def _rule_uuids(node: etree._Element) -> dict[ConfigPath, str]:
+    """The uuids of the rules at or below (or around) a node, by path: an edit keeps them (PAN-OS owns rule uuids)."""
+    return {path_of(rule): rule.get("uuid", "") for rule in _related(node, RULE_TAIL) if rule.get("uuid")}
+
+
 def _related(node: etree._Element, tail: list[str]) -> Iterator[etree._Element]:
     """Entries a change can affect whose path ends with ``tail``: around the node, or inside it."""
     for elem in itertools.chain([node], node.iterancestors(), node.iter("entry")):
@@ -238,33 +254,58 @@ def _related(node: etree._Element, tail: list[str]) -> Iterator[etree._Element]:
 
 
 def validate(node: etree._Element) -> None:
-    """The checks PAN-OS answers with "invalid object" (code 12): rule members and actions, DAG filters."""
-    for rule in _related(node, ["rulebase", "security", "rules", "entry"]):
-        name = rule.get("name", "")
+    """The checks PAN-OS answers with "invalid object" (code 12): rule members and actions, DAG and DUG
+    filters, schedule ranges, URL List entries."""
+    for rule in _related(node, SECURITY_RULE_TAIL):
         for field in RULE_MEMBER_FIELDS:
             for member in rule.findall(f"{field}/member"):
                 if not (member.text or "").strip():
-                    raise ApiError(12, f" {name} -> {field} '{member.text or ''}' is invalid", cdata=True)
+                    raise _invalid(rule, field, member.text or "")
         action = rule.findtext("action")
         if action is not None and action not in RULE_ACTIONS:
-            raise ApiError(12, f" {name} -> action '{action}' is invalid", cdata=True)
-    for group in _related(node, ["address-group", "entry"]):
-        text = group.findtext("dynamic/filter")
-        if text is None:
-            continue
-        try:
-            policy.dag_matches(text, set())
-        except ValueError:
-            raise ApiError(12, f" {group.get('name', '')} -> dynamic -> filter '{text}' is invalid", cdata=True) from None
+            raise _invalid(rule, "action", action)
+    for tail, field in ((["address-group", "entry"], "dynamic/filter"), (["dynamic-user-group", "entry"], "filter")):
+        for group in _related(node, tail):
+            text = group.findtext(field)
+            if text is None:
+                continue
+            try:
+                policy.dag_matches(text, set())
+            except ValueError:
+                raise _invalid(group, field.replace("/", " -> "), text) from None
+    for entry in _related(node, ["schedule", "entry"]):
+        bad = schedule.schedule_error(entry)
+        if bad is not None:
+            raise _invalid(entry, "schedule-type", bad)
+    for category in _related(node, ["custom-url-category", "entry"]):
+        for member in category.iterfind("list/member"):
+            if urlcat.entry_error(member.text or "") is not None:
+                raise _invalid(category, "list", member.text or "")
+
+
+def _invalid(entry: etree._Element, field: str, value: str) -> ApiError:
+    return ApiError(12, f" {entry.get('name', '')} -> {field} '{value}' is invalid", cdata=True)
+
+
+def _read(tree: etree._Element, xpath: str) -> list[etree._Element]:
+    """Copies of the nodes an xpath selects; ``…/@name`` selects names only: ``<entry name="…"/>`` each."""
+    base, sep, attribute = xpath.strip().rpartition("/@")
+    if not sep:
+        return [copy.deepcopy(n) for n in find(tree, xpath)]
+    if attribute != "name" or "|" in base:
+        raise ApiError(6, "Bad XPath")
+    return [etree.Element(n.tag, name=n.get("name", "")) for n in find(tree, base) if n.get("name") is not None]
 
 
 def handle_config(state: EmulatorState, params: dict[str, str], admin: str) -> etree._Element:
     action = params.get("action", "")
     xpath = params.get("xpath")
+    if xpath is None and action == "show":
+        return success(strip_dirty(copy.deepcopy(state.running)))
     if xpath is None:
         raise ApiError(400, 'Missing value for parameter "xpath".', http_status=400, in_result=True)
     if action in ("get", "show"):
-        nodes = [copy.deepcopy(n) for n in find(state.candidate if action == "get" else state.running, xpath)]
+        nodes = _read(state.candidate if action == "get" else state.running, xpath)
         if action == "show":
             if not nodes:
                 raise ApiError(None, "No such node")
@@ -372,13 +413,27 @@ def partial_running(state: EmulatorState, admins: set[str]) -> etree._Element | 
     return running
 
 
+def _check_no_commit_running(state: EmulatorState) -> None:
+    if state.active_job("Commit") is not None or state.active_job("Validate") is not None:
+        raise ApiError(13, COMMIT_IN_PROGRESS)
+
+
+def validate_job(state: EmulatorState, admin: str) -> etree._Element:
+    """Validation (op ``validate full`` or a commit wrapping ``<validate>``): a Validate job; the
+    running config and the pending changes stay as they are. Changes are validated when made, so it passes."""
+    _check_no_commit_running(state)
+    job_id = state.add_job("Validate", admin, None)
+    return job_enqueued("Validate", job_id, code=19)
+
+
 def handle_commit(state: EmulatorState, params: dict[str, str], admin: str) -> etree._Element:
     cmd = parse_xml(params.get("cmd") or "<commit/>")
     if cmd.tag != "commit":
         raise ApiError(17, f" {cmd.tag} is unexpected", cdata=True)
+    if cmd.find("validate") is not None:
+        return validate_job(state, admin)
     state.check_config_lock(admin)
-    if state.active_job("Commit") is not None:
-        raise ApiError(13, COMMIT_IN_PROGRESS)
+    _check_no_commit_running(state)
     admins = {m.text or "" for m in cmd.findall("partial/admin/member")}
     if admins:
         new_running = partial_running(state, admins)
@@ -402,8 +457,4 @@ def handle_commit(state: EmulatorState, params: dict[str, str], admin: str) -> e
         state.running = new_running
 
     job_id = state.add_job("Commit", admin, install, description=cmd.findtext("description") or "")
-    msg = etree.Element("msg")
-    etree.SubElement(msg, "line").text = f"Commit job enqueued with jobid {job_id}"
-    job = etree.Element("job")
-    job.text = str(job_id)
-    return success(msg, job, code=19)
+    return job_enqueued("Commit", job_id, code=19)

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 from datetime import datetime, timezone
 from typing import Callable
 
 from lxml import etree
 
-from . import policy
-from .state import ApiError, EmulatorState, parse_xml, response, success
+from . import config, device, panorama, policy
+from .state import ApiError, EmulatorState, address_range, parse_xml, response, success
 
-SYSTEM_INFO = {
-    "ip-address": "127.0.0.1",
-    "netmask": "255.255.255.0",
-    "default-gateway": "127.0.0.254",
-    "mac-address": "00:1b:17:00:01:01",
-    "family": "vm",
-    "model": "PA-VM",
-    "serial": "007951000123456",
-    "vm-license": "VM-100",
-    "sw-version": "10.2.9",
-    "global-protect-client-package-version": "0.0.0",
-    "app-version": "8890-9001",
-    "av-version": "0",
-    "threat-version": "8890-9001",
-    "wildfire-version": "0",
-    "url-filtering-version": "20261122.20001",
-    "logdb-version": "10.2.2",
-    "multi-vsys": "off",
-    "operational-mode": "normal",
-}
 CLOCK_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
 
 
@@ -59,11 +38,9 @@ def _page(items: list, cmd: etree._Element) -> list:
     return items[start - 1:start - 1 + limit] if limit else items[start - 1:]
 
 
-@functools.lru_cache(maxsize=65536)
-def _ip_key(ip: str) -> tuple[int, int]:
-    # Cached: every page of a paged read sorts all registered IPs again.
-    addr = ipaddress.ip_address(ip)
-    return addr.version, int(addr)
+def _ip_key(key: str) -> tuple[int, int, int]:
+    # Cached (address_range): every page of a paged read sorts all registered IPs again.
+    return address_range(key)
 
 
 def _tags_element(tags: list[str]) -> etree._Element:
@@ -71,18 +48,6 @@ def _tags_element(tags: list[str]) -> etree._Element:
     for tag in tags:
         etree.SubElement(elem, "member").text = tag
     return elem
-
-
-def show_system_info(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
-    del cmd, vsys
-    system = etree.Element("system")
-    hostname = state.running.findtext("devices/entry/deviceconfig/system/hostname") or state.hostname
-    fields = {"hostname": hostname, "devicename": hostname, **SYSTEM_INFO,
-              "time": datetime.fromtimestamp(state.now(), timezone.utc).strftime("%a %b %d %H:%M:%S %Y"),
-              "uptime": "0 days, 1:00:00"}
-    for tag, text in fields.items():
-        etree.SubElement(system, tag).text = text
-    return success(system)
 
 
 def show_clock(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
@@ -104,7 +69,9 @@ def show_registered_ip(state: EmulatorState, cmd: etree._Element, vsys: str) -> 
                 network = ipaddress.ip_network(ip_filter, strict=False)
             except ValueError:
                 raise ApiError(17, f" ip '{ip_filter}' is invalid", cdata=True) from None
-            tagged = {ip: tags for ip, tags in tagged.items() if ipaddress.ip_address(ip) in network}
+            low, high = int(network.network_address), int(network.broadcast_address)
+            tagged = {ip: tags for ip, tags in tagged.items()
+                      if address_range(ip)[0] == network.version and low <= address_range(ip)[1] <= high}
         # One listing kept: a client pages through it with the same filter, request after request.
         state.listing_cache = {key: (sorted(tagged, key=_ip_key), tagged)}
     ordered, tagged = state.listing_cache[key]
@@ -143,6 +110,8 @@ def show_dynamic_address_group(state: EmulatorState, cmd: etree._Element, vsys: 
     scopes = [(vsys, root), ("shared", state.running.find("shared"))]
     groups = etree.Element("dyn-addr-grp")
     tagged = state.tagged_ips(vsys)
+    if any("/" in key or "-" in key for key in tagged):  # IP sets: members also inherit the tags of sets holding them
+        tagged = {key: state.ip_tags(key, vsys) for key in tagged}
     for scope_name, scope in scopes:
         if scope is None:
             continue
@@ -190,16 +159,19 @@ def show_ip_user_mapping(state: EmulatorState, cmd: etree._Element, vsys: str) -
 
 
 def show_user_group(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
-    del vsys
+    """Directory groups (source ldap) and the vsys's dynamic user groups (source xmlapi, type Dynamic)."""
+    dynamic = policy.dynamic_user_groups(state, vsys)
     name = cmd.findtext("name")
     if name is None:
-        listing = "".join(f"{group} \n" for group in state.groups)
-        return _text_result(f"\n{listing}\nTotal: {len(state.groups)}\n* : Custom Group\n\n")
-    members = state.groups.get(name)
+        names = [*state.groups, *(group for group in dynamic if group not in state.groups)]
+        listing = "".join(f"{group} \n" for group in names)
+        return _text_result(f"\n{listing}\nTotal: {len(names)}\n* : Custom Group\n\n")
+    source, kind = ("ldap", "Normal") if name in state.groups else ("xmlapi", "Dynamic")
+    members = state.groups.get(name) or dynamic.get(name)
     if not members:
         return _text_result(f"\nUser group '{name}' does not exist or does not have members\n")
     lines = "".join(f"[{str(i).ljust(6)}] {user}\n" for i, user in enumerate(members, 1))
-    return _text_result(f"\n\nsource type: ldap\nGroup type: Normal\n\n{lines}\n")
+    return _text_result(f"\n\nsource type: {source}\nGroup type: {kind}\n\n{lines}\n")
 
 
 def show_user_ids(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
@@ -273,9 +245,17 @@ Handler = Callable[[EmulatorState, etree._Element, str], etree._Element]
 ADMIN_COMMANDS: dict[tuple[str, ...], Handler] = {
     ("request", "config-lock"): config_lock,
     ("show", "config-locks"): show_config_locks,
+    ("validate", "full"): lambda state, cmd, admin: config.validate_job(state, admin),
 }
 COMMANDS: dict[tuple[str, ...], Handler] = {
-    ("show", "system", "info"): show_system_info,
+    ("show", "system", "info"): device.show_system_info,
+    ("show", "system", "resources"): device.show_system_resources,
+    ("show", "high-availability"): device.show_high_availability,
+    ("show", "session", "info"): device.show_session_info,
+    ("show", "routing", "route"): device.show_routing_route,
+    ("check",): device.check,
+    ("show", "devices"): panorama.show_devices,
+    ("show", "devicegroups"): panorama.show_devicegroups,
     ("show", "clock"): show_clock,
     ("show", "object", "registered-ip"): show_registered_ip,
     ("show", "object", "registered-user"): show_registered_user,

@@ -6,10 +6,14 @@ them without parentheses; the emulator binds ``and`` tighter than ``or``, as boo
 Unquoted tag names are refused (the web interface always quotes them).
 
 Rules are read from the RUNNING config, first match wins, as on the firewall. The query fields of
-``test security-policy-match`` that are left out match any value of the rule. Simplifications:
-``category`` and the destination user are not evaluated, ``application-default`` accepts any port,
-and ``application_service`` in the reply names the application and the service without expanding
-ports.
+``test security-policy-match`` that are left out match any value of the rule. A source user is matched
+against user names, groups, the ``any``/``known-user``/``unknown`` keywords and dynamic user groups (DUGs:
+users whose User-ID tags satisfy the DUG's filter; a DUG without members matches no user). A rule with a
+``schedule`` applies only while the schedule is in force. ``category`` matches the session's URL categories:
+the query's ``category`` (a query without one matches any), or the custom URL categories of a simulated
+session's ``url`` (a session without a URL is not web traffic: only ``any`` matches it). Simplifications: the destination user is not evaluated,
+``application-default`` accepts any port, and ``application_service`` in the reply names the application
+and the service without expanding ports.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from typing import Any
 
 from lxml import etree
 
+from . import schedule as schedules
+from . import urlcat
 from .state import ApiError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -147,6 +153,7 @@ class Flow:
     application: str | None = None
     protocol: int | None = None
     port: int | None = None
+    categories: frozenset[str] | None = None  # None: not known (matches any category)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +172,7 @@ class Rule:  # pylint: disable=too-many-instance-attributes
     applications: list[str]
     services: list[str]
     action: str
+    schedule: str | None
 
     @classmethod
     def from_entry(cls, entry: etree._Element, index: int) -> Rule:
@@ -177,7 +185,7 @@ class Rule:  # pylint: disable=too-many-instance-attributes
             destinations=members("destination"), negate_source=entry.findtext("negate-source") == "yes",
             negate_destination=entry.findtext("negate-destination") == "yes", users=members("source-user"),
             categories=members("category"), applications=members("application"), services=members("service"),
-            action=(entry.findtext("action") or ALLOW).strip(),
+            action=(entry.findtext("action") or ALLOW).strip(), schedule=(entry.findtext("schedule") or "").strip() or None,
         )
 
 
@@ -210,15 +218,25 @@ class RuleBase:
         self.rules = [Rule.from_entry(entry, index) for index, entry in enumerate(root.iterfind("rulebase/security/rules/entry"), 1)]
         # Objects by kind and name; a vsys object hides a shared one of the same name.
         self.objects: dict[str, dict[str, etree._Element]] = {}
-        for kind in ("address", "address-group", "service", "service-group"):
-            scopes = [state.running.find("shared"), root]
-            self.objects[kind] = {e.get("name", ""): e for scope in scopes if scope is not None for e in scope.iterfind(f"{kind}/entry")}
+        scopes = [scope for scope in (state.running.find("shared"), root) if scope is not None]
+        for kind in ("address", "address-group", "service", "service-group", "dynamic-user-group", "schedule",
+                     "profiles/custom-url-category"):
+            self.objects[kind] = {e.get("name", ""): e for scope in scopes for e in scope.iterfind(f"{kind}/entry")}
+        self.dug_filters = {name.casefold(): e.findtext("filter") or "" for name, e in self.objects["dynamic-user-group"].items()}
+        self.url_lists = {name: [m.text or "" for m in e.iterfind("list/member")]
+                          for name, e in self.objects["profiles/custom-url-category"].items()
+                          if (e.findtext("type") or "URL List") == "URL List"}
+        self.now = state.now()
+
+    def url_categories(self, url: str) -> frozenset[str]:
+        """The custom URL categories a URL falls in, by this firewall's version rules."""
+        return urlcat.categories_of(url, self.url_lists, self.state.device.version)
 
     def matches(self, flow: Flow) -> Iterator[Rule]:
-        """Enabled rules matching the flow, in rulebase order."""
-        groups = {g.casefold() for g in self.state.groups_for_user(flow.user)} if flow.user else set()
+        """Enabled rules in force matching the flow, in rulebase order."""
+        identity = _Identity(flow.user, self.state, self.vsys) if flow.user else None
         for rule in self.rules:
-            if not rule.disabled and self._rule_matches(rule, flow, groups):
+            if not rule.disabled and self._rule_matches(rule, flow, identity):
                 yield rule
 
     def first_match(self, flow: Flow) -> tuple[str, str]:
@@ -230,16 +248,33 @@ class RuleBase:
             return "intrazone-default", ALLOW
         return "interzone-default", "deny"
 
-    def _rule_matches(self, rule: Rule, flow: Flow, groups: set[str]) -> bool:
+    def _rule_matches(self, rule: Rule, flow: Flow, identity: _Identity | None) -> bool:
         return (
             _listed(rule.from_zones, flow.from_zone)
             and _listed(rule.to_zones, flow.to_zone)
             and _listed(rule.applications, flow.application)
             and self._addresses_match(rule.sources, flow.source, rule.negate_source)
             and self._addresses_match(rule.destinations, flow.destination, rule.negate_destination)
-            and _user_matches(rule.users, flow.user, groups)
+            and self._users_match(rule.users, identity)
             and (flow.protocol is None and flow.port is None or any(self._service_matches(s, flow, set()) for s in rule.services))
+            and (flow.categories is None or "any" in rule.categories or not flow.categories.isdisjoint(rule.categories))
+            and (rule.schedule is None or schedules.in_force(self.objects["schedule"].get(rule.schedule), self.now))
         )
+
+    def _users_match(self, members: list[str], identity: _Identity | None) -> bool:
+        """``any``, ``known-user``, ``unknown``, DUGs, user and group names; names without regard to case."""
+        for member in members:
+            folded = member.casefold()
+            if member == "any" or (member == "known-user" and identity) or (member == "unknown" and not identity):
+                return True
+            if identity is None:
+                continue
+            if folded in self.dug_filters:
+                if identity.in_dug(self.dug_filters[folded]):
+                    return True
+            elif folded in (identity.user, *identity.groups):
+                return True
+        return False
 
     def _addresses_match(self, members: list[str], ip: IPAddress | None, negate: bool) -> bool:
         if ip is None:
@@ -294,15 +329,42 @@ def _listed(members: list[str], value: str | None) -> bool:
     return value is None or "any" in members or value in members
 
 
-def _user_matches(members: list[str], user: str | None, groups: set[str]) -> bool:
-    """``any``, ``known-user``, ``unknown``, user names and group names; names without regard to case."""
-    for member in members:
-        folded = member.casefold()
-        if member == "any" or (member == "known-user" and user) or (member == "unknown" and not user):
-            return True
-        if user and (folded == user.casefold() or folded in groups):
-            return True
-    return False
+def dynamic_user_groups(state: Any, vsys: str = "vsys1") -> dict[str, list[str]]:
+    """DUG name -> members (registered users whose current tags satisfy its filter), vsys and shared."""
+    root = state.vsys_root(state.running, vsys)
+    groups = {}
+    for scope in (state.running.find("shared"), root):
+        for entry in scope.iterfind("dynamic-user-group/entry") if scope is not None else ():
+            filter_text = entry.findtext("filter") or ""
+            members = []
+            for user in state.registered_users.get(vsys, {}):
+                try:
+                    if dag_matches(filter_text, state.user_tags(user, vsys)):
+                        members.append(user)
+                except ValueError:
+                    break
+            groups[entry.get("name", "")] = members
+    return groups
+
+
+class _Identity:
+    """A known source user: its name and groups (case-folded) and, on demand, its User-ID tags."""
+
+    def __init__(self, user: str, state: Any, vsys: str) -> None:
+        self.user = user.casefold()
+        self.groups = {g.casefold() for g in state.groups_for_user(user)}
+        self._tags: set[str] | None = None
+        self._source = (user, state, vsys)
+
+    def in_dug(self, filter_text: str) -> bool:
+        """Whether the user's tags satisfy a DUG filter (a filter that does not parse matches no one)."""
+        if self._tags is None:
+            user, state, vsys = self._source
+            self._tags = state.user_tags(user, vsys)
+        try:
+            return bool(self._tags) and dag_matches(filter_text, self._tags)
+        except ValueError:
+            return False
 
 
 def first_matching_rule(  # pylint: disable=too-many-arguments,too-many-positional-arguments
@@ -340,7 +402,9 @@ def _query_flow(state: Any, query: etree._Element) -> Flow:
     user = text("source-user")
     if user is None and source is not None:
         user = state.user_for_ip(str(source))
-    return Flow(text("from"), text("to"), source, address("destination"), user, text("application"), number("protocol"), number("destination-port"))
+    category = text("category")
+    return Flow(text("from"), text("to"), source, address("destination"), user, text("application"), number("protocol"),
+                number("destination-port"), None if category is None else frozenset({category}))
 
 
 def _add_list(parent: etree._Element, tag: str, values: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""``python -m panos_emulator.run -- CMD ARGS...``: run a command against a fresh emulator.
+"""``python -m panos_emulator.run [--latency-ms 30 ...] -- CMD ARGS...``: run a command against a fresh emulator.
 
 The command sees PANOS_IP_ADDRESS, PANOS_PORT, PANOS_USERNAME, PANOS_PASSWORD, PANOS_CA_PATH and
 EMULATOR_INFO (the JSON line); its exit code becomes ours.
@@ -15,11 +15,16 @@ from .process import start_emulator, stop_emulator
 
 
 def main(argv: list[str]) -> int:
-    command = argv[1:] if argv[:1] == ["--"] else argv
+    """``[EMULATOR OPTIONS] -- CMD ARGS``: options before ``--`` go to ``python -m panos_emulator``."""
+    if "--" in argv:
+        split = argv.index("--")
+        options, command = argv[:split], argv[split + 1:]
+    else:
+        options, command = [], argv
     if not command:
-        sys.stderr.write("usage: python -m panos_emulator.run -- CMD [ARGS...]\n")
+        sys.stderr.write("usage: python -m panos_emulator.run [EMULATOR OPTIONS] -- CMD [ARGS...]\n")
         return 2
-    process, info = start_emulator()
+    process, info = start_emulator(*options)
     try:
         env = {**os.environ, "PANOS_IP_ADDRESS": info["host"], "PANOS_PORT": str(info["port"]),
                "PANOS_USERNAME": info["username"], "PANOS_PASSWORD": info["password"],

@@ -21,12 +21,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
-from . import config, ops, traffic, userid
-from .state import ApiError, EmulatorState, Mapping, success
+from . import config, control, device, ops, panorama, traffic, userid
+from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, Device
+from .control import REQUEST_TYPES, Fault
+from .panorama import Node, counters_for
+from .state import ApiError, EmulatorState, success
 from .tls import TlsFiles, make_certificates
 
-REQUEST_TYPES = ("keygen", "op", "user-id", "config", "commit", "report", "log")
-FAULT_KINDS = ("http500", "http503", "hang", "panos-error", "malformed", "commit-in-progress", "reset")
 MAX_BODY = 5 * 1024 * 1024
 XML_TYPE = "application/xml; charset=utf-8"
 INVALID_CREDENTIAL = "Invalid Credential"
@@ -39,17 +40,8 @@ API_HANDLERS: dict[str, ApiHandler] = {
     "commit": config.handle_commit,
     "report": lambda state, params, admin: traffic.handle_report(state, params),
     "log": lambda state, params, admin: traffic.handle_log(state, params),
+    "version": device.handle_version,
 }
-
-
-@dataclass
-class Fault:
-    request_type: str
-    kind: str
-    remaining: int
-    code: int | None = None
-    message: str | None = None
-    seconds: float = 30.0
 
 
 @dataclass
@@ -79,8 +71,11 @@ def make_key(secret: bytes, user: str, password: str) -> str:
 class EmulatorServer:  # pylint: disable=too-many-instance-attributes
     """The emulated firewall; ``start()`` serves in a background thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,
-                 state_dir: str | Path | None = None, admins: dict[str, str] | None = None) -> None:
+    def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+            self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,
+            state_dir: str | Path | None = None, admins: dict[str, str] | None = None, *,
+            model: str = DEFAULT_PLATFORM, sw_version: str = DEFAULT_SW_VERSION, latency_ms: float = 0,
+            panorama_mode: bool = False, firewalls: int = 0) -> None:
         self.host = host
         self.port = port
         self.username = username
@@ -91,9 +86,14 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
         secret = secrets.token_bytes(32)
         self.keys = {make_key(secret, user, pw): user for user, pw in self.admins.items()}
         self.lock = threading.RLock()
-        self.state = EmulatorState(lock=self.lock)
+        self.device = Device(model, sw_version)
+        if firewalls and not panorama_mode or not 0 <= firewalls <= 1000:
+            raise ValueError(f"firewalls={firewalls!r}: 0 to 1000 managed firewalls, and only with panorama")
+        self.panorama, self.firewalls = panorama_mode, firewalls
+        self.start_latency_ms: float = self.checked_latency(latency_ms)
+        self.latency_ms: float = self.start_latency_ms
+        self.nodes: dict[str, Node] = panorama.build_nodes(self.lock, self.device, REQUEST_TYPES, panorama_mode, firewalls)
         self.faults: list[Fault] = []
-        self.counters = dict.fromkeys((*REQUEST_TYPES, "total"), 0)
         self.stopping = threading.Event()
         self.tls: TlsFiles | None = None
         self.httpd: _HTTPServer | None = None
@@ -134,34 +134,67 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
         extra = {u: p for u, p in self.admins.items() if u != self.username}
         if extra:
             info["admins"] = extra
+        if self.panorama:
+            info["firewalls"] = [serial for serial in self.nodes if serial]
         return info
+
+    @property
+    def state(self) -> EmulatorState:
+        """The state of the device itself (the firewall, or Panorama)."""
+        return self.nodes[""].state
+
+    @property
+    def counters(self) -> dict[str, int]:
+        return self.nodes[""].counters
 
     def reset(self) -> None:
         with self.lock:
-            self.state = EmulatorState(lock=self.lock)
+            self.nodes = panorama.build_nodes(self.lock, self.device, REQUEST_TYPES, self.panorama, self.firewalls)
+            self.latency_ms = self.start_latency_ms
             self.faults.clear()
-            self.reset_counters()
 
-    def reset_counters(self) -> None:
+    def reset_counters(self, serial: str | None = None) -> None:
         with self.lock:
-            self.counters = dict.fromkeys((*REQUEST_TYPES, "total"), 0)
+            for key in [serial] if serial is not None else list(self.nodes):
+                self.nodes[key].counters = counters_for(REQUEST_TYPES)
+
+    def node(self, serial: str | None) -> Node:
+        """A node by serial for the control plane: none = the device itself; KeyError names an unknown one."""
+        if not serial:
+            return self.nodes[""]
+        if serial not in self.nodes:
+            raise KeyError(f"no managed firewall with serial {serial}")
+        return self.nodes[serial]
+
+    @staticmethod
+    def checked_latency(milliseconds: float) -> float:
+        value = float(milliseconds)
+        if not 0 <= value <= 60_000:
+            raise ValueError(f"latency_ms must be between 0 and 60000, not {milliseconds!r}")
+        return value
 
     # -- the XML API --------------------------------------------------------------------------
-    def _take_fault(self, request_type: str) -> Fault | None:
+    def _take_fault(self, request_type: str, serial: str | None) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.remaining > 0 and fault.request_type in (request_type, "any"):
+                if fault.remaining > 0 and fault.request_type in (request_type, "any") and fault.serial in (None, serial):
                     fault.remaining -= 1
                     return fault
         return None
 
     def api(self, params: dict[str, str], header_key: str | None) -> Reply | None:
+        # The management plane's round trip, outside the lock: concurrent requests wait in parallel.
+        if self.latency_ms:
+            self.stopping.wait(self.latency_ms / 1000)
         request_type = params.get("type", "")
+        # Keygen is Panorama's own business; other requests with a target go to that firewall.
+        serial = params.get("target") if self.panorama and request_type != "keygen" else None
         with self.lock:
-            if request_type in self.counters:
-                self.counters[request_type] += 1
-            self.counters["total"] += 1
-        fault = self._take_fault(request_type)
+            counters = self.nodes.get(serial or "", self.nodes[""]).counters
+            if request_type in counters:
+                counters[request_type] += 1
+            counters["total"] += 1
+        fault = self._take_fault(request_type, serial)
         if fault is not None:
             if fault.kind == "reset":
                 return None
@@ -175,12 +208,12 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
                 return _xml(ApiError(13, config.COMMIT_IN_PROGRESS).reply())
             if fault.kind == "hang":
                 self.stopping.wait(fault.seconds)
-        reply = self._answer(request_type, params, header_key)
+        reply = self._answer(request_type, params, header_key, serial)
         if fault is not None and fault.kind == "malformed":
             reply.body = reply.body[:max(len(reply.body) // 2, 1)]
         return reply
 
-    def _answer(self, request_type: str, params: dict[str, str], header_key: str | None) -> Reply:
+    def _answer(self, request_type: str, params: dict[str, str], header_key: str | None, serial: str | None) -> Reply:
         try:
             if request_type == "keygen":
                 return _xml(self._keygen(params))
@@ -192,7 +225,7 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
                 raise ApiError(400, f'{what} parameter "type"' + (f" [{request_type}]." if request_type else "."),
                                http_status=400, in_result=True)
             with self.lock:
-                state = self.state
+                state = panorama.target_node(self.nodes, serial).state
                 if params.get("vsys"):
                     state.check_vsys(params["vsys"])
                 state.expire()
@@ -214,62 +247,7 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
 
     # -- the control plane ----------------------------------------------------------------------
     def control(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
-        routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
-            ("GET", "clock"): lambda _: self._clock(),
-            ("POST", "clock/advance"): self._advance,
-            ("POST", "traffic"): lambda b: self._with_state(lambda s: s.traffic.add(list(b["records"]), s)),
-            ("POST", "simulation"): lambda b: self._with_state(lambda s: s.simulation.set_sources(list(b["sources"]))),
-            ("POST", "ip-user-mappings"): self._add_mappings,
-            ("POST", "groups"): lambda b: self._with_state(lambda s: setattr(s, "groups", {g: list(m) for g, m in b["groups"].items()})),
-            ("POST", "faults"): self._add_fault,
-            ("POST", "reset"): lambda _: self.reset(),
-            ("GET", "counters"): lambda _: dict(self.counters),
-            ("POST", "counters"): lambda _: self.reset_counters(),
-            ("GET", "config"): lambda _: self._with_state(lambda s: {
-                "candidate": etree.tostring(s.candidate, encoding="unicode"),
-                "running": etree.tostring(s.running, encoding="unicode")}),
-            ("POST", "config"): lambda b: self._with_state(lambda s: s.load_config(etree.fromstring(b["xml"].encode()))),
-        }
-        route = routes.get((method, path.strip("/")))
-        if route is None:
-            return 404, {"error": f"no such control call: {method} /_emulator/{path}"}
-        try:
-            result = route(body)
-        except (KeyError, TypeError, ValueError, etree.XMLSyntaxError) as exc:
-            return 400, {"error": f"{type(exc).__name__}: {exc}"}
-        return 200, {"ok": True} if result is None else result
-
-    def _with_state(self, action: Callable[[EmulatorState], Any]) -> Any:
-        with self.lock:
-            return action(self.state)
-
-    def _clock(self) -> dict[str, Any]:
-        with self.lock:
-            return {"epoch": self.state.now(), "local": self.state.local_time()}
-
-    def _advance(self, body: dict[str, Any]) -> dict[str, Any]:
-        with self.lock:
-            self.state.advance(float(body["seconds"]))
-        return self._clock()
-
-    def _add_mappings(self, body: dict[str, Any]) -> None:
-        with self.lock:
-            now = self.state.now()
-            for item in body["mappings"]:
-                seconds = int(item.get("timeout") or 0)
-                ip = userid.normalize_ip(item["ip"])
-                self.state.mappings[ip] = Mapping(str(item["user"]), self.state.will_expire(now + seconds if seconds else None),
-                                                  timeout=seconds // 60)
-
-    def _add_fault(self, body: dict[str, Any]) -> None:
-        request_type, kind = body["request_type"], body["kind"]
-        if request_type not in (*REQUEST_TYPES, "any") or kind not in FAULT_KINDS:
-            raise ValueError(f"unknown request type {request_type!r} or fault kind {kind!r}")
-        code = body.get("code")
-        fault = Fault(request_type, kind, int(body.get("count", 1)), int(code) if code is not None else None,
-                      body.get("message"), float(body.get("seconds") or 30))
-        with self.lock:
-            self.faults.append(fault)
+        return control.dispatch(self, method, path, body)
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -316,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         if url.path.startswith("/_emulator/"):
             try:
-                data = json.loads(body or b"{}")
+                data = json.loads(body) if body else dict(parse_qsl(url.query))
             except ValueError:
                 data = None
             status, result = (400, {"error": "the body must be JSON"}) if not isinstance(data, dict) else \

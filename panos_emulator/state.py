@@ -7,14 +7,19 @@ Times are epoch seconds on the emulator clock; the emulator's timezone is UTC.
 from __future__ import annotations
 
 import copy
+import functools
+import ipaddress
 import math
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 from lxml import etree
+
+from .models import Device
 
 DEVICE = "devices/entry[@name='localhost.localdomain']"
 LOCAL_FORMAT = "%Y/%m/%d %H:%M:%S"
@@ -28,6 +33,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 
 
 CONFIG_LOCKED = "Configuration is locked by"
+# The detail line of a job that ended OK, by job type (the Validate text is the emulator's).
+DONE_DETAILS = {"Commit": "Configuration committed successfully", "Validate": "Configuration is valid"}
 # The emulator's text for a request whose vsys does not exist (not confirmed on a firewall).
 NO_SUCH_VSYS = "Invalid vsys name:"
 
@@ -74,6 +81,15 @@ def success(*children: etree._Element, code: int | None = None) -> etree._Elemen
     return root
 
 
+def job_enqueued(kind: str, job_id: int, code: int | None = None) -> etree._Element:
+    """``<result><msg><line>KIND job enqueued with jobid N</line></msg><job>N</job></result>``."""
+    msg = etree.Element("msg")
+    etree.SubElement(msg, "line").text = f"{kind} job enqueued with jobid {job_id}"
+    job = etree.Element("job")
+    job.text = str(job_id)
+    return success(msg, job, code=code)
+
+
 def parse_xml(text: str | bytes, what: str = "cmd") -> etree._Element:
     """Parse a request parameter; clients may send an XML declaration, so parse bytes.
 
@@ -96,6 +112,19 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def address_range(key: str) -> tuple[int, int, int]:
+    """(IP version, first, last address as integers) of a registered-IP key: an address, ``a.b.c.d/n`` or ``a-b``."""
+    if "-" in key:
+        low, high = (ipaddress.ip_address(part) for part in key.split("-", 1))
+        return low.version, int(low), int(high)
+    if "/" in key:
+        network = ipaddress.ip_network(key)
+        return network.version, int(network.network_address), int(network.broadcast_address)
+    address = ipaddress.ip_address(key)
+    return address.version, int(address), int(address)
 
 
 @dataclass
@@ -153,11 +182,12 @@ class Job:
 class EmulatorState:  # pylint: disable=too-many-instance-attributes
     """The firewall: config trees, User-ID data, jobs, traffic."""
 
-    def __init__(self, hostname: str = "PA-EMU", lock: threading.RLock | None = None) -> None:
+    def __init__(self, hostname: str = "PA-EMU", lock: threading.RLock | None = None, device: Device | None = None) -> None:
         # The server passes its own lock so that a reset (a new state) keeps serialising requests.
         self.lock = lock or threading.RLock()
         self.clock = Clock()
         self.hostname = hostname
+        self.device = device or Device()
         self.candidate: etree._Element = default_config(hostname)
         self.running: etree._Element = copy.deepcopy(self.candidate)
         # vsys -> ip -> registration
@@ -174,6 +204,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         # value are stale (see ops.show_registered_ip, which pages through a cached listing).
         self.registrations_changed = 0
         self.listing_cache: dict[tuple[object, ...], tuple[list[str], dict[str, set[str]]]] = {}
+        # Registered IP sets (ranges, networks; PAN-OS 10.0+) per vsys, rebuilt when registrations change.
+        self._ip_sets: tuple[tuple[str, int], dict[str, list[tuple[int, int, str]]]] = (("", -1), {})
         # group DN -> member user names
         self.groups: dict[str, list[str]] = {}
         self.jobs: dict[int, Job] = {}
@@ -184,6 +216,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         # holds one, an admin can neither change the candidate nor commit.
         self.config_locks: dict[str, str] = {}
         self.dirty_id = 0
+        # On Panorama: serial -> the managed firewall's node (panorama.Node); None on a firewall.
+        self.managed: dict[str, Any] | None = None
         # traffic.py imports this module, hence the late import.
         from . import traffic  # pylint: disable=import-outside-toplevel
         self.traffic = traffic.TrafficStore()
@@ -248,13 +282,35 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             + [exp for users in self.registered_users.values() for tags in users.values() for exp in tags.values() if exp is not None]
             + [m.expiry for m in self.mappings.values() if m.expiry is not None], default=math.inf)
 
-    def ip_tags(self, ip: str, vsys: str = "vsys1") -> set[str]:
-        """Current (unexpired) tags of one IP."""
-        reg = self.registered_ips.get(vsys, {}).get(ip)
+    def own_tags(self, key: str, vsys: str = "vsys1") -> set[str]:
+        """Current (unexpired) tags registered on this very key (an address or an IP set)."""
+        reg = self.registered_ips.get(vsys, {}).get(key)
         if reg is None:
             return set()
         now = self.now()
         return {tag for tag, exp in reg.tags.items() if self._alive(exp, now)}
+
+    def registered_count(self) -> int:
+        """Registered IP objects on the device; an IP set counts as one (as PAN-OS counts against capacity)."""
+        return sum(len(ips) for ips in self.registered_ips.values())
+
+    def _sets(self, vsys: str) -> list[tuple[int, int, str]]:
+        stamp = (vsys, self.registrations_changed)
+        if self._ip_sets[0] != stamp:
+            found = [(*address_range(key)[1:], key) for key in self.registered_ips.get(vsys, {}) if "/" in key or "-" in key]
+            self._ip_sets = (stamp, {vsys: found})
+        return self._ip_sets[1][vsys]
+
+    def ip_tags(self, key: str, vsys: str = "vsys1") -> set[str]:
+        """Current tags of an address (or IP set): its own and those inherited from registered IP sets holding it."""
+        tags = self.own_tags(key, vsys)
+        sets = self._sets(vsys)
+        if sets:
+            version, low, high = address_range(key)
+            for first, last, other in sets:
+                if other != key and version == 4 and first <= low and high <= last:
+                    tags |= self.own_tags(other, vsys)
+        return tags
 
     def tagged_ips(self, vsys: str = "vsys1", tag: str | None = None) -> dict[str, set[str]]:
         """ip -> current tags, for every registered IP of a vsys (only those holding ``tag`` when given)."""
@@ -267,6 +323,16 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             if tags:
                 result[ip] = tags
         return result
+
+    def user_tags(self, user: str, vsys: str = "vsys1") -> set[str]:
+        """Current (unexpired) User-ID tags of a user (register-user); user names compare without regard to case."""
+        users = self.registered_users.get(vsys, {})
+        tags = users.get(user)
+        if tags is None:
+            wanted = user.casefold()
+            tags = next((t for name, t in users.items() if name.casefold() == wanted), {})
+        now = self.now()
+        return {tag for tag, exp in tags.items() if self._alive(exp, now)}
 
     def user_for_ip(self, ip: str) -> str | None:
         mapping = self.mappings.get(ip)
@@ -301,8 +367,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         except JobFailed as exc:
             job.result = "FAIL"
             job.details = exc.lines
-        if job.type == "Commit" and job.result == "OK" and not job.details:
-            job.details = ["Configuration committed successfully"]
+        if job.result == "OK" and not job.details and job.type in DONE_DETAILS:
+            job.details = [DONE_DETAILS[job.type]]
         job.tfin = self.now()
 
     def poll_job(self, job_id: int) -> Job | None:
@@ -375,8 +441,11 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             raise ApiError(13, f"{CONFIG_LOCKED} {holders[0]}")
 
     def load_config(self, config: etree._Element) -> None:
-        """Replace candidate and running (test set-up), forgetting pending changes."""
+        """Replace candidate and running (test set-up), forgetting pending changes; rules without a uuid get one."""
         self.running = strip_dirty(copy.deepcopy(config))
+        for rule in self.running.iterfind(".//rules/entry"):
+            if not rule.get("uuid"):
+                rule.set("uuid", str(uuid.uuid4()))
         self.candidate = copy.deepcopy(self.running)
         self.changes.clear()
 
@@ -395,6 +464,7 @@ def default_config(hostname: str = "PA-EMU") -> etree._Element:
     etree.SubElement(config, "mgt-config")
     etree.SubElement(config, "shared")
     device = etree.SubElement(etree.SubElement(config, "devices"), "entry", name="localhost.localdomain")
+    device.append(_network())
     system = etree.SubElement(etree.SubElement(device, "deviceconfig"), "system")
     etree.SubElement(system, "hostname").text = hostname
     vsys = etree.SubElement(etree.SubElement(device, "vsys"), "entry", name="vsys1")
@@ -406,3 +476,16 @@ def default_config(hostname: str = "PA-EMU") -> etree._Element:
     for name in ("address", "address-group", "tag", "reports"):
         etree.SubElement(vsys, name)
     return config
+
+
+def _network() -> etree._Element:
+    """Two layer-3 interfaces (trust and untrust sides) in the default virtual router, with a default route."""
+    return etree.fromstring(
+        "<network><interface><ethernet>"
+        "<entry name='ethernet1/1'><layer3><ip><entry name='198.51.100.2/24'/></ip></layer3></entry>"
+        "<entry name='ethernet1/2'><layer3><ip><entry name='10.0.0.1/16'/></ip></layer3></entry>"
+        "</ethernet></interface><virtual-router><entry name='default'>"
+        "<interface><member>ethernet1/1</member><member>ethernet1/2</member></interface>"
+        "<routing-table><ip><static-route><entry name='default-route'><destination>0.0.0.0/0</destination>"
+        "<nexthop><ip-address>198.51.100.1</ip-address></nexthop><interface>ethernet1/1</interface>"
+        "<metric>10</metric></entry></static-route></ip></routing-table></entry></virtual-router></network>")

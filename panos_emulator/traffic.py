@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from . import policy
-from .state import LOCAL_FORMAT, ApiError, success
+from .state import LOCAL_FORMAT, ApiError, job_enqueued, success
 
 BUCKET = 900  # trsum aggregation interval
 DAY = 86400
@@ -94,8 +94,10 @@ def _session_spec(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decide(rules: policy.RuleBase, spec: dict[str, Any], user: str | None) -> tuple[str, str]:
+    url = spec.get("url")
     flow = policy.Flow(spec["from"], spec["to"], policy.parse_ip(spec["src"]), policy.parse_ip(spec["dst"]),
-                       user or None, spec["app"], policy.PROTOCOLS[spec["protocol"]], spec["port"])
+                       user or None, spec["app"], policy.PROTOCOLS[spec["protocol"]], spec["port"],
+                       frozenset() if url is None else rules.url_categories(str(url)))  # not web: no URL category
     return rules.first_match(flow)
 
 
@@ -227,14 +229,6 @@ def compile_query(text: str) -> policy.Predicate:
 
 
 # -- replies ----------------------------------------------------------------------------------------
-def _enqueued(kind: str, job_id: int, code: int | None = None) -> etree._Element:
-    msg = etree.Element("msg")
-    etree.SubElement(msg, "line").text = f"{kind} job enqueued with jobid {job_id}"
-    job = etree.Element("job")
-    job.text = str(job_id)
-    return success(msg, job, code=code)
-
-
 def _find_job(state: Any, params: dict[str, str], job_type: str, missing: str) -> Any:
     """The job named by ``job-id``; ApiError when there is none of this type."""
     text = params.get("job-id", "").strip()
@@ -351,7 +345,7 @@ def handle_report(state: Any, params: dict[str, str], admin: str = "admin") -> e
         report = build_report(state, definition, vsys)
     except ValueError as exc:
         raise ApiError(None, str(exc)) from None
-    return _enqueued("Report", state.add_job("Report", admin, report))
+    return job_enqueued("Report", state.add_job("Report", admin, report))
 
 
 # -- logs -------------------------------------------------------------------------------------------
@@ -413,4 +407,4 @@ def handle_log(state: Any, params: dict[str, str], admin: str = "admin") -> etre
     log = etree.Element("log")
     logs = etree.SubElement(log, "logs", count=str(len(page)), progress="100")
     logs.extend(_log_entry(state, record) for record in page)
-    return _enqueued("query", state.add_job("Log", admin, log), code=19)
+    return job_enqueued("query", state.add_job("Log", admin, log), code=19)

@@ -15,6 +15,10 @@ from .state import ApiError, EmulatorState, IPRegistration, Mapping, parse_xml, 
 
 MAX_TAG_TIMEOUT = 2592000
 MAX_TAGS_PER_IP = 32
+# IPv4 ranges and networks can be registered from PAN-OS 10.0 (IPv6 ones cannot).
+IP_SETS_VERSION = (10, 0)
+# The emulator's text for a registration beyond the model's capacity (not confirmed on a firewall).
+CAPACITY_TEXT = "ip {ip} could not be registered: the maximum of {limit} registered IP addresses is reached"
 # Login timeout (minutes) when a login entry has none: the firewall's default User-ID timeout.
 DEFAULT_LOGIN_MINUTES = 45
 
@@ -33,6 +37,24 @@ def normalize_ip(text: str | None) -> str:
         return str(ipaddress.ip_address((text or "").strip()))
     except ValueError:
         raise EntryError(f"Invalid IP address {text or ''}") from None
+
+
+def registration_key(text: str | None, version: tuple[int, ...]) -> str:
+    """What a register/unregister entry's ``ip`` names, canonical: an IPv4/IPv6 address, and from PAN-OS 10.0
+    an IPv4 network (``10.1.1.0/24``, host bits clear; a /32 is the address) or range (``10.1.1.10-10.1.1.19``)."""
+    raw = (text or "").strip()
+    if version >= IP_SETS_VERSION and ("/" in raw or "-" in raw):
+        try:
+            if "/" in raw:
+                network = ipaddress.IPv4Network(raw)
+                return str(network.network_address) if network.prefixlen == 32 else str(network)
+            low, high = (ipaddress.IPv4Address(part.strip()) for part in raw.split("-", 1))
+            if low <= high:
+                return str(low) if low == high else f"{low}-{high}"
+        except ValueError:
+            pass
+        raise EntryError(f"Invalid IP address {raw}")
+    return normalize_ip(raw)
 
 
 def _tag_timeout(member: etree._Element, now: float) -> float | None:
@@ -71,11 +93,13 @@ class UidProcessor:
         self.failures.setdefault(section, []).append(failed)
 
     def register(self, entry: etree._Element) -> None:
-        ip = normalize_ip(entry.get("ip"))
+        ip = registration_key(entry.get("ip"), self.state.device.version)
         ips = self.state.registered_ips.setdefault(self.vsys, {})
+        if ip not in ips and self.state.registered_count() >= self.state.device.platform.max_registered_ips:
+            raise EntryError(CAPACITY_TEXT.format(ip=ip, limit=self.state.device.platform.max_registered_ips))
         reg = ips.get(ip) or IPRegistration()
         reg.persistent = entry.get("persistent", "1") != "0"
-        current = self.state.ip_tags(ip, self.vsys)
+        current = self.state.own_tags(ip, self.vsys)
         errors = []
         for member in _tag_members(entry):
             tag = (member.text or "").strip()
@@ -98,9 +122,9 @@ class UidProcessor:
             raise EntryError(*errors)
 
     def unregister(self, entry: etree._Element) -> None:
-        ip = normalize_ip(entry.get("ip"))
+        ip = registration_key(entry.get("ip"), self.state.device.version)
         reg = self.state.registered_ips.get(self.vsys, {}).get(ip)
-        current = self.state.ip_tags(ip, self.vsys)
+        current = self.state.own_tags(ip, self.vsys)
         if reg is None or not current:
             raise EntryError(f"ip {ip} does not exist, ignore unreg")
         members = _tag_members(entry)
@@ -110,7 +134,7 @@ class UidProcessor:
                 del reg.tags[tag]
             else:
                 missing.append(tag)
-        if not self.state.ip_tags(ip, self.vsys):
+        if not self.state.own_tags(ip, self.vsys):
             del self.state.registered_ips[self.vsys][ip]
         if missing:
             raise EntryError(f"tag {', '.join(missing)} does not exist, ignore unreg")
@@ -206,6 +230,7 @@ def handle_user_id(state: EmulatorState, params: dict[str, str]) -> etree._Eleme
             except EntryError as exc:
                 for text in exc.messages:
                     processor.fail(section.tag, entry, keys, text)
+    state.registrations_changed += 1  # listings and IP-set indexes built while applying it are stale
     reply_payload = etree.Element("payload")
     for tag in dict.fromkeys(sections):
         if processor.failures and tag not in processor.failures:

@@ -48,6 +48,14 @@ def test_run_exports_the_connection_and_returns_the_exit_code() -> None:
     assert done.returncode == 7, done.stderr
 
 
+def test_run_passes_options_before_the_separator_to_the_emulator() -> None:
+    script = ("import json, os, sys; from panos_emulator.client import EmulatorControl;"
+              "sys.exit(0 if EmulatorControl(json.loads(os.environ['EMULATOR_INFO'])).latency() == 25 else 3)")
+    done = subprocess.run([sys.executable, "-m", "panos_emulator.run", "--latency-ms", "25", "--", sys.executable, "-c", script],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+
+
 def test_panxapi_uid_message_from_a_file(emu: EmulatorControl, tmp_path: Path) -> None:
     info = emu.info
     key = pan.xapi.PanXapi(hostname=info["host"], port=info["port"], api_username=info["username"],

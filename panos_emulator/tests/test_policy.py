@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from lxml import etree
 
@@ -108,7 +110,7 @@ def test_dag_membership_follows_registered_tags(state) -> None:
     ({"source": "10.1.0.1", "to": "dmz"}, None),
     ({"source": "10.0.0.7", "from": "dmz"}, None),
 ])
-def test_rule_criteria(state, fields: dict[str, str], expected: str | None) -> None:
+def test_rule_criteria(state, fields: dict[str, Any], expected: str | None) -> None:
     assert match(state, **fields) == ([expected] if expected else [])
 
 

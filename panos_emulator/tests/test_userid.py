@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pan.xapi
 import pytest
 from lxml import etree
@@ -18,7 +20,7 @@ def uid(*sections: etree._Element) -> bytes:
     return etree.tostring(message)
 
 
-def section(name: str, *entries: dict, tags: dict[str, str | None] | None = None) -> etree._Element:
+def section(name: str, *entries: dict, tags: Mapping[str, str | None] | None = None) -> etree._Element:
     """A payload section; ``tags`` maps tag -> timeout (None: no timeout attribute) for every entry."""
     elem = etree.Element(name)
     for attrs in entries:
@@ -66,8 +68,9 @@ def test_partial_failure_lists_only_failed_entries(xapi: pan.xapi.PanXapi) -> No
     assert registered(xapi) == {"1.1.2.2": ["quota"], "1.1.2.3": ["quota"]}
 
 
-@pytest.mark.parametrize("bad", ["10.0.0.0/24", "10.0.0.1-10.0.0.9", "fw.example.com", "", "300.1.1.1"])
-def test_only_single_addresses_register(xapi: pan.xapi.PanXapi, bad: str) -> None:
+@pytest.mark.parametrize("bad", ["10.0.0.5/24", "2001:db8::/64", "2001:db8::1-2001:db8::9", "10.0.0.9-10.0.0.1",
+                                 "10.0.0.1-", "fw.example.com", "", "300.1.1.1"])
+def test_only_addresses_and_ipv4_sets_register(xapi: pan.xapi.PanXapi, bad: str) -> None:
     with pytest.raises(pan.xapi.PanXapiError, match="Invalid IP address"):
         xapi.user_id(cmd=uid(section("register", {"ip": bad}, tags={"quota": None})))
     assert registered(xapi) == {}
