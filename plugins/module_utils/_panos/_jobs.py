@@ -61,7 +61,8 @@ def wait_job(conn: "FirewallConnection", job_id: str, timeout: Optional[float] =
     root = poll(conn, lambda: conn.op(cmd("show", "jobs", "id", text=str(job_id))), "job %s" % job_id,
                 timeout, interval)
     job = root.find("./result/job")
-    assert job is not None  # poll() checked it
+    if job is None:  # poll() found its status, so this does not happen
+        raise conn.fail("the reply to 'show jobs id %s' holds no job" % job_id, "malformed", root=root)
     return job
 
 

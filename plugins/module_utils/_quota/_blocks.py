@@ -168,9 +168,8 @@ def validate(tag: str, block_ips: Sequence[Any], release_ips: Sequence[Any], gro
     problems.extend(rule_problems(rule_name, placement, rule_action))
     if chunk_size < 1:
         problems.append("chunk_size: %s must be at least 1" % chunk_size)
-    if problems:
+    if problems or moment is None:
         raise invalid_input(problems)
-    assert moment is not None
     return Wanted(moment, block, release, wanted, description)
 
 

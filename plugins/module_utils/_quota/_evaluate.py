@@ -339,5 +339,3 @@ def _releases(state: State, now: datetime, is_exempt: Callable[[str], bool]) -> 
 def _blocked_entry(kind: str, name: str, until: Optional[datetime], now: datetime) -> Dict[str, Any]:
     return {"kind": kind, "name": name, "until": until, "ours": until is not None,
             "seconds_left": int((until - now).total_seconds()) if until is not None else None}
-
-

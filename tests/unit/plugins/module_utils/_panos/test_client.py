@@ -76,7 +76,7 @@ def test_environment_fallbacks(monkeypatch):
 
 def test_provider_spec_matches_paloaltonetworks_keys():
     assert set(PROVIDER_SPEC) == {"ip_address", "username", "password", "api_key", "port", "serial_number",
-                                    "validate_certs", "ca_path", "timeout"}
+                                  "validate_certs", "ca_path", "timeout"}
     assert PROVIDER_SPEC["password"]["no_log"] and PROVIDER_SPEC["api_key"]["no_log"]
     assert PROVIDER_SPEC["username"]["default"] == "admin"
     assert PROVIDER_SPEC["port"]["default"] == 443 and PROVIDER_SPEC["timeout"]["default"] == 30
@@ -135,7 +135,7 @@ def test_unreachable_names_host_and_port():
 
 def test_certificate_refused_says_how_to_pass_ca_path():
     err = classify_text("URLError: reason: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-                           "self-signed certificate (_ssl.c:1006)")
+                        "self-signed certificate (_ssl.c:1006)")
     assert err.kind == "certificate"
     conn, transport, sleeps = connect(err)
     with pytest.raises(FirewallError) as info:
@@ -376,7 +376,7 @@ def test_pan_xapi_transport_real_unreachable_port_is_classified():
     port = sock.getsockname()[1]
     sock.close()  # nothing listens there now
     conn = FirewallConnection({"ip_address": "127.0.0.1", "port": port, "password": PASSWORD, "timeout": 3},
-                                sleep=lambda s: None)
+                              sleep=lambda s: None)
     with pytest.raises(FirewallError) as info:
         conn.clock()
     assert info.value.kind == "unreachable" and "127.0.0.1:%d" % port in str(info.value)
