@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/build/ansible-tmp
 export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 
-.PHONY: demo test unit integration sanity lint bench clean
+.PHONY: demo test unit integration typecheck sanity lint bench clean
 
 $(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt lumu_emulator/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -28,13 +28,18 @@ demo: $(STAMP) $(LINK)
 
 test: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2
-	$(MAKE) sanity lint
+	$(MAKE) typecheck sanity lint
 
 unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
 
 integration: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator
+
+# mypy on the collection as Ansible imports it (ansible_collections.tagwarden.panos), see mypy.ini.
+typecheck: $(STAMP) $(LINK)
+	cd $(COLLECTIONS) && $(CURDIR)/$(BIN)/python -m mypy --config-file $(CURDIR)/mypy.ini \
+		-p ansible_collections.tagwarden.panos.plugins
 
 sanity: $(STAMP)
 	$(BIN)/python tools/sanity.py

@@ -85,8 +85,8 @@ def run_module(info: dict, ips: list[str]) -> tuple[float, str]:
 def run_in_process(info: dict, ips: list[str]) -> float:
     """dag_register's code path, timed from a ready key to the last message."""
     sys.path.insert(0, str(link_collection()))
-    from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallConnection
-    from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import run
+    from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
+    from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import run
 
     conn = FirewallConnection(provider_for(info))
     conn.clock()  # generates the key

@@ -24,7 +24,7 @@ from typing import Any, Dict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "build" / "collections"))
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_evaluate import evaluate  # noqa: E402
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 10, 0, 0)
 

@@ -84,7 +84,6 @@ options:
         default: 30
 requirements:
   - pan-python >= 0.17 (on the host that runs the module, usually the controller)
-  - pan-os-python >= 1.12
 notes:
   - "Runs on the host that executes the module, usually the controller (C(connection: local)
     or C(delegate_to: localhost)); the firewall is reached over HTTPS."

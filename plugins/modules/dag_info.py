@@ -82,8 +82,8 @@ api_calls:
 """
 
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import dag_members
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag._group import dag_members
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
 
 
 def main():

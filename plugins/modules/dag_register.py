@@ -181,8 +181,8 @@ api_calls:
   sample: 3
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag_register import run
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import run
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
 
 
 def main():

@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - Makes a vsys hold a dynamic address group with the given filter, plus tag objects for the
     tags named in O(tags), then commits only this administrator's changes (partial commit).
-  - Idempotent, it reads the candidate configuration first and writes only what differs.
+  - Idempotent, it reads the candidate configuration first and writes only what differs. An update
+    keeps the children of the group that it does not manage (for example tags an administrator added).
   - Membership changes need no commit; use M(tagwarden.panos.dag_register) to tag addresses and
     M(tagwarden.panos.dag_info) to list the members.
 author:
@@ -28,8 +29,8 @@ attributes:
     support: full
     description: Reads the configuration and reports what would change.
   diff_mode:
-    support: none
-    description: No diff is shown.
+    support: full
+    description: Shows the tag objects and the group before and after (the children this module manages).
 options:
   name:
     description: Name of the address group.
@@ -77,7 +78,7 @@ changes:
   sample: ["create tag quota", "create address-group quota-blocked"]
 commit:
   description: The partial commit, when one ran.
-  returned: when changed and O(commit=true) and not in check mode
+  returned: when a commit ran (changes made, or this admin's earlier changes still pending), O(commit=true), not in check mode
   type: dict
   sample: {changed: true, job_id: "12", result: OK, messages: ["Configuration committed successfully"]}
 api_calls:
@@ -88,9 +89,9 @@ api_calls:
 """
 
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, ValidationError, commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag_config import ensure_group
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet, commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag._group import COMMIT_DESCRIPTION, ensure_group
 
 
 def main():
@@ -104,17 +105,11 @@ def main():
         **COMMIT_OPTIONS,
     ), required_if=[("state", "present", ("filter",))])
     p = module.params
-    commit_admin = commit_admin_for(p["commit_admin"], p["provider"])
 
     def task(conn):
-        if p["commit"] and not commit_admin:
-            raise ValidationError("commit_admin: with only provider.api_key the admin whose changes to commit is "
-                                  "unknown; give commit_admin (the admin that owns the API key) or commit: false")
-        result = ensure_group(conn, p["name"], p["filter"], p["description"], p["tags"], p["state"], p["vsys"],
-                              check_mode=module.check_mode)
-        if result["changed"] and p["commit"] and not module.check_mode:
-            result["commit"] = conn.commit_partial(commit_admin, description="tagwarden.panos.dynamic_address_group")
-        return result
+        changes = ChangeSet(conn, vsys=p["vsys"], check_mode=module.check_mode, commit=p["commit"],
+                            admin=commit_admin_for(p["commit_admin"], p["provider"]), description=COMMIT_DESCRIPTION)
+        return ensure_group(changes, p["name"], p["filter"], p["description"], p["tags"], p["state"])
 
     run_task(module, task)
 

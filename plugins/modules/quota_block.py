@@ -142,10 +142,10 @@ api_calls:
   sample: 6
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import apply
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import RULE_OPTIONS
 
 
 def main():

@@ -78,8 +78,8 @@ api_calls:
 """
 
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_block import block_facts
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import block_facts
 
 
 def main():

@@ -206,10 +206,10 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_config import RULE_OPTIONS
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_cycle import cycle
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import RULE_OPTIONS
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._cycle import cycle
 
 
 def main():

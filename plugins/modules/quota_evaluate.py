@@ -248,8 +248,10 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_evaluate import evaluate, options_to_inputs, summary_lines
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_state import encode_rule_description
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import options_to_inputs
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._summary import summary_lines
 
 
 def main() -> None:

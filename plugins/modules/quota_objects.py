@@ -150,9 +150,9 @@ api_calls:
   sample: 10
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import COMMIT_OPTIONS, commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_objects import REPORT_PERIODS, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import REPORT_PERIODS, ensure
 
 
 def main():

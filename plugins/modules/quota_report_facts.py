@@ -117,8 +117,8 @@ api_calls:
 """
 
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_usage import usage
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._usage import usage
 
 
 def main():

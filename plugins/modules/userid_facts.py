@@ -87,8 +87,8 @@ api_calls:
 """
 
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota_identity import GATHER, userid_facts
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import GATHER, userid_facts
 
 
 def main():

@@ -7,7 +7,8 @@ from typing import Iterator
 
 import pytest
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._connection import FirewallConnection, FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
 from panos_emulator.server import EmulatorServer
 from panos_emulator.tests.test_config_lock import LOCK, client
 

@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Glue between AnsibleModule and FirewallConnection (the only module_utils file importing Ansible)."""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+from typing import Any, Callable, Dict, Optional
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import PROVIDER_SPEC, FirewallConnection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
+
+# The argument spec of doc fragment tagwarden.panos.commit.
+COMMIT_OPTIONS = dict(
+    commit=dict(type="bool", default=True),
+    commit_admin=dict(type="str"),
+)  # type: Dict[str, Dict[str, Any]]
+
+
+def provider_options() -> Dict[str, Dict[str, Any]]:
+    """The suboptions of ``provider`` as an Ansible argument spec (env fallbacks included)."""
+    options = {}  # type: Dict[str, Dict[str, Any]]
+    for name, spec in PROVIDER_SPEC.items():
+        option = dict((key, value) for key, value in spec.items() if key != "env")
+        if "env" in spec:
+            option["fallback"] = (env_fallback, [spec["env"]])
+        options[name] = option
+    return options
+
+
+def provider_argument_spec() -> Dict[str, Dict[str, Any]]:
+    """``{"provider": {...}}`` to merge into a module's argument spec.
+
+    ``apply_defaults`` makes the suboptions (and their environment fallbacks) apply when the task
+    gives no ``provider`` at all.
+    """
+    return {"provider": {"type": "dict", "options": provider_options(), "apply_defaults": True}}
+
+
+def connect(module: Any, **kwargs: Any) -> FirewallConnection:
+    """A FirewallConnection from ``module.params['provider']``; fails the module on bad settings."""
+    try:
+        return FirewallConnection(module.params.get("provider") or {}, **kwargs)
+    except FirewallError as exc:
+        module.fail_json(msg=str(exc), error_kind=exc.kind)
+        raise  # not reached: fail_json exits
+
+
+def fail(module: Any, error: FirewallError, conn: Optional[FirewallConnection] = None, **result: Any) -> None:
+    """Fail the module with a FirewallError's message (already scrubbed) and ``api_calls``."""
+    if conn is not None:
+        result.setdefault("api_calls", conn.api_calls)
+    module.fail_json(msg=str(error), error_kind=error.kind, **result)
+
+
+def firewall_module(options: Dict[str, Dict[str, Any]], **kwargs: Any) -> AnsibleModule:
+    """An AnsibleModule with ``provider`` besides ``options``; every firewall module supports check mode."""
+    argument_spec = provider_argument_spec()
+    argument_spec.update(options)
+    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+
+
+def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]]) -> None:
+    """Run ``task(connection)`` and exit the module with its result.
+
+    The one place that turns errors into a failed task: bad input (a ValueError such as
+    ValidationError, raised before anything is sent), a firewall error, or one after changes
+    began (ApplyFailed, whose partial result is returned). It also adds ``api_calls``, drops
+    ``diff`` unless diff mode is on, turns ``warnings`` into Ansible warnings, and fails the task
+    when the firewall rejected entries (``failed_entries``).
+    """
+    conn = connect(module)
+    try:
+        result = task(conn)
+    except ApplyFailed as exc:
+        fail(module, exc.error, conn, **_tidy(module, exc.result))
+    except FirewallError as exc:
+        fail(module, exc, conn)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc), api_calls=conn.api_calls)
+    else:
+        result = _tidy(module, result)
+        result.setdefault("changed", False)
+        result["api_calls"] = conn.api_calls
+        for warning in result.pop("warnings", None) or []:
+            module.warn(warning)
+        if result.get("failed_entries"):
+            module.fail_json(msg=failure_message(result["failed_entries"]), **result)
+        module.exit_json(**result)
+
+
+def _tidy(module: Any, result: Dict[str, Any]) -> Dict[str, Any]:
+    if not module._diff:
+        result.pop("diff", None)
+    return result

@@ -1,0 +1,275 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The PAN-OS XML API client: one firewall, for one module run.
+
+:class:`FirewallConnection` generates the API key once when only a password is given, retries
+transient failures with bounded exponential backoff, counts HTTP requests in ``api_calls`` and
+raises :class:`FirewallError` with one message that names the cause and the fix. The password
+and the API key are scrubbed from every message. Plain Python, no Ansible imports.
+"""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+import datetime
+import os
+import time
+import xml.etree.ElementTree as ET
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import Scrubber
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos import _jobs
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import parse_show_clock
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import (
+    CODE_SESSION_TIMEOUT,
+    TRANSPORT_FIXES,
+    FirewallError,
+    auth_message,
+    is_auth_reply,
+    reply_error,
+    response_message,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._transport import (
+    PanXapiTransport,
+    Transport,
+    TransportError,
+    classify_exception,
+    make_ssl_context,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd, text, to_string
+
+#: The ``provider`` suboptions. ``env`` names the environment fallback; ``_ansible._module``
+#: turns this into an Ansible argument spec, ``doc_fragments/connection.py`` documents it.
+PROVIDER_SPEC = {
+    "ip_address": {"type": "str", "required": True, "env": "PANOS_IP_ADDRESS"},
+    "username": {"type": "str", "default": "admin", "env": "PANOS_USERNAME"},
+    "password": {"type": "str", "no_log": True, "env": "PANOS_PASSWORD"},
+    "api_key": {"type": "str", "no_log": True, "env": "PANOS_API_KEY"},
+    "port": {"type": "int", "default": 443, "env": "PANOS_PORT"},
+    "serial_number": {"type": "str"},
+    "validate_certs": {"type": "bool", "default": True, "env": "PANOS_VALIDATE_CERTS"},
+    "ca_path": {"type": "path", "env": "PANOS_CA_PATH"},
+    "timeout": {"type": "int", "default": 30, "env": "PANOS_TIMEOUT"},
+}  # type: Dict[str, Dict[str, Any]]
+
+DEFAULT_ATTEMPTS = 4
+DEFAULT_BACKOFF = 0.5
+MAX_BACKOFF = 8.0
+
+
+def _with_defaults(provider: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    """The provider with environment fallbacks and defaults applied (as Ansible would)."""
+    values = dict(provider or {})
+    for name, spec in PROVIDER_SPEC.items():
+        if values.get(name) is None:
+            env = spec.get("env")
+            if env and os.environ.get(env) not in (None, ""):
+                values[name] = os.environ[env]
+            elif "default" in spec:
+                values[name] = spec["default"]
+    return values
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on", "y", "t")
+
+
+def _describe(element: ET.Element) -> str:
+    """A short name for a command element: ``show clock``, ``show object registered-ip``."""
+    words = []  # type: List[str]
+    node = element  # type: Optional[ET.Element]
+    while node is not None and len(words) < 4:
+        words.append(node.tag)
+        node = node[0] if len(node) else None
+    return " ".join(words)
+
+
+class FirewallConnection:
+    """One firewall, for one module run. See docs/design.md, "PAN-OS client contract"."""
+
+    def __init__(self, provider: Mapping[str, Any], *, transport: Optional[Transport] = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF) -> None:
+        values = _with_defaults(provider)
+        self.host = str(values.get("ip_address") or "")
+        self.username = str(values.get("username") or "admin")
+        self._password = values.get("password") or None  # type: Optional[str]
+        self._api_key = values.get("api_key") or None  # type: Optional[str]
+        self._scrubber = Scrubber(s for s in (self._password, self._api_key) if s)
+        self._check_settings(values)
+        self.validate_certs = _as_bool(values.get("validate_certs", True))
+        self.ca_path = values.get("ca_path") or None  # type: Optional[str]
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self.attempts = max(1, int(attempts))
+        self.backoff = float(backoff)
+        self.api_calls = 0
+        self._key_ready = False
+        if transport is None:
+            transport = PanXapiTransport(self.host, self.port, self.timeout,
+                                         make_ssl_context(self.validate_certs, self.ca_path))
+        self._transport = transport
+        if self._api_key:
+            self._transport.set_key(self._api_key)
+            self._key_ready = True
+
+    def _check_settings(self, values: Mapping[str, Any]) -> None:
+        if not self.host:
+            raise FirewallError("provider.ip_address is missing: give the firewall's management address "
+                                "in provider.ip_address or PANOS_IP_ADDRESS", kind="settings")
+        try:
+            self.port = int(values.get("port") or 443)
+            self.timeout = int(values.get("timeout") or 30)
+        except (TypeError, ValueError):
+            raise FirewallError("provider.port and provider.timeout must be integers", kind="settings")
+        if not 0 < self.port < 65536:
+            raise FirewallError("provider.port=%s is not a TCP port (1-65535)" % self.port, kind="settings")
+        if self.timeout < 1:
+            raise FirewallError("provider.timeout must be at least 1 second", kind="settings")
+        if not (self._password or self._api_key):
+            raise FirewallError(
+                "no credentials: give provider.api_key (PANOS_API_KEY) or provider.password "
+                "(PANOS_PASSWORD) for provider.username (PANOS_USERNAME, default admin)", kind="settings")
+
+    # ----------------------------------------------------------------- errors
+    def scrub(self, message: str) -> str:
+        """``message`` with the password and the API key (also URL-encoded) masked."""
+        return self._scrubber.scrub(message)
+
+    def fail(self, message: str, kind: str, code: Optional[str] = None,
+             root: Optional[ET.Element] = None) -> FirewallError:
+        """A FirewallError with the secrets scrubbed from ``message``."""
+        return FirewallError(self.scrub(message), kind=kind, code=code, root=root)
+
+    @property
+    def where(self) -> str:
+        return "%s:%s" % (self.host, self.port)
+
+    def error_from_reply(self, root: ET.Element, what: str) -> FirewallError:
+        """The FirewallError for an error reply to the ``what`` request."""
+        if is_auth_reply(root):
+            return self._auth_failure("code 403: %s" % (response_message(root) or "no message"), root)
+        error = reply_error(root, what)
+        return self.fail(error.message, error.kind, error.code, root)
+
+    def _auth_failure(self, detail: str, root: Optional[ET.Element]) -> FirewallError:
+        return self.fail(auth_message(self.where, detail, bool(self._api_key), self.username), "auth", "403", root)
+
+    def _transport_failure(self, exc: TransportError, what: str, attempts: int) -> FirewallError:
+        if exc.kind == "http" and exc.http_status == 403:
+            return self._auth_failure("HTTP 403", None)
+        key = exc.kind if exc.kind in TRANSPORT_FIXES else "network"
+        if exc.kind == "http" and exc.transient:
+            key = "http-transient"
+        template, kind = TRANSPORT_FIXES[key]
+        return self.fail(template.format(where=self.where, what=what, detail=exc.detail, timeout=self.timeout,
+                                         status=exc.http_status, tried=" (%d attempts)" % attempts if attempts > 1 else ""),
+                         kind)
+
+    # ----------------------------------------------------------------- requests
+    def _send(self, params: Mapping[str, str], what: str) -> ET.Element:
+        """Send one request with retries of transient failures; return the reply's root."""
+        attempt = 0
+        while True:
+            attempt += 1
+            self.api_calls += 1
+            try:
+                root = self._transport.request(params)
+            except FirewallError as exc:
+                raise self.fail(exc.message, exc.kind, exc.code, exc.root)
+            except Exception as exc:  # TransportError, or a fake or third-party transport raising something raw
+                error = classify_exception(exc)
+                if error.transient and attempt < self.attempts:
+                    self.sleep(self._delay(attempt))
+                    continue
+                raise self._transport_failure(error, what, attempt)
+            if root.get("status") == "error" and root.get("code") == CODE_SESSION_TIMEOUT and attempt < self.attempts:
+                self.sleep(self._delay(attempt))
+                continue
+            return root
+
+    def _delay(self, attempt: int) -> float:
+        return min(MAX_BACKOFF, self.backoff * (2 ** (attempt - 1)))
+
+    def _ensure_key(self) -> None:
+        if self._key_ready:
+            return
+        if not self._password:
+            raise self.fail("no password to generate an API key with: give provider.password or provider.api_key",
+                            "settings")
+        root = self._send({"type": "keygen", "user": self.username, "password": self._password}, "keygen")
+        key = text(root, "./result/key")
+        if root.get("status") != "success" or not key:
+            if root.get("status") == "success":
+                raise self.fail("the keygen reply from %s holds no API key" % self.where, "malformed")
+            raise self.error_from_reply(root, "keygen")
+        self._api_key = key
+        self._scrubber.add(key)
+        self._transport.set_key(key)
+        self._key_ready = True
+
+    def request(self, params: Mapping[str, str], what: Optional[str] = None, check: bool = True) -> ET.Element:
+        """Send any request (``params`` without the key); raise on an error reply when ``check``."""
+        self._ensure_key()
+        label = what or "type=%s" % params.get("type", "?")
+        root = self._send(params, label)
+        if check and root.get("status") != "success":
+            raise self.error_from_reply(root, label)
+        return root
+
+    def op(self, cmd_element: ET.Element, vsys: Optional[str] = None) -> ET.Element:
+        """Run an operational command (an element such as ``<show><clock/></show>``)."""
+        params = {"type": "op", "cmd": to_string(cmd_element)}
+        if vsys:
+            params["vsys"] = vsys
+        return self.request(params, "op %s" % _describe(cmd_element))
+
+    def user_id(self, uid_message: ET.Element, vsys: Optional[str] = None) -> ET.Element:
+        """Send a ``<uid-message>``. Partial failures (an error reply listing the failed entries
+        under ``uid-response``) are returned, not raised: ``_userid`` parses them."""
+        params = {"type": "user-id", "cmd": to_string(uid_message)}
+        if vsys:
+            params["vsys"] = vsys
+        root = self.request(params, "user-id", check=False)
+        if root.get("status") != "success" and root.find(".//uid-response") is None:
+            raise self.error_from_reply(root, "user-id")
+        return root
+
+    def config(self, action: str, xpath: str,
+               element: Optional[Union[ET.Element, Sequence[ET.Element]]] = None, **extra: Optional[str]) -> ET.Element:
+        """``type=config&action=...``; ``element`` is an element or a list of sibling elements.
+        Extra query parameters (``newname``, ``where``, ``dst``) go in ``extra``."""
+        params = {"type": "config", "action": action, "xpath": xpath}
+        if element is not None:
+            params["element"] = to_string(element)
+        for key, value in extra.items():
+            if value is not None:
+                params[key] = str(value)
+        return self.request(params, "config %s" % action)
+
+    def clock(self) -> datetime.datetime:
+        """The firewall's local time (naive datetime), from ``show clock``."""
+        value = text(self.op(cmd("show", "clock")), "./result")
+        if not value or not value.strip():
+            raise self.fail("the reply to 'show clock' from %s holds no time" % self.where, "malformed")
+        try:
+            return parse_show_clock(value.strip())
+        except ValueError as exc:
+            raise self.fail(str(exc), "malformed")
+
+    # ----------------------------------------------------------------- jobs (see _jobs)
+    def wait_job(self, job_id: str, timeout: Optional[float] = 600, interval: float = 1.0) -> ET.Element:
+        return _jobs.wait_job(self, job_id, timeout, interval)
+
+    def run_job(self, params: Mapping[str, str], timeout: Optional[float] = 300, interval: float = 1.0) -> ET.Element:
+        return _jobs.run_job(self, params, timeout, interval)
+
+    def commit_partial(self, admin: str, description: Optional[str] = None, timeout: float = 600,
+                       interval: float = 2.0) -> Dict[str, Any]:
+        return _jobs.commit_partial(self, admin, description, timeout, interval)

@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The firewall objects quota enforcement needs (quota_objects, used by the bootstrap role):
+the tag, the DAG matching it, the custom report ``Quota`` and the deny rules using the DAG.
+
+All of it goes through one ChangeSet: read in one batch per object type, written only where it
+differs (``set`` when new, ``edit`` of a merge when changed), new rules moved into place, one
+partial commit of this admin's changes when something changed or an earlier run's commit
+failed and our changes are still pending. Plain Python, no Ansible imports.
+"""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import (
+    ConfigObject,
+    dynamic_group_object,
+    tag_object,
+    traffic_summary_report_object,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError, invalid_input
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_REPORT_TOPN
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, xpath_literal
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SecurityRule
+
+REPORT_PERIODS = ("last-15-minutes", "last-hour", "last-6-hrs", "last-12-hrs", "last-24-hrs", "last-calendar-day",
+                  "last-7-days", "last-30-days")
+MAX_TOPN = MAX_REPORT_TOPN
+TAG_COLOR = "color1"  # red
+TAG_COMMENT = "tagwarden.panos quota: addresses over their bandwidth quota"
+DAG_DESCRIPTION = "tagwarden.panos quota: addresses tagged %s"
+COMMIT_DESCRIPTION = "tagwarden.panos quota_objects"
+
+QuotaRule = Tuple[SecurityRule, Placement]
+
+
+def rule_defaults(rule: Mapping[str, Any]) -> Dict[str, Any]:
+    """A ``rules`` item with defaults filled in (module options may leave keys out or None)."""
+    defaults = {"from": ["any"], "to": ["any"], "destination": ["any"], "action": "deny", "location": "top",
+                "existing_rule": None, "description": None, "disabled": False}
+    return dict(defaults, **{k: v for k, v in rule.items() if v is not None})
+
+
+def quota_rule(rule: Mapping[str, Any], dag_name: str) -> QuotaRule:
+    """A ``rules`` item (with defaults) as the rule denying the DAG, and its placement."""
+    model = SecurityRule(name=rule.get("name") or "", from_zones=tuple(rule["from"]), to_zones=tuple(rule["to"]),
+                         sources=(dag_name,), destinations=tuple(rule["destination"]), services=("any",),
+                         action=rule["action"], description=rule["description"], disabled=bool(rule["disabled"]))
+    return model, Placement(rule["location"], rule["existing_rule"])
+
+
+def validate(tag: str, dag_name: str, report_name: str, report_period: str, report_topn: int,
+             rules: Sequence[Mapping[str, Any]]) -> List[QuotaRule]:
+    """Every problem in one ValidationError; else the rules and their placements."""
+    problems = []  # type: List[str]
+    for what, name in (("tag", tag), ("dag_name", dag_name), ("report_name", report_name)):
+        try:
+            if not name:
+                raise XPathQuoteError("it is empty")
+            xpath_literal(name)
+        except XPathQuoteError as exc:
+            problems.append("%s: %s" % (what, exc))
+    if report_period not in REPORT_PERIODS:
+        problems.append("report_period: %r is not one of %s" % (report_period, ", ".join(REPORT_PERIODS)))
+    if not 1 <= report_topn <= MAX_TOPN:
+        problems.append("report_topn: %s must be from 1 to %d" % (report_topn, MAX_TOPN))
+    full = [quota_rule(rule_defaults(rule), dag_name) for rule in rules]
+    for index, (model, placement) in enumerate(full):
+        where = "rules item %d" % (index + 1)
+        problems.extend(model.problems(where))
+        problems.extend(placement.problems(model.name, where))
+    names = [model.name for model, _placement in full]
+    if len(set(names)) != len(names):
+        problems.append("rules: each name may appear once")
+    if problems:
+        raise invalid_input(problems)
+    return full
+
+
+def desired_objects(tag: str, dag_name: str, report_name: str, report_period: str, report_topn: int,
+                    rules: Sequence[QuotaRule]) -> List[Tuple[ConfigObject, Optional[Placement]]]:
+    """Every object with the placement of the rules, in creation order (the tag before the DAG
+    that matches it, the DAG before the rules that use it)."""
+    objects = [
+        (tag_object(tag, TAG_COLOR, TAG_COMMENT), None),
+        (dynamic_group_object(dag_name, xpath_literal(tag), DAG_DESCRIPTION % tag), None),
+        (traffic_summary_report_object(report_name, report_period, report_topn), None),
+    ]  # type: List[Tuple[ConfigObject, Optional[Placement]]]
+    objects.extend((model.as_object(), placement) for model, placement in rules)
+    return objects
+
+
+def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str]) -> Callable[[], None]:
+    return lambda: place(conn, name, placement, vsys)
+
+
+def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report_name: str = "Quota",
+           report_period: str = "last-15-minutes", report_topn: int = MAX_TOPN,
+           rules: Sequence[Mapping[str, Any]] = (), commit: bool = True, commit_admin: Optional[str] = None,
+           vsys: Optional[str] = "vsys1", check_mode: bool = False) -> Dict[str, Any]:
+    """The quota_objects module: ``created``, ``updated``, ``committed``, ``diff``, ``api_calls``.
+
+    Raises ValidationError before any request, FirewallError while reading, ApplyFailed once
+    writing has begun.
+    """
+    objects = desired_objects(tag, dag_name, report_name, report_period, report_topn,
+                              validate(tag, dag_name, report_name, report_period, report_topn, rules))
+    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
+                        description=COMMIT_DESCRIPTION)
+    changes.read((obj.type, obj.name) for obj, _placement in objects)
+    for obj, placement in objects:
+        changes.present(obj, then=_mover(conn, obj.name, placement, vsys) if placement is not None else None)
+    result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
+              "committed": False, "diff": changes.diff()}  # type: Dict[str, Any]
+    try:
+        commit_result = changes.apply()
+    except FirewallError as exc:
+        result["api_calls"] = conn.api_calls
+        raise ApplyFailed(exc, result)
+    result["committed"] = bool(commit_result and commit_result["changed"])
+    result["api_calls"] = conn.api_calls
+    return result

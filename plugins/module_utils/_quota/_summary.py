@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The quota cycle at a glance: the lines quota_evaluate and quota_cycle return as ``summary``."""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+from typing import Any, Callable, List, Mapping, Optional, Sequence
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import SCOPES, Evaluation, percent
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._units import format_bytes
+
+
+def _left(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return "%dh %02dm %02ds" % (hours, minutes, seconds) if hours else "%dm %02ds" % (minutes, seconds)
+
+
+def _of_quota(count: int, quota: Optional[int]) -> str:
+    if quota is None:
+        return "%s (no quota)" % format_bytes(count)
+    return "%s of %s (%s%%)" % (format_bytes(count), format_bytes(quota), percent(count, quota) if quota else "-")
+
+
+def _shown(lines: List[str], entries: Sequence[Any], limit: Optional[int], what: str, line: Callable[[Any], str]) -> None:
+    """Lines for at most ``limit`` entries, then one line counting the rest."""
+    shown = entries if limit is None else entries[:limit]
+    lines.extend(line(entry) for entry in shown)
+    if len(entries) > len(shown):
+        lines.append("  ... and %d more %s" % (len(entries) - len(shown), what))
+
+
+def _block_line(entry: Mapping[str, Any]) -> str:
+    name = entry.get("ip") or entry.get("group")
+    kind = "ip" if "ip" in entry else "group"
+    who = " (user %s)" % entry["user"] if entry.get("user") else ""
+    return "  BLOCK %s %s%s until %s: %s, %s" % (
+        kind, name, who, format_firewall_time(entry["until"]), entry["reason"], _of_quota(entry["bytes"], entry["quota"]))
+
+
+def _release_line(entry: Mapping[str, Any]) -> str:
+    kind = "ip" if "ip" in entry else "group"
+    return "  RELEASE %s %s: %s (was until %s)" % (kind, entry[kind], entry["reason"], format_firewall_time(entry["until"]))
+
+
+def _blocked_line(entry: Mapping[str, Any]) -> str:
+    left = "%s left" % _left(entry["seconds_left"]) if entry["ours"] else "not managed by the quota cycle"
+    return "  blocked %s %s: %s" % (entry["kind"], entry["name"], left)
+
+
+def summary_lines(result: Evaluation, limit: Optional[int] = None) -> List[str]:
+    """The cycle at a glance, like the seed script printed each minute; each list of blocks,
+    releases and blocks in force shows at most ``limit`` entries and counts the rest."""
+    lines = ["Quota cycle at %s" % format_firewall_time(result.now)]
+    for scope in SCOPES:
+        for entry in result.usage.get(scope, []):
+            lines.append("  usage %-5s %s: %s%s" % (scope, entry["name"], _of_quota(entry["bytes"], entry["quota"]), " OVER" if entry["over"] else ""))
+    _shown(lines, result.block_ips, limit, "addresses blocked", _block_line)
+    _shown(lines, result.block_groups, limit, "groups blocked", _block_line)
+    _shown(lines, result.release_ips + result.release_groups, limit, "released", _release_line)
+    _shown(lines, result.currently_blocked, limit, "blocks in force", _blocked_line)
+    if len(lines) == 1:
+        lines.append("  no usage, nothing blocked")
+    return lines

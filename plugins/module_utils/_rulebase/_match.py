@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``test security-policy-match``: which rule of the running rulebase a session would hit."""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+from typing import Optional
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import element, sub
+
+PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
+
+
+def policy_match(conn: Connection, source: str, destination: str, *, from_zone: Optional[str] = None,
+                 to_zone: Optional[str] = None, protocol: int = 6, port: Optional[int] = None,
+                 application: Optional[str] = None, source_user: Optional[str] = None,
+                 vsys: Optional[str] = None) -> Optional[str]:
+    """The name of the first matching rule, or None when no rule matches (the default rules)."""
+    test = element("test")
+    match = sub(test, "security-policy-match")
+    for tag, value in (("from", from_zone), ("to", to_zone), ("source", source), ("destination", destination),
+                       ("protocol", str(protocol)), ("destination-port", None if port is None else str(port)),
+                       ("application", application), ("source-user", source_user)):
+        if value is not None:
+            sub(match, tag, value)
+    root = conn.op(test, vsys)
+    entry = root.find("./result/rules/entry")
+    if entry is None:
+        return None
+    return entry.get("name") or (entry.text or "").strip() or None

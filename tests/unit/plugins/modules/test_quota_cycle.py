@@ -1,0 +1,29 @@
+"""quota_cycle's main() in-process: one cycle over one connection."""
+
+from __future__ import annotations
+
+from tests.unit.fake_firewall import TagStore
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+
+quota_cycle = load("quota_cycle")
+ENQUEUED = '<response status="success"><result><job>7</job></result></response>'
+REPORT = ('<response status="success"><result><job><id>7</id><status>FIN</status></job>'
+          '<report name="Quota" start="2026/11/22 09:45:00" end="2026/11/22 10:00:00">'
+          '<entry><src>10.0.0.5</src><srcuser/><bytes>30000000</bytes></entry>'
+          '<entry><src>10.0.0.6</src><srcuser/><bytes>10</bytes></entry></report></result></response>')
+
+
+def test_blocks_the_address_over_quota(run_module) -> None:
+    tags = TagStore()
+    firewall = Firewall(tags, jobs={"report": [ENQUEUED, REPORT]})
+    failed, result = run_module(quota_cycle.main, {"provider": PROVIDER, "quotas": {"ip": "20MB"}}, firewall)
+    assert not failed and result["changed"] and result["registered"] == ["10.0.0.5"]
+    assert tags.tags["10.0.0.5"] == {"quota", "quota.until.20261122101500"}
+    assert result["summary"][-1] == "firewall: IPs registered 1, unregistered 0, rule BlockQuota absent"
+    assert "commit" not in firewall.kinds() and result["api_calls"] == len(firewall.requests)
+
+
+def test_bad_settings_fail_before_any_request(run_module) -> None:
+    firewall = Firewall()
+    failed, result = run_module(quota_cycle.main, {"provider": PROVIDER, "quotas": {"ip": "20Mb"}}, firewall)
+    assert failed and "bits" in result["msg"] and firewall.requests == []

@@ -1,0 +1,21 @@
+"""quota_evaluate's main() in-process (it needs no firewall)."""
+
+from __future__ import annotations
+
+from tests.unit.plugins.modules.firewall import load
+
+quota_evaluate = load("quota_evaluate")
+
+
+def test_decides_blocks_from_the_rows(run_module) -> None:
+    failed, result = run_module(quota_evaluate.main, {
+        "rows": [{"ip": "10.0.0.5", "user": None, "bytes": 30000000}], "quotas": {"ip": "20MB"},
+        "now": "2026/11/22 10:00:00"})
+    assert not failed and not result["changed"]
+    assert [entry["ip"] for entry in result["block_ips"]] == ["10.0.0.5"]
+    assert result["invocation"]["module_args"]["rows"] == "1 rows"
+
+
+def test_bad_rows_name_the_row(run_module) -> None:
+    failed, result = run_module(quota_evaluate.main, {"rows": [{"ip": "10.0.0.0/8", "bytes": 1}], "now": "2026/11/22 10:00:00"})
+    assert failed and "rows[0]" in result["msg"]
