@@ -313,10 +313,8 @@ class AwsClient:
         def read() -> List[Any]:
             paginator = self.client(service).get_paginator(operation)
             return [item for page in paginator.paginate(**params) for item in page.get(key, ())]
-        return self._guard(operation, read)  # type: ignore[no-any-return]
-
-    def call(self, service: str, operation: str, **params: Any) -> Any:
-        return self._guard(operation, lambda: getattr(self.client(service), operation)(**params))
+        api_name = self.client(service).meta.method_to_api_mapping.get(operation, operation)
+        return self._guard(api_name, read)  # type: ignore[no-any-return]
 
     # -- EC2 reads --------------------------------------------------------------------------------------
 
