@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# ansible-rulebook in its own environment (see requirements-eda.txt)
+EDA_VENV := build/eda-venv
+EDA_STAMP := $(EDA_VENV)/.installed
 COLLECTIONS := build/collections
 LINK := $(COLLECTIONS)/ansible_collections/tagwarden/panos
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
@@ -10,13 +13,19 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/build/ansible-tmp
 export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 
-.PHONY: demo test unit integration sanity lint bench clean
+.PHONY: demo test unit integration eda sanity lint bench clean
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+$(EDA_STAMP): requirements.txt requirements-eda.txt
+	test -x $(EDA_VENV)/bin/python || $(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EDA_VENV)/bin/python -m pip install --quiet -r requirements-eda.txt
 	touch $@
 
 $(LINK):
@@ -26,15 +35,18 @@ $(LINK):
 demo: $(STAMP) $(LINK)
 	$(BIN)/python -m tests.emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
 
-test: $(STAMP) $(LINK)
+test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2 tests
 	$(MAKE) sanity lint
 
 unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
 
-integration: $(STAMP) $(LINK)
+integration: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator
+
+eda: $(STAMP) $(EDA_STAMP) $(LINK)
+	$(BIN)/python -m pytest tests/integration/test_eda_rulebook.py
 
 sanity: $(STAMP)
 	$(BIN)/python tools/sanity.py
