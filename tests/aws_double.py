@@ -25,7 +25,7 @@ REGION = "eu-west-1"
 CREDENTIALS = {"access_key": "AKIAMOTOTESTKEY00001", "secret_key": "moto-secret-not-real/abc+def"}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -34,7 +34,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def moto_server(timeout: float = 30.0) -> Iterator[str]:
     """Yield the endpoint URL of a moto server running in a subprocess on 127.0.0.1."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -54,12 +54,17 @@ def moto_server(timeout: float = 30.0) -> Iterator[str]:
                 time.sleep(0.1)
         yield endpoint
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: "subprocess.Popen[Any]", timeout: float = 10.0) -> None:
+    """Terminate a test server; kill it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def reset(endpoint: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterator
 import pytest
 import yaml
 
-from tests.aws_double import cloudtrail_record, eventbridge, instances_record
+from tests.aws_double import cloudtrail_record, eventbridge, free_port, instances_record, stop
 from tests.emulator.tls import make_certificates
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,12 +33,6 @@ pytestmark = [
     pytest.mark.playbook,
     pytest.mark.skipif(not RULEBOOK_BIN.exists(), reason="ansible-rulebook not installed: run `make eda`"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +52,7 @@ def rulebook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any
         rule["action"]["run_playbook"]["name"] = str(stub)
     copy = work / "aws_security_rules.yml"
     copy.write_text(yaml.safe_dump(shipped))
-    port = _free_port()
+    port = free_port()
     variables = work / "vars.yml"
     variables.write_text(yaml.safe_dump({
         "aws_webhook_host": "127.0.0.1", "aws_webhook_port": port, "aws_webhook_token": TOKEN,
@@ -89,12 +83,7 @@ def rulebook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any
         context = ssl.create_default_context(cafile=str(tls.ca_file))
         yield {"url": "https://127.0.0.1:%d/aws" % port, "context": context, "received": received}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)
         log.close()
 
 
@@ -131,8 +120,8 @@ def test_posted_events_run_the_reconcile_playbook(rulebook: Dict[str, Any]) -> N
     state_change = {"detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2",
                     "detail": {"instance-id": "i-0c3", "state": "stopped"}}
     assert post(rulebook, state_change) == 200
-    notification = {"Records": [{"eventSource": "aws:s3", "s3": {"bucket": {"name": "trail"},
-                                                                "object": {"key": "AWSLogs/x.json.gz"}}}]}
+    s3 = {"bucket": {"name": "trail"}, "object": {"key": "AWSLogs/x.json.gz"}}
+    notification = {"Records": [{"eventSource": "aws:s3", "s3": s3}]}
     assert post(rulebook, notification) == 200
     received = wait_for_lines(rulebook["received"], 3)
     print("three playbook runs %.1fs after the first post" % (time.monotonic() - started))

@@ -189,8 +189,8 @@ class _Derivation:
                 or any(i.eni_id in self.settings.firewall_eni_ids for i in instance.interfaces))
 
     def instance_rules(self, instance: Instance) -> List[Dict[str, Any]]:
-        # service label -> source network -> destination addresses (same family only: a v4 source
-        # never reaches a v6 address)
+        # service -> source network -> destination addresses (same family only: an IPv4 source
+        # never reaches an IPv6 address)
         traffic = {}  # type: Dict[Service, Dict[Network, Set[Network]]]
         groups_used = {}  # type: Dict[Service, Set[str]]
         descriptions = {}  # type: Dict[Service, Set[str]]
@@ -236,11 +236,13 @@ class _Derivation:
                 name, protocol, port = service.service_object
                 self.services[name] = {"name": name, "protocol": protocol, "port": port}
             blocks = self.blocks(traffic[service])
-            for sources, destinations in blocks:
+            for rule_sources, rule_destinations in blocks:
+                # One rule per service is the rule; several are told apart by their destinations,
+                # which stay the same while the permissions change.
                 suffix = "" if len(blocks) == 1 else "-" + hashlib.sha256(
-                    " ".join(destinations).encode()).hexdigest()[:6]
-                rules.append(self.rule("%s-%s%s" % (instance.instance_id, service.label, suffix), instance,
-                                       service, sources, destinations, groups_used[service], descriptions[service]))
+                    " ".join(rule_destinations).encode()).hexdigest()[:6]
+                rules.append(self.rule("%s-%s%s" % (instance.instance_id, service.label, suffix), instance, service,
+                                       rule_sources, rule_destinations, groups_used[service], descriptions[service]))
         return rules
 
     @staticmethod

@@ -136,9 +136,9 @@ def test_500_instances_with_5_permissions_each(aws_endpoint: str) -> None:
     derived = time.perf_counter()
     assert len(result.rules) == 2500
     assert aws.calls == sum(aws.calls_by_operation.values()) <= 8
+    figures = (len(result.rules), len(result.services), aws.calls_by_operation, read - started, derived - read)
     print("\nfull read, 500 instances x 5 permissions: %d rules, %d service objects, AWS calls %s; "
-          "read %.2fs (moto), derive %.2fs" % (len(result.rules), len(result.services), aws.calls_by_operation,
-                                              read - started, derived - read))
+          "read %.2fs (moto), derive %.2fs" % figures)
     scoped = make(aws_endpoint)
     one_group = derive_rules(scoped.read_state(group_ids=[groups[0]]),
                              RuleSettings(firewall_instance_ids=(world.firewall_id,)))

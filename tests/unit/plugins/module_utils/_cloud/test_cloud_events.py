@@ -1,6 +1,5 @@
 """CloudTrail and EventBridge events name where to look; the rules come from AWS's state."""
 
-import itertools
 import json
 from typing import Any, Dict, List
 
@@ -147,8 +146,8 @@ def test_any_order_and_duplication_of_events_gives_the_same_rules(aws_endpoint: 
         cloudtrail_record("RevokeSecurityGroupIngress", {"groupId": group, "ipPermissions": PERMISSION}, {}),
         instances_record("StopInstances", second),
     ]
-    results = [reconcile(aws_endpoint, world, list(order)) for order in itertools.permutations(events)]
-    results.append(reconcile(aws_endpoint, world, events + events))
+    orders = [events[n:] + events[:n] for n in range(len(events))] + [events[::-1], events + events[::-1]]
+    results = [reconcile(aws_endpoint, world, order) for order in orders]
     assert all(r["rules"] == results[0]["rules"] for r in results)
     assert [r["name"] for r in results[0]["rules"]] == ["%s-udp-53" % first]
     assert {"subject": second, "reason": "instance is stopped: no rules", "permission": ""} in results[0]["notes"]

@@ -143,8 +143,8 @@ def test_service_objects_for_port_ranges_are_desired_once(aws_endpoint: str, wor
 
 
 def test_udp_is_never_tcp_and_tcp_all_ports(aws_endpoint: str, world: AwsWorld, routed_subnet: str) -> None:
-    rules = rules_for(aws_endpoint, world, routed_subnet, [tcp(500, "192.0.2.1/32", to_port=600, protocol="udp"),
-                                                          tcp(0, "192.0.2.1/32", to_port=65535)])
+    permissions = [tcp(500, "192.0.2.1/32", to_port=600, protocol="udp"), tcp(0, "192.0.2.1/32", to_port=65535)]
+    rules = rules_for(aws_endpoint, world, routed_subnet, permissions)
     assert rules["udp-500-600"]["services"] == ("udp-500-600",)
     assert rules["tcp-0-65535"]["services"] == ("tcp-0-65535",)
     assert rules["udp-500-600"]["sources"] == ("192.0.2.1",)
@@ -170,8 +170,8 @@ def test_unmapped_icmp_type_and_protocol_are_skipped_and_reported(aws_endpoint: 
     assert [r["applications"] for r in mapped.rules] == [("ipsec-esp",)]
 
 
-def test_vpc_internal_and_group_reference_sources_are_skipped_and_reported(aws_endpoint: str, world: AwsWorld,
-                                                                          routed_subnet: str) -> None:
+def test_vpc_internal_and_group_reference_sources_are_skipped_and_reported(
+        aws_endpoint: str, world: AwsWorld, routed_subnet: str) -> None:
     peer = world.group()
     group = world.group(permissions=[
         tcp(22, "10.0.7.0/24", "10.0.0.5/32", "203.0.113.9/32"),
@@ -247,9 +247,8 @@ def test_hundreds_of_permissions_over_the_groups_of_an_interface(aws_endpoint: s
 
 
 def test_a_group_with_a_thousand_permissions_gives_one_rule_per_service() -> None:
-    permissions = tuple(Permission("tcp", 20000 + n % 400, 20000 + n % 400, ("192.0.2.%d/32" % (n % 250),
-                                                                              "192.0.2.0/25"), (), (), ())
-                        for n in range(1000))
+    permissions = tuple(Permission("tcp", 20000 + n % 400, 20000 + n % 400,
+                                   ("192.0.2.%d/32" % (n % 250), "192.0.2.0/25"), (), (), ()) for n in range(1000))
     state = AwsState(
         route_tables=[RouteTable("rtb-1", "vpc-1", True, (), ("i-0fffffffffffffff0",))],
         vpc_cidrs={"vpc-1": ("10.0.0.0/16",)},
