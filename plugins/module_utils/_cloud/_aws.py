@@ -153,8 +153,8 @@ def parse_permission(raw: Mapping[str, Any]) -> Permission:
         protocol=str(raw.get("IpProtocol", "-1")).lower(),
         from_port=_port(raw.get("FromPort")),
         to_port=_port(raw.get("ToPort")),
-        cidrs=tuple(cidr for cidr, _ in ranges),
-        descriptions=tuple(text for _, text in ranges if text),
+        cidrs=tuple(r[0] for r in ranges),
+        descriptions=tuple(r[1] for r in ranges if r[1]),
         group_refs=tuple(p["GroupId"] for p in raw.get("UserIdGroupPairs", ()) if p.get("GroupId")),
         prefix_lists=tuple(p["PrefixListId"] for p in raw.get("PrefixListIds", ()) if p.get("PrefixListId")),
     )

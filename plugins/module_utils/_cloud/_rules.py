@@ -20,7 +20,7 @@ import dataclasses
 import hashlib
 import ipaddress
 import re
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import ACTIVE_STATES, AwsState, Instance
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import Permission
