@@ -337,14 +337,16 @@ class AwsClient:
                 found[instance.instance_id] = instance
         return found
 
-    def read_state(self, instance_ids: Optional[Iterable[str]] = None,
+    def read_state(self, route_targets: Iterable[str], instance_ids: Optional[Iterable[str]] = None,
                    group_ids: Optional[Iterable[str]] = None) -> AwsState:
-        """Read what the rules need. With neither argument, everything routed; else only what they name.
+        """Read what the rules need. With neither id list, everything routed; else only what they name.
 
-        A full read looks at running and pending instances of every VPC with a route table that has a
-        default route (the caller decides which targets count). A scoped read looks at the named
-        instances in any state, plus the instances whose interfaces use a named group.
+        ``route_targets`` are the firewall's instance and ENI ids: only VPCs with a route table whose
+        default route goes to one of them are read further. A full read looks at running and pending
+        instances of those VPCs; a scoped read at the named instances in any state, plus the
+        instances whose interfaces use a named group.
         """
+        targets = set(route_targets)
         full = instance_ids is None and group_ids is None
         named = set(instance_ids or ())
         if group_ids:
@@ -355,14 +357,14 @@ class AwsClient:
         if full:
             tables = [parse_route_table(r) for r in self.pages(
                 "ec2", "describe_route_tables", "RouteTables", PaginationConfig={"PageSize": 100})]
-            vpcs = sorted({t.vpc_id for t in tables if t.default_targets})
+            vpcs = sorted({t.vpc_id for t in tables if targets.intersection(t.default_targets)})
             instances = self._instances([("instance-state-name", ACTIVE_STATES)], ("vpc-id", vpcs)) if vpcs else {}
         else:
             instances = self._instances((), ("instance-id", sorted(named))) if named else {}
             vpcs = sorted({i.vpc_id for inst in instances.values() for i in inst.interfaces})
             tables = [parse_route_table(r) for r in self._ec2(
                 "describe_route_tables", "RouteTables", (), 100, ("vpc-id", vpcs))] if vpcs else []
-        routed_vpcs = sorted({t.vpc_id for t in tables if t.default_targets})
+        routed_vpcs = sorted({t.vpc_id for t in tables if targets.intersection(t.default_targets)})
         vpc_cidrs = {}  # type: Dict[str, Tuple[str, ...]]
         if routed_vpcs:
             for raw in self._ec2("describe_vpcs", "Vpcs", (), 1000, ("vpc-id", routed_vpcs)):

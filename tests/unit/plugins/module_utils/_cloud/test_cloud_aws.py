@@ -11,6 +11,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules impo
 from tests.aws_double import CREDENTIALS, REGION, AwsWorld, tcp
 
 SECRET = CREDENTIALS["secret_key"]
+FIREWALL = ("i-0123456789abcdef0",)
 
 
 class _Body:
@@ -48,7 +49,7 @@ def make(endpoint: str, **settings: Any) -> AwsClient:
 def test_throttling_is_retried_and_counted(aws_endpoint: str) -> None:
     aws = make(aws_endpoint, attempts=4)
     attempts = inject(aws, "DescribeRouteTables", failures=2)
-    aws.read_state()
+    aws.read_state(FIREWALL)
     assert len(attempts) == 3
     assert aws.calls_by_operation["DescribeRouteTables"] == 3
 
@@ -57,7 +58,7 @@ def test_throttling_beyond_the_bound_is_reported(aws_endpoint: str) -> None:
     aws = make(aws_endpoint, attempts=3)
     attempts = inject(aws, "DescribeRouteTables", failures=100)
     with pytest.raises(AwsError) as failure:
-        aws.read_state()
+        aws.read_state(FIREWALL)
     assert len(attempts) == 3
     assert str(failure.value) == ("AWS DescribeRouteTables failed: RequestLimitExceeded: Request limit exceeded.; "
                                   "AWS kept throttling after the retries; run again later or raise attempts")
@@ -68,7 +69,7 @@ def test_permission_errors_name_the_call_and_are_not_retried(aws_endpoint: str) 
     attempts = inject(aws, "DescribeRouteTables", failures=100, code="UnauthorizedOperation",
                       message="You are not authorized; key %s" % SECRET)
     with pytest.raises(AwsError) as failure:
-        aws.read_state()
+        aws.read_state(FIREWALL)
     assert len(attempts) == 1
     assert "grant ec2:DescribeRouteTables (read-only)" in str(failure.value)
     assert SECRET not in str(failure.value) and "********" in str(failure.value)
@@ -81,7 +82,7 @@ def test_assumed_role_credentials_are_used_and_scrubbed(aws_endpoint: str) -> No
     assert temporary.access_key != CREDENTIALS["access_key"]
     inject(aws, "DescribeRouteTables", failures=1, code="AuthFailure", message="bad token %s" % temporary.token)
     with pytest.raises(AwsError) as failure:
-        aws.read_state()
+        aws.read_state(FIREWALL)
     assert temporary.token not in str(failure.value) and "check access_key/secret_key/session_token" in str(
         failure.value)
 
@@ -109,13 +110,13 @@ def test_missing_region_and_credentials(aws_endpoint: str, monkeypatch: pytest.M
     with pytest.raises(AwsError, match="no AWS region: set region"):
         AwsClient(AwsSettings(endpoint_url=aws_endpoint))
     with pytest.raises(AwsError, match="no AWS credentials found"):
-        AwsClient(AwsSettings(region=REGION, endpoint_url=aws_endpoint)).read_state()
+        AwsClient(AwsSettings(region=REGION, endpoint_url=aws_endpoint)).read_state(FIREWALL)
 
 
 def test_unreachable_endpoint_is_reported() -> None:
     aws = make("http://127.0.0.1:9", attempts=1)
     with pytest.raises(AwsError, match="cannot reach AWS for DescribeRouteTables"):
-        aws.read_state()
+        aws.read_state(FIREWALL)
 
 
 def test_500_instances_with_5_permissions_each(aws_endpoint: str) -> None:
@@ -130,7 +131,7 @@ def test_500_instances_with_5_permissions_each(aws_endpoint: str) -> None:
         world.instance(subnet, [groups[-1]], count=5)
     aws = make(aws_endpoint)
     started = time.perf_counter()
-    state = aws.read_state()
+    state = aws.read_state((world.firewall_id,))
     read = time.perf_counter()
     result = derive_rules(state, RuleSettings(firewall_instance_ids=(world.firewall_id,)))
     derived = time.perf_counter()
@@ -140,7 +141,7 @@ def test_500_instances_with_5_permissions_each(aws_endpoint: str) -> None:
     print("\nfull read, 500 instances x 5 permissions: %d rules, %d service objects, AWS calls %s; "
           "read %.2fs (moto), derive %.2fs" % figures)
     scoped = make(aws_endpoint)
-    one_group = derive_rules(scoped.read_state(group_ids=[groups[0]]),
+    one_group = derive_rules(scoped.read_state((world.firewall_id,), group_ids=[groups[0]]),
                              RuleSettings(firewall_instance_ids=(world.firewall_id,)))
     assert len(one_group.rules) == 25 and len(one_group.scope or ()) == 5
     print("scoped read for one group event: AWS calls %s" % scoped.calls_by_operation)

@@ -7,9 +7,10 @@ import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsSettings
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._events import (
-    EventError, EventTargets, parse_event, parse_log_file, read_log_files,
+    EventError, parse_event, parse_log_file, read_log_files,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import RuleSettings, derive_rules
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import RuleSettings
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._source import aws_desired_rules
 from tests.aws_double import (
     CREDENTIALS, REGION, AwsWorld, client, cloudtrail_record, eventbridge, instances_record, log_file, tcp,
 )
@@ -121,12 +122,8 @@ def test_s3_notification_log_files_are_read_from_s3(aws_endpoint: str) -> None:
 # --- end to end: event -> read scoped state -> rules ------------------------------------------------------
 
 def reconcile(endpoint: str, world: AwsWorld, events: List[Any]) -> Dict[str, Any]:
-    targets = EventTargets()
-    for event in events:
-        targets.merge(parse_event(event))
     aws = AwsClient(AwsSettings(region=REGION, endpoint_url=endpoint, **CREDENTIALS))
-    state = aws.read_state(instance_ids=targets.instance_ids, group_ids=targets.group_ids)
-    result = derive_rules(state, RuleSettings(firewall_instance_ids=(world.firewall_id,))).as_dict()
+    result = aws_desired_rules(aws, RuleSettings(firewall_instance_ids=(world.firewall_id,)), event=events).as_dict()
     result["aws_calls"] = aws.calls
     return result
 
@@ -164,3 +161,30 @@ def test_unknown_instance_is_ignored_with_a_note(aws_endpoint: str) -> None:
     assert result["rules"] == [] and result["scope"] == ("i-0123456789abcdef0",)
     assert result["notes"] == [{"subject": "i-0123456789abcdef0", "permission": "",
                                 "reason": "unknown instance: ignored (its rules, if any, are removed)"}]
+
+
+def test_an_event_that_names_nothing_touches_nothing(aws_endpoint: str) -> None:
+    world = AwsWorld(aws_endpoint)
+    failed = instances_record("StopInstances", "i-0a1")
+    failed["errorCode"] = "Client.UnauthorizedOperation"
+    result = reconcile(aws_endpoint, world, [eventbridge(failed)])
+    assert (result["rules"], result["scope"], result["aws_calls"]) == ([], (), 0)
+    assert result["notes"][0]["subject"] == "event" and "the call failed" in result["notes"][0]["reason"]
+
+
+def test_s3_log_file_notification_end_to_end(aws_endpoint: str) -> None:
+    world = AwsWorld(aws_endpoint)
+    subnet = world.subnet("10.0.1.0/24")
+    world.route_table([subnet])
+    instance = world.instance(subnet, [world.group(permissions=[tcp(3389, "192.0.2.0/24")])])
+    s3 = client(aws_endpoint, "s3")
+    s3.create_bucket(Bucket="trail", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_object(Bucket="trail", Key="log.json.gz", Body=log_file(instances_record("RunInstances", instance)))
+    location = {"bucket": {"name": "trail"}, "object": {"key": "log.json.gz"}}
+    notification = {"Records": [{"eventSource": "aws:s3", "s3": location}]}
+    aws = AwsClient(AwsSettings(region=REGION, endpoint_url=aws_endpoint, **CREDENTIALS))
+    result = aws_desired_rules(aws, RuleSettings(firewall_instance_ids=(world.firewall_id,)), event=notification)
+    assert [(r["name"], r["applications"]) for r in result.rules] == [("%s-tcp-3389" % instance, ("rdp",))]
+    assert result.scope == (instance,)
+    assert aws.calls_by_operation == {"GetObject": 1, "DescribeInstances": 1, "DescribeRouteTables": 1,
+                                      "DescribeVpcs": 1, "DescribeSecurityGroups": 1}

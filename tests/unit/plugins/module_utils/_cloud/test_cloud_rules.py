@@ -12,13 +12,14 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import (
     RULE_KEYS, DesiredRules, RuleSettings, SettingsError, derive_rules,
 )
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._source import aws_desired_rules
 from tests.aws_double import CREDENTIALS, REGION, AwsWorld, tcp
 
 
 def derive(endpoint: str, world: AwsWorld, **settings: Any) -> DesiredRules:
     aws = AwsClient(AwsSettings(region=REGION, endpoint_url=endpoint, **CREDENTIALS))
     settings.setdefault("firewall_instance_ids", (world.firewall_id,))
-    return derive_rules(aws.read_state(), RuleSettings(**settings))
+    return aws_desired_rules(aws, RuleSettings(**settings))
 
 
 def by_name(result: DesiredRules) -> Dict[str, Dict[str, Any]]:
@@ -65,8 +66,10 @@ def test_route_to_firewall_eni_counts_when_eni_is_configured(aws_endpoint: str, 
     instance = world.instance(subnet, [world.group(permissions=[tcp(22, "192.0.2.7/32")])])
     assert by_name(derive(aws_endpoint, world, firewall_instance_ids=(), firewall_eni_ids=(world.firewall_eni(),)))
     other = derive(aws_endpoint, world, firewall_instance_ids=(), firewall_eni_ids=("eni-0123456789abcdef0",))
-    assert other.rules == []
-    assert {"subject": instance, "reason": "no interface routes through the firewall", "permission": ""} in other.notes
+    assert other.rules == [] and other.notes == [], "a VPC that does not route to the firewall is not read"
+    scoped = aws_desired_rules(AwsClient(AwsSettings(region=REGION, endpoint_url=aws_endpoint, **CREDENTIALS)),
+                               RuleSettings(firewall_eni_ids=("eni-0123456789abcdef0",)), instance_ids=[instance])
+    assert scoped.rules == [] and scoped.scope == (instance,)
 
 
 def test_ipv6_default_route_puts_subnet_in_scope(aws_endpoint: str) -> None:
@@ -331,3 +334,16 @@ def test_same_state_any_order_same_rules() -> None:
 def test_bad_settings_are_refused_with_the_value(settings: Dict[str, Any], message: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(message)):
         derive_rules(_state(0), RuleSettings(**settings))
+
+
+def test_vpcs_routed_elsewhere_are_not_read(aws_endpoint: str, world: AwsWorld) -> None:
+    routed = world.subnet("10.0.1.0/24")
+    world.route_table([routed])
+    other = AwsWorld(aws_endpoint, cidr="10.0.0.0/16")  # another VPC whose default route goes to its own instance
+    other_subnet = other.subnet("10.0.1.0/24")
+    other.route_table([other_subnet])
+    group = other.group(permissions=[tcp(22, "192.0.2.0/24")])
+    other.instance(other_subnet, [group])
+    aws = AwsClient(AwsSettings(region=REGION, endpoint_url=aws_endpoint, **CREDENTIALS))
+    state = aws.read_state((world.firewall_id,))
+    assert set(state.instances) == {world.firewall_id} and set(state.vpc_cidrs) == {world.vpc_id}
