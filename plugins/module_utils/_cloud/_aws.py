@@ -18,6 +18,7 @@ from __future__ import annotations
 __metaclass__ = type
 
 import dataclasses
+import os
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import Scrubber
@@ -247,9 +248,10 @@ class AwsClient:
 
     def _make_session(self) -> Any:
         s = self.settings
+        # AWS_REGION as amazon.aws reads it; botocore itself knows only AWS_DEFAULT_REGION and profiles.
         session = self._session_factory(
             profile_name=s.profile, aws_access_key_id=s.access_key, aws_secret_access_key=s.secret_key,
-            aws_session_token=s.session_token, region_name=s.region,
+            aws_session_token=s.session_token, region_name=s.region or os.environ.get("AWS_REGION") or None,
         )
         if session.region_name is None:
             raise AwsError("no AWS region: set region (or AWS_REGION / the profile's region)")
