@@ -19,6 +19,7 @@ __metaclass__ = type
 
 import dataclasses
 import os
+import re
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import Scrubber
@@ -33,6 +34,8 @@ except ImportError as _exc:  # pragma: no cover - depends on the environment
 else:
     BOTO3_IMPORT_ERROR = None
 
+# Instance, ENI and group ids; names are made from them, so nothing else is let through.
+AWS_ID = re.compile(r"^[a-z]+-[0-9a-f]{1,32}$")
 # AWS accepts up to 200 values in one filter; larger id lists are read in chunks.
 FILTER_VALUES_MAX = 200
 # Instance states whose interfaces carry traffic (pending: RunInstances has just assigned addresses).

@@ -22,6 +22,8 @@ import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Set, Tuple
 from urllib.parse import unquote_plus
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AWS_ID
+
 INSTANCE_EVENTS = ("StartInstances", "StopInstances", "TerminateInstances", "RunInstances")
 GROUP_EVENTS = ("AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress", "ModifySecurityGroupRules")
 
@@ -60,7 +62,8 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 
 def _ids(found: Iterable[Any], prefix: str) -> Set[str]:
-    return {v for v in found if isinstance(v, str) and v.startswith(prefix)}
+    """The well-formed AWS ids of one kind (``i-<hex>``, ``sg-<hex>``); anything else is dropped."""
+    return {v for v in found if isinstance(v, str) and AWS_ID.match(v) and v.startswith(prefix)}
 
 
 def targets_from_record(record: Mapping[str, Any]) -> EventTargets:

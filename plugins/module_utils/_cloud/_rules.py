@@ -22,7 +22,7 @@ import ipaddress
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import ACTIVE_STATES, AwsState, Instance
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import ACTIVE_STATES, AWS_ID, AwsState, Instance
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import Permission
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
@@ -40,7 +40,6 @@ DESCRIPTION_MAX = 1023
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 _APPLICATION_KEY = re.compile(r"^(?:(?:tcp|udp)/\d{1,5}|(?:icmp|icmpv6)(?:/\d{1,3})?|\d{1,3})$")
 _PANOS_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
-_AWS_ID = re.compile(r"^[a-z]+-[0-9a-f]{1,32}$")
 RULE_KEYS = ("name", "from_zones", "to_zones", "sources", "destinations", "source_users", "applications",
              "services", "categories", "action", "profile_group", "log_setting", "log_end", "description",
              "tags", "disabled", "schedule")
@@ -67,7 +66,7 @@ class RuleSettings:
             raise SettingsError("set firewall_instance_ids or firewall_eni_ids: the default route target that "
                                 "puts an instance in scope")
         for value in self.firewall_instance_ids + self.firewall_eni_ids:
-            if not _AWS_ID.match(value):
+            if not AWS_ID.match(value):
                 raise SettingsError("firewall id %r is not an AWS id (i-... or eni-...)" % (value,))
         for option, zones in (("from_zones", self.from_zones), ("to_zones", self.to_zones)):
             if not zones or any(not z for z in zones):
@@ -290,7 +289,7 @@ class _Derivation:
                 continue
             if self.is_firewall(instance):
                 continue
-            if not _AWS_ID.match(instance_id):
+            if not AWS_ID.match(instance_id):
                 self.note(instance_id, "skipped: not an instance id, so no rule name can be made from it")
                 continue
             rules += self.instance_rules(instance)

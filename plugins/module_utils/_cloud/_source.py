@@ -13,9 +13,9 @@ __metaclass__ = type
 
 from typing import Any, Iterable, Optional, Set
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AWS_ID, AwsClient
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._events import parse_event, read_log_files
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import DesiredRules, RuleSettings
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import DesiredRules, RuleSettings, SettingsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import derive_rules
 
 
@@ -30,6 +30,10 @@ def aws_desired_rules(client: AwsClient, settings: RuleSettings, event: Any = No
     nothing gives an empty scope, so nothing is touched).
     """
     settings.check()
+    for kind, ids in (("instance", instance_ids), ("security group", group_ids)):
+        for value in ids or ():
+            if not AWS_ID.match(value):
+                raise SettingsError("%s id %r is not an AWS id (i-<hex>, sg-<hex>)" % (kind, value))
     notes = []
     if event is not None:
         targets = read_log_files(parse_event(event), client.read_log_file)

@@ -9,7 +9,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._events import (
     EventError, parse_event, parse_log_file, read_log_files,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import RuleSettings
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import RuleSettings, SettingsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._source import aws_desired_rules
 from tests.aws_double import (
     CREDENTIALS, REGION, AwsWorld, client, cloudtrail_record, eventbridge, instances_record, log_file, tcp,
@@ -188,3 +188,12 @@ def test_s3_log_file_notification_end_to_end(aws_endpoint: str) -> None:
     assert result.scope == (instance,)
     assert aws.calls_by_operation == {"GetObject": 1, "DescribeInstances": 1, "DescribeRouteTables": 1,
                                       "DescribeVpcs": 1, "DescribeSecurityGroups": 1}
+
+
+def test_malformed_ids_in_events_are_dropped_and_given_ids_refused(aws_endpoint: str) -> None:
+    hostile = instances_record("StartInstances", "i-0a1", "i-0a1']/x", "sg-1")
+    assert parse_event(hostile).instance_ids == {"i-0a1"}
+    aws = AwsClient(AwsSettings(region=REGION, endpoint_url=aws_endpoint, **CREDENTIALS))
+    with pytest.raises(SettingsError, match=r"instance id \"i-0a1'\]\" is not an AWS id"):
+        aws_desired_rules(aws, RuleSettings(firewall_instance_ids=("i-0f",)), instance_ids=["i-0a1']"])
+    assert aws.calls == 0
