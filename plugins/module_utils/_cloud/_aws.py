@@ -8,8 +8,8 @@ amazon.aws uses (``profile``, ``region``, ``access_key``, ``secret_key``, ``sess
 ``endpoint_url``, ``aws_ca_bundle``, ``validate_certs``, plus ``assume_role_arn`` as in its aws_ec2
 inventory plugin), retries throttling within bounds (botocore's standard mode), counts the HTTP
 requests it sends and raises :class:`AwsError` with one scrubbed message naming the call and the fix.
-:meth:`AwsClient.read_state` reads route tables, VPC CIDRs, instances with their interfaces, and
-security groups, all paginated and filtered to what the caller names.
+:meth:`AwsClient.read_state` reads route tables, VPC CIDRs, instances with their interfaces,
+security groups and the prefix lists they use, all paginated and filtered to what the caller names.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -139,6 +139,8 @@ class AwsState:
     instances: Dict[str, Instance]
     groups: Dict[str, SecurityGroup]
     named_instances: Optional[Tuple[str, ...]] = None
+    prefix_lists: Dict[str, Tuple[str, ...]] = dataclasses.field(default_factory=dict)  # id -> CIDRs
+    unreadable: Dict[str, str] = dataclasses.field(default_factory=dict)  # prefix list id -> why
 
 
 def _chunks(values: Sequence[str]) -> Iterator[List[str]]:
@@ -383,8 +385,17 @@ class AwsClient:
                     group_id=raw["GroupId"], vpc_id=raw.get("VpcId", ""), name=raw.get("GroupName", ""),
                     permissions=tuple(parse_permission(p) for p in raw.get("IpPermissions", ())),
                 )
-        return AwsState(route_tables=tables, vpc_cidrs=vpc_cidrs, instances=instances, groups=groups,
-                        named_instances=None if full else tuple(sorted(named)))
+        state = AwsState(route_tables=tables, vpc_cidrs=vpc_cidrs, instances=instances, groups=groups,
+                         named_instances=None if full else tuple(sorted(named)))
+        for prefix_list in sorted({pl for g in groups.values() for p in g.permissions for pl in p.prefix_lists}):
+            try:
+                entries = self.pages("ec2", "get_managed_prefix_list_entries", "Entries", PrefixListId=prefix_list,
+                                     PaginationConfig={"PageSize": 100})
+            except AwsError as exc:  # one unreadable list only skips the permissions that use it
+                state.unreadable[prefix_list] = str(exc)
+            else:
+                state.prefix_lists[prefix_list] = tuple(sorted(e["Cidr"] for e in entries if e.get("Cidr")))
+        return state
 
     def read_log_file(self, bucket: str, key: str) -> bytes:
         """One CloudTrail log file (gzip JSON) from S3."""

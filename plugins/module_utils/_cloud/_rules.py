@@ -208,15 +208,22 @@ class _Derivation:
                     text = _permission_text(group_id, permission)
                     for ref in permission.group_refs:
                         self.note(group_id, "skipped: source is security group %s (traffic inside AWS)" % ref, text)
+                    cidrs = list(permission.cidrs)
                     for prefix_list in permission.prefix_lists:
-                        self.note(group_id, "skipped: source is prefix list %s (not supported)" % prefix_list, text)
-                    if not permission.cidrs:
+                        if self.state.prefix_lists.get(prefix_list):
+                            cidrs += self.state.prefix_lists[prefix_list]
+                        elif prefix_list in self.state.prefix_lists:
+                            self.note(group_id, "skipped: prefix list %s is empty" % prefix_list, text)
+                        else:
+                            self.note(group_id, "skipped: prefix list %s cannot be read: %s" % (
+                                prefix_list, self.state.unreadable.get(prefix_list, "not found")), text)
+                    if not cidrs:
                         continue
                     service = service_for(permission, self.settings.applications)
                     if isinstance(service, str):
                         self.note(group_id, "skipped: " + service, text)
                         continue
-                    for cidr in permission.cidrs:
+                    for cidr in cidrs:
                         source = ipaddress.ip_network(cidr, strict=False)
                         if _inside(source, vpc):
                             self.note(group_id, "skipped: source %s is inside VPC %s" % (cidr, interface.vpc_id), text)

@@ -145,3 +145,23 @@ def test_500_instances_with_5_permissions_each(aws_endpoint: str) -> None:
                              RuleSettings(firewall_instance_ids=(world.firewall_id,)))
     assert len(one_group.rules) == 25 and len(one_group.scope or ()) == 5
     print("scoped read for one group event: AWS calls %s" % scoped.calls_by_operation)
+
+
+def test_an_unreadable_prefix_list_skips_only_its_permissions(aws_endpoint: str) -> None:
+    world = AwsWorld(aws_endpoint)
+    subnet = world.subnet("10.0.1.0/24")
+    world.route_table([subnet])
+    offices = world.ec2.create_managed_prefix_list(
+        PrefixListName="offices", MaxEntries=5, AddressFamily="IPv4",
+        Entries=[{"Cidr": "198.51.100.0/24"}])["PrefixList"]["PrefixListId"]
+    group = world.group(permissions=[
+        tcp(443, "0.0.0.0/0"),
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": offices}]}])
+    instance = world.instance(subnet, [group])
+    aws = make(aws_endpoint)
+    inject(aws, "GetManagedPrefixListEntries", failures=100, code="UnauthorizedOperation", message="denied")
+    result = derive_rules(aws.read_state((world.firewall_id,)), RuleSettings(firewall_instance_ids=(world.firewall_id,)))
+    assert [r["name"] for r in result.rules] == ["%s-tcp-443" % instance]
+    assert [n["reason"] for n in result.notes] == [
+        "skipped: prefix list %s cannot be read: AWS GetManagedPrefixListEntries failed: UnauthorizedOperation: "
+        "denied; grant ec2:GetManagedPrefixListEntries (read-only) to the credentials used" % offices]
