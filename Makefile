@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# ansible-rulebook in its own environment (see requirements-eda.txt)
+EDA_VENV := build/eda-venv
+EDA_STAMP := $(EDA_VENV)/.installed
 COLLECTIONS := build/collections
 LINK := $(COLLECTIONS)/ansible_collections/tagwarden/panos
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
@@ -10,13 +13,19 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/build/ansible-tmp
 export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 
-.PHONY: demo test unit integration typecheck sanity lint bench clean
+.PHONY: demo test unit integration typecheck eda sanity lint bench clean
 
 $(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt lumu_emulator/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+$(EDA_STAMP): requirements.txt requirements-eda.txt
+	test -x $(EDA_VENV)/bin/python || $(PYTHON) -m venv $(EDA_VENV)
+	$(EDA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EDA_VENV)/bin/python -m pip install --quiet -r requirements-eda.txt
 	touch $@
 
 $(LINK):
@@ -26,20 +35,23 @@ $(LINK):
 demo: $(STAMP) $(LINK)
 	$(BIN)/python -m panos_emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
 
-test: $(STAMP) $(LINK)
+test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2
 	$(MAKE) typecheck sanity lint
 
 unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
 
-integration: $(STAMP) $(LINK)
-	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator
+integration: $(STAMP) $(EDA_STAMP) $(LINK)
+	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator lumu_emulator
 
 # mypy on the collection as Ansible imports it (ansible_collections.tagwarden.panos), see mypy.ini.
 typecheck: $(STAMP) $(LINK)
 	cd $(COLLECTIONS) && $(CURDIR)/$(BIN)/python -m mypy --config-file $(CURDIR)/mypy.ini \
 		-p ansible_collections.tagwarden.panos.plugins
+
+eda: $(STAMP) $(EDA_STAMP) $(LINK)
+	$(BIN)/python -m pytest tests/integration/test_eda_rulebook.py
 
 sanity: $(STAMP)
 	$(BIN)/python tools/sanity.py
