@@ -321,7 +321,7 @@ class AwsClient:
             paginator = self.client(service).get_paginator(operation)
             return [item for page in paginator.paginate(**params) for item in page.get(key, ())]
         api_name = self.client(service).meta.method_to_api_mapping.get(operation, operation)
-        return self._guard(api_name, read)  # type: ignore[no-any-return]
+        return self._guard(api_name, read)
 
     # -- EC2 reads --------------------------------------------------------------------------------------
 
@@ -402,7 +402,7 @@ class AwsClient:
         def read() -> bytes:
             body = self.client("s3").get_object(Bucket=bucket, Key=key)["Body"]
             try:
-                return body.read()  # type: ignore[no-any-return]
+                return body.read()
             finally:
                 body.close()
-        return self._guard("s3 GetObject %s/%s" % (bucket, key), read)  # type: ignore[no-any-return]
+        return self._guard("s3 GetObject %s/%s" % (bucket, key), read)
