@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import signal
 import sys
-from types import FrameType
+
+from panos_emulator.serving import serve_until_signalled
 
 from .server import LumuEmulator
 
@@ -21,18 +20,7 @@ def main(argv: list[str] | None = None) -> int:
 
     server = LumuEmulator(args.host, args.port, args.key, args.state_dir)
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        server.stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server.start()
-    sys.stdout.write(json.dumps(server.info) + "\n")
-    sys.stdout.flush()
-    server.stopping.wait()
-    server.stop()
-    return 0
+    return serve_until_signalled(server)
 
 
 if __name__ == "__main__":

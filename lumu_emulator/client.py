@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import ssl
-import urllib.request
 from typing import Any
+
+from panos_emulator.serving import json_call
 
 
 class LumuControl:
@@ -18,11 +18,7 @@ class LumuControl:
         self.context = ssl.create_default_context(cafile=info["ca_file"])
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.base}/{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, context=self.context, timeout=self.timeout) as reply:
-            return json.loads(reply.read())
+        return json_call(f"{self.base}/{path}", method, body, self.context, self.timeout)
 
     def add_incidents(self, incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Incidents from short specs (README); returns them as the API lists them."""

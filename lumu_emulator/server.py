@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from panos_emulator.server import _HTTPServer as TlsServer
-from panos_emulator.tls import TlsFiles, make_certificates
+from panos_emulator.serving import QuietHandler, ServedEmulator
 
 ADVERSARY_TYPES = ("C2C", "Malware", "DGA", "Mining", "Spam", "Phishing", "Anonymizer")
 STATUSES = ("open", "muted", "closed")
@@ -91,16 +87,15 @@ class RateLimit:
         return allowed, headers
 
 
-class LumuEmulator:  # pylint: disable=too-many-instance-attributes
+class LumuEmulator(ServedEmulator):  # pylint: disable=too-many-instance-attributes
     """The emulated Lumu Defender API; ``start()`` serves in a background thread."""
+
+    thread_name = "lumu-emulator"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, key: str | None = None,
                  state_dir: str | Path | None = None) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port, str(state_dir) if state_dir else None, "lumu-emulator-")
         self.key = key or secrets.token_urlsafe(24)
-        self._own_dir = state_dir is None
-        self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="lumu-emulator-"))
         self.lock = threading.RLock()
         self.incidents: list[dict[str, Any]] = []
         self.contexts: dict[str, dict[str, Any]] = {}
@@ -109,43 +104,13 @@ class LumuEmulator:  # pylint: disable=too-many-instance-attributes
         self.max_window = timedelta(days=MAX_WINDOW_DAYS)
         self.counters: dict[str, int] = {}
         self.requests: list[dict[str, Any]] = []
-        self.stopping = threading.Event()
-        self.tls: TlsFiles | None = None
-        self.httpd: TlsServer | None = None
-        self._thread: threading.Thread | None = None
         self.reset()
-
-    # -- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> LumuEmulator:
-        self.tls = make_certificates(self.state_dir, self.host)
-        # The PAN-OS emulator's server: TLS handshakes in each request's thread, dropped clients ignored.
-        self.httpd = TlsServer((self.host, self.port), _Handler, self, self.tls.server_context())  # type: ignore[arg-type]
-        self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="lumu-emulator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.httpd is not None:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        if self._own_dir:
-            shutil.rmtree(self.state_dir, ignore_errors=True)
-
-    def __enter__(self) -> LumuEmulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def info(self) -> dict[str, Any]:
-        url = f"https://{self.host}:{self.port}"
+        url = self.url
         return {"url": url, "host": self.host, "port": self.port, "base_url": f"{url}/api", "key": self.key,
-                "ca_file": str(self.tls.ca_file) if self.tls else None, "control_url": f"{url}/_emulator"}
+                "ca_file": self.ca_file, "control_url": f"{url}/_emulator"}
 
     def reset(self) -> None:
         with self.lock:
@@ -335,22 +300,10 @@ def _route(method: str, path: str) -> tuple[str | None, str]:
     return None, ""
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: TlsServer
-    protocol_version = "HTTP/1.1"
+class _Handler(QuietHandler):
     server_version = "Lumu-emulator"
-    sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # pylint: disable=redefined-builtin
-        """Quiet: the emulator runs inside test sessions."""
-
-    def do_GET(self) -> None:  # pylint: disable=invalid-name
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:  # pylint: disable=invalid-name
-        self._dispatch("POST")
-
-    def _dispatch(self, method: str) -> None:
+    def dispatch(self, method: str) -> None:
         emulator = cast(LumuEmulator, self.server.emulator)
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -385,3 +338,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(reply.body)
+
+
+LumuEmulator.handler = _Handler

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
-import signal
 import sys
-from types import FrameType
 
 from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, PLATFORMS
 from .server import EmulatorServer
+from .serving import serve_until_signalled
 
 
 def _admin(text: str) -> tuple[str, str]:
@@ -46,18 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        server.stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server.start()
-    sys.stdout.write(json.dumps(server.info) + "\n")
-    sys.stdout.flush()
-    server.stopping.wait()
-    server.stop()
-    return 0
+    return serve_until_signalled(server)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import ssl
 import urllib.parse
-import urllib.request
 from typing import Any
+
+from .serving import json_call
 
 
 class EmulatorControl:
@@ -29,10 +29,7 @@ class EmulatorControl:
             body = {**body, "serial": self.serial}
         elif self.serial is not None:
             url += "?" + urllib.parse.urlencode({"serial": self.serial})
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, context=self.context, timeout=self.timeout) as reply:
-            return json.loads(reply.read())
+        return json_call(url, method, body, self.context, self.timeout)
 
     def now(self) -> dict[str, Any]:
         """``{"epoch": float, "local": "YYYY/MM/DD HH:MM:SS"}``."""

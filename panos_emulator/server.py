@@ -7,14 +7,10 @@ import hashlib
 import hmac
 import json
 import secrets
-import shutil
-import socket
 import sys
-import tempfile
 import threading
 import traceback
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
@@ -25,8 +21,8 @@ from . import config, control, device, ops, panorama, traffic, userid
 from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, Device
 from .control import REQUEST_TYPES, Fault
 from .panorama import Node, counters_for
+from .serving import QuietHandler, ServedEmulator
 from .state import ApiError, EmulatorState, success
-from .tls import TlsFiles, make_certificates
 
 MAX_BODY = 5 * 1024 * 1024
 XML_TYPE = "application/xml; charset=utf-8"
@@ -68,20 +64,19 @@ def make_key(secret: bytes, user: str, password: str) -> str:
     raise RuntimeError("no key without '+' found")
 
 
-class EmulatorServer:  # pylint: disable=too-many-instance-attributes
+class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attributes
     """The emulated firewall; ``start()`` serves in a background thread."""
+
+    thread_name = "panos-emulator"
 
     def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
             self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,
             state_dir: str | Path | None = None, admins: dict[str, str] | None = None, *,
             model: str = DEFAULT_PLATFORM, sw_version: str = DEFAULT_SW_VERSION, latency_ms: float = 0,
             panorama_mode: bool = False, firewalls: int = 0) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port, str(state_dir) if state_dir else None, "panos-emulator-")
         self.username = username
         self.password = password or secrets.token_urlsafe(12)
-        self._own_dir = state_dir is None
-        self.state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="panos-emulator-"))
         self.admins = {**(admins or {}), username: self.password}
         secret = secrets.token_bytes(32)
         self.keys = {make_key(secret, user, pw): user for user, pw in self.admins.items()}
@@ -94,41 +89,11 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
         self.latency_ms: float = self.start_latency_ms
         self.nodes: dict[str, Node] = panorama.build_nodes(self.lock, self.device, REQUEST_TYPES, panorama_mode, firewalls)
         self.faults: list[Fault] = []
-        self.stopping = threading.Event()
-        self.tls: TlsFiles | None = None
-        self.httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> EmulatorServer:
-        self.tls = make_certificates(self.state_dir, self.host)
-        self.httpd = _HTTPServer((self.host, self.port), _Handler, self, self.tls.server_context())
-        self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="panos-emulator", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.httpd is not None:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        if self._own_dir:
-            shutil.rmtree(self.state_dir, ignore_errors=True)
-
-    def __enter__(self) -> EmulatorServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def info(self) -> dict[str, Any]:
-        url = f"https://{self.host}:{self.port}"
-        info: dict[str, Any] = {"url": url, "host": self.host, "port": self.port,
-                                "ca_file": str(self.tls.ca_file) if self.tls else None,
+        url = self.url
+        info: dict[str, Any] = {"url": url, "host": self.host, "port": self.port, "ca_file": self.ca_file,
                                 "username": self.username, "password": self.password,
                                 "control_url": f"{url}/_emulator"}
         extra = {u: p for u, p in self.admins.items() if u != self.username}
@@ -250,42 +215,10 @@ class EmulatorServer:  # pylint: disable=too-many-instance-attributes
         return control.dispatch(self, method, path, body)
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], emulator: EmulatorServer,
-                 context: Any) -> None:
-        self.emulator = emulator
-        self.context = context
-        super().__init__(address, handler)
-
-    def get_request(self) -> tuple[socket.socket, Any]:
-        # The TLS handshake happens in the request's own thread, so a stalled client blocks nobody.
-        sock, address = self.socket.accept()
-        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients that drop connections or refuse the certificate are not the emulator's problem.
-        if not isinstance(sys.exc_info()[1], (OSError, EOFError)):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-    protocol_version = "HTTP/1.1"
+class _Handler(QuietHandler):
     server_version = "PAN-OS-emulator"
-    sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # pylint: disable=redefined-builtin
-        """Quiet: the emulator runs inside test sessions."""
-
-    def do_GET(self) -> None:  # pylint: disable=invalid-name
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:  # pylint: disable=invalid-name
-        self._dispatch("POST")
-
-    def _dispatch(self, method: str) -> None:
+    def dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
@@ -319,3 +252,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)
+
+
+EmulatorServer.handler = _Handler
