@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from tests.aws_double import cloudtrail_record, eventbridge, free_port, instances_record, stop
-from tests.emulator.tls import make_certificates
+from panos_emulator.tls import make_certificates
 
 ROOT = Path(__file__).resolve().parents[2]
 RULEBOOK = ROOT / "extensions" / "eda" / "rulebooks" / "aws_security_rules.yml"
