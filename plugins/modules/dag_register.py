@@ -52,9 +52,19 @@ options:
       - V(absent) removes the tags from the addresses in O(ips) that have them.
       - V(exact) makes the set of addresses holding each tag exactly O(ips), registering the missing
         ones and unregistering the tags from every other address that holds them.
+      - V(exact) with an empty O(ips) empties the tags (unregisters them from every address) only
+        with O(allow_empty=true); without it the task fails before any request.
     type: str
     choices: [present, absent, exact]
     default: present
+  allow_empty:
+    description:
+      - With O(state=exact), allow an empty O(ips) - unregister the tags from every address that holds
+        them.
+      - Off by default, so that an empty variable or a feed that returned nothing never silently
+        empties a Dynamic Address Group.
+    type: bool
+    default: false
   timeout:
     description:
       - Seconds after which the firewall removes the tags registered by this task, from V(0) (never)
@@ -101,6 +111,13 @@ EXAMPLES = r"""
     tags: [threat-feed]
     state: exact
     chunk_size: 2000
+
+- name: Empty the threat-feed group on purpose (state=exact with no address)
+  tagwarden.panos.dag_register:
+    ips: []
+    tags: [threat-feed]
+    state: exact
+    allow_empty: true
 
 - name: Release an address
   tagwarden.panos.dag_register:
@@ -194,11 +211,12 @@ def main():
         persistent=dict(type="bool", default=True),
         vsys=dict(type="str", default="vsys1"),
         chunk_size=dict(type="int", default=1000),
+        allow_empty=dict(type="bool", default=False),
     ))
     p = module.params
     run_task(module, lambda conn: run(conn, p["ips"], p["tags"], state=p["state"], timeout=p["timeout"],
                                       persistent=p["persistent"], vsys=p["vsys"], chunk_size=p["chunk_size"],
-                                      check_mode=module.check_mode))
+                                      check_mode=module.check_mode, allow_empty=p["allow_empty"]))
 
 
 if __name__ == "__main__":

@@ -102,6 +102,13 @@ options:
     description: The virtual system whose traffic, registrations and rules the cycle works on.
     type: str
     default: vsys1
+  firewall_name:
+    description:
+      - The firewall's name at the start of each RV(summary) line and in each of RV(events), so that the
+        logs of many firewalls stay greppable; the role C(tagwarden.panos.quota_enforce) passes the inventory
+        host name.
+      - Default the provider's address and port.
+    type: str
 seealso:
   - module: tagwarden.panos.quota_evaluate
   - module: tagwarden.panos.quota_block
@@ -122,15 +129,84 @@ EXAMPLES = r"""
 - name: Show the status
   ansible.builtin.debug:
     msg: "{{ quota.summary }}"
+
+- name: One cycle, its status lines and events named after the inventory host
+  tagwarden.panos.quota_cycle:
+    quotas:
+      ip: 20MB
+    firewall_name: "{{ inventory_hostname }}"
+  register: quota
 """
 
 RETURN = r"""
 summary:
-  description: Lines a person reads at a glance - usage with percent of quota, new blocks with reasons, releases,
-    blocks in force with time left, and what changed on the firewall.
+  description:
+    - Lines a person reads at a glance, each starting with O(firewall_name) - the firewall's time and the
+      usage's time window (with the report, from when the 15-minute bucket in progress counts), then the
+      decisions (new blocks with reasons, releases), usage with percent of quota, blocks in force with time
+      left (in check mode the new ones read C(would block)), and what changed on the firewall.
   returned: success
   type: list
   elements: str
+  sample:
+    - 'fw1: quota cycle at 2026/11/22 10:07:00, usage 2026/11/22 09:45:00 to 2026/11/22 09:59:59 (15-minute buckets:
+      traffic after 2026/11/22 09:59:59 counts from 2026/11/22 10:15:00)'
+    - 'fw1: BLOCK ip 10.1.9.50 until 2026/11/22 10:22:00: address over quota, 42MB of 20MB (210.0%)'
+events:
+  description:
+    - One event per block and release of this cycle, for a SIEM or a chat (docs/quota.md, "Notifications"); the
+      role C(tagwarden.panos.quota_enforce) writes them as JSON lines to a file or syslog. Every event has every
+      key. A user block is one event for all the user's addresses.
+    - Address blocks that end on the firewall by themselves (their tag timeout) give no release event.
+    - In check mode, the events the cycle would cause.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    time:
+      description: The firewall's clock at the cycle (firewall-local time, C(YYYY/MM/DD HH:MM:SS)).
+      type: str
+    time_iso:
+      description: RV(events[].time) in ISO 8601 (C(2026-11-22T10:07:00)), firewall-local time without an offset.
+      type: str
+    firewall:
+      description: O(firewall_name).
+      type: str
+    action:
+      description: V(block) or V(release).
+      type: str
+    kind:
+      description: V(ip) (an address over quota, or an address released), V(user) (a user over quota), V(group).
+      type: str
+    subject:
+      description: The address, the user or the group.
+      type: str
+    addresses:
+      description: The addresses blocked or released (all the user's for V(user)); empty for V(group).
+      type: list
+      elements: str
+    user:
+      description: The user of a blocked address (or the blocked user); null when unknown and for groups.
+      type: str
+    until:
+      description: The block's end (firewall-local time); for a release, the end it had.
+      type: str
+    until_iso:
+      description: RV(events[].until) in ISO 8601.
+      type: str
+    bytes:
+      description: The usage that caused the block, in bytes; null for releases.
+      type: int
+    quota:
+      description: The quota that was exceeded, in bytes; null for releases.
+      type: int
+    reason:
+      description: C(address over quota), C(user over quota), C(group over quota); for releases C(block ended) or C(exempt).
+      type: str
+  sample:
+    - {time: 2026/11/22 10:07:00, time_iso: "2026-11-22T10:07:00", firewall: fw1, action: block, kind: user,
+       subject: 'acme\alice', addresses: [10.1.1.11, 10.1.1.12], user: 'acme\alice', until: 2026/11/22 10:22:00,
+       until_iso: "2026-11-22T10:22:00", bytes: 33600000, quota: 30000000, reason: user over quota}
 block_ips:
   description: Addresses blocked by this cycle, with C(ip), C(reason), C(user), C(bytes), C(quota), C(until), C(timeout).
   returned: success
@@ -229,6 +305,7 @@ def main():
         top=dict(type="int", default=10),
         tag=dict(type="str", default="quota"),
         vsys=dict(type="str", default="vsys1"),
+        firewall_name=dict(type="str"),
     ))
     options = dict(module.params, commit_admin=commit_admin_for(module.params["commit_admin"], module.params["provider"]))
     run_task(module, lambda conn: cycle(conn, options, check_mode=module.check_mode))

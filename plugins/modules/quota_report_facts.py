@@ -19,8 +19,9 @@ description:
   - With O(source=traffic_log), sums the bytes of the traffic logs received in the last
     O(minutes) minutes of the firewall's clock, reading 5000 logs per request, for minute-level
     accuracy at the cost of more requests.
-  - A report that does not exist fails with a message naming the bootstrap
-    (role C(tagwarden.panos.quota_bootstrap), C(playbooks/quota_bootstrap.yml)) that creates it.
+  - A report that does not exist fails with a message naming the bootstrap that creates it, the
+    playbook C(tagwarden.panos.quota_bootstrap) (C(ansible-playbook tagwarden.panos.quota_bootstrap))
+    or the role of the same name.
   - Only reads; never changes the firewall.
 author:
   - tagwarden developers (@tagwarden)

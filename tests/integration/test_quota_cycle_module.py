@@ -82,7 +82,10 @@ def test_check_mode_writes_nothing_and_says_what_would_change(
         firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
     result = cycle(provider, "--check", quotas={"ip": "20MB", "group": "30MB"})
     assert result["changed"] and result["registered"] == [GUEST] and result["rule_change"] == "created", result
-    assert result["summary"][-1].startswith("firewall (check mode, nothing written): ")
+    where = "%s:%s: " % (provider["ip_address"], provider["port"])  # no firewall_name: the provider's address
+    assert result["summary"][-1].startswith(where + "firewall (check mode, nothing written): ")
+    assert where + "would block ip %s for 15m 00s" % GUEST in result["summary"]
+    assert not any(line.startswith(where + "blocked ") for line in result["summary"])
     counts = firewall.counters()
     assert counts["user-id"] == 0 and counts["commit"] == 0
     assert registered(xapi) == [] and "'BlockQuota'" not in firewall.config()["candidate"].replace('"', "'")

@@ -77,10 +77,18 @@ def _tags(tags: List[Any], problems: List[str]) -> List[str]:
 
 
 def validate(ips: Optional[Iterable[Any]], tags: Optional[Iterable[Any]], timeout: Optional[int] = None,
-             chunk_size: int = DEFAULT_CHUNK_SIZE, state: str = "present") -> Tuple[List[str], List[str]]:
-    """Normalized, de-duplicated ``(ips, tags)``; raises ValidationError naming every bad value."""
+             chunk_size: int = DEFAULT_CHUNK_SIZE, state: str = "present",
+             allow_empty: bool = False) -> Tuple[List[str], List[str]]:
+    """Normalized, de-duplicated ``(ips, tags)``; raises ValidationError naming every bad value.
+
+    ``state=exact`` with no address unregisters the tags from every address: only on request
+    (``allow_empty``), so that an empty variable or a failed lookup never empties a group."""
     problems = []  # type: List[str]
-    good_ips = _ips(list(ips or []), problems)
+    given = list(ips or [])
+    if state == "exact" and not given and not allow_empty:
+        problems.append("ips: empty with state=exact, which would unregister the tags from every address that holds "
+                        "them: set allow_empty: true to empty them on purpose, or give the addresses")
+    good_ips = _ips(given, problems)
     good_tags = _tags(list(tags or []), problems)
     if timeout is not None and not 0 <= int(timeout) <= MAX_TAG_TIMEOUT:
         problems.append("timeout: %s is out of range: give seconds from 0 (never expire) to %d (30 days)"
@@ -117,7 +125,7 @@ def plan(current: Mapping[str, Set[str]], ips: Iterable[str], tags: Iterable[str
 def run(conn: Connection, ips: Iterable[Any], tags: Iterable[Any], state: str = "present",
         timeout: Optional[int] = None, persistent: Optional[bool] = True, vsys: Optional[str] = "vsys1",
         chunk_size: int = DEFAULT_CHUNK_SIZE, check_mode: bool = False,
-        page_size: int = DEFAULT_PAGE_SIZE) -> Dict[str, Any]:
+        page_size: int = DEFAULT_PAGE_SIZE, allow_empty: bool = False) -> Dict[str, Any]:
     """The dag_register module: validate, read once, diff, write the difference.
 
     Returns ``changed``, ``registered``/``unregistered`` (sorted IPs), ``unchanged`` (count),
@@ -125,7 +133,7 @@ def run(conn: Connection, ips: Iterable[Any], tags: Iterable[Any], state: str = 
     exist" notices), ``uid_messages`` (sent), ``api_calls`` and ``diff`` (``before``/``after``:
     tag -> IPs). Raises ValidationError before any request, FirewallError from the connection.
     """
-    good_ips, good_tags = validate(ips, tags, timeout, chunk_size, state)
+    good_ips, good_tags = validate(ips, tags, timeout, chunk_size, state, allow_empty)
     current = read_registered(conn, good_tags, vsys, page_size=page_size)
     todo = plan(current, good_ips, good_tags, state)
     writer = None if check_mode else TagWriter(conn, vsys, timeout=timeout, persistent=persistent, chunk_size=chunk_size)

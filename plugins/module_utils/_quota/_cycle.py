@@ -22,6 +22,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply, blocked, read_state
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._events import events
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import group_problems, policy_inputs
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import rule_options
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._summary import summary_lines
@@ -88,7 +89,9 @@ def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False
     # minute: the summary lists the first ones, quota_block_facts reads them all.
     result["currently_blocked"] = len(evaluation.currently_blocked)
     result.update(applied)
+    firewall = options.get("firewall_name") or conn.where
     result.update(window=report.window(), firewall_time=format_firewall_time(state.now),
-                  warnings=identity.get("warnings", []),
-                  summary=summary_lines(evaluation, policy["top"]) + [outcome_line(applied, check_mode)])
+                  warnings=identity.get("warnings", []), events=events(evaluation, firewall),
+                  summary=summary_lines(evaluation, policy["top"], firewall=firewall, window=(report.start, report.end),
+                                        applied=not check_mode, outcome=outcome_line(applied, check_mode)))
     return result

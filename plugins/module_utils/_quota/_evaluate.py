@@ -306,8 +306,13 @@ def evaluate(
     }
     still_blocked = {ip: until for ip, until in blocked_ips.items() if ip not in released}
     still_blocked.update((ip, entry["until"]) for ip, entry in blocks.new.items())
-    result.currently_blocked = [_blocked_entry("ip", ip, until, now) for ip, until in sorted(still_blocked.items(), key=_by_address)]
-    result.currently_blocked += [_blocked_entry("group", group, until, now) for group, until in result.groups_after.items()]
+    # Blocks decided now are marked new: in check mode (or before quota_block applies them) they
+    # are not in force yet, and the summary says "would block" instead of "blocked".
+    result.currently_blocked = [_blocked_entry("ip", ip, until, now, ip in blocks.new)
+                                for ip, until in sorted(still_blocked.items(), key=_by_address)]
+    new_groups = {entry["group"] for entry in result.block_groups}
+    result.currently_blocked += [_blocked_entry("group", group, until, now, group in new_groups)
+                                 for group, until in result.groups_after.items()]
     return result
 
 
@@ -336,6 +341,6 @@ def _releases(state: State, now: datetime, is_exempt: Callable[[str], bool]) -> 
     return released
 
 
-def _blocked_entry(kind: str, name: str, until: Optional[datetime], now: datetime) -> Dict[str, Any]:
-    return {"kind": kind, "name": name, "until": until, "ours": until is not None,
+def _blocked_entry(kind: str, name: str, until: Optional[datetime], now: datetime, new: bool) -> Dict[str, Any]:
+    return {"kind": kind, "name": name, "until": until, "ours": until is not None, "new": new,
             "seconds_left": int((until - now).total_seconds()) if until is not None else None}

@@ -29,8 +29,9 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._report imp
 )
 
 LOG_PAGE = MAX_LOGS_PER_QUERY
-BOOTSTRAP_HINT = ("create it with the tagwarden.panos.quota_bootstrap role (playbooks/quota_bootstrap.yml), "
-                  "which also creates the quota tag, DAG and deny rule, and commits")
+BOOTSTRAP_HINT = ("create it with the playbook tagwarden.panos.quota_bootstrap (ansible-playbook -i inventory.yml "
+                  "tagwarden.panos.quota_bootstrap, or the role of that name), which also creates the quota tag, "
+                  "DAG and deny rule, and commits")
 _VSYS = re.compile(r"^vsys\d+$")
 
 

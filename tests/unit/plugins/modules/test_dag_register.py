@@ -36,3 +36,14 @@ def test_a_rejected_entry_fails_the_task_and_names_it(run_module) -> None:
 def test_argument_spec_refuses_unknown_state(run_module) -> None:
     failed, result = run_module(dag_register.main, {"provider": PROVIDER, "ips": [], "tags": ["q"], "state": "gone"})
     assert failed and "state" in result["msg"]
+
+
+def test_exact_with_an_empty_list_needs_allow_empty(run_module) -> None:
+    tags = TagStore({"10.0.0.9": {"feed"}})
+    firewall = Firewall(tags)
+    args = {"provider": PROVIDER, "ips": [], "tags": ["feed"], "state": "exact"}
+    failed, result = run_module(dag_register.main, args, firewall)
+    assert failed and "allow_empty: true" in result["msg"] and firewall.requests == []
+    failed, result = run_module(dag_register.main, dict(args, allow_empty=True), firewall)
+    assert not failed and result["changed"] and result["unregistered"] == ["10.0.0.9"]
+    assert tags.tags["10.0.0.9"] == set()

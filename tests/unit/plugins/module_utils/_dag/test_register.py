@@ -127,3 +127,20 @@ def test_run_exact_chunks_register_and_unregister_together():
     assert sorted(store.tags[ip] and ip for ip in store.tags if store.tags[ip]) == [
         "10.0.0.1", "10.0.0.2", "10.0.0.3"]
     assert result["unchanged"] == 0 and len(result["unregistered"]) == 3
+
+
+def test_exact_with_no_address_is_refused_before_any_request_unless_allowed():
+    store = TagStore({"10.0.0.9": {"feed"}, "10.0.0.8": {"other"}})
+    conn, transport = conn_for(store)
+    with pytest.raises(ValidationError) as info:
+        d.run(conn, [], ["feed"], state="exact")
+    assert "set allow_empty: true" in str(info.value) and str(info.value).count("allow_empty") == 1
+    assert transport.requests == [] and store.tags["10.0.0.9"] == {"feed"}
+    result = d.run(conn, [], ["feed"], state="exact", allow_empty=True)
+    assert result["unregistered"] == ["10.0.0.9"] and store.tags["10.0.0.9"] == set()
+    assert store.tags["10.0.0.8"] == {"other"}
+
+
+def test_an_empty_list_is_fine_for_present_and_absent():
+    for state in ("present", "absent"):
+        assert d.validate([], ["feed"], state=state) == ([], ["feed"])

@@ -160,7 +160,7 @@ def test_release_after_15_minutes_and_no_extension_meanwhile():
     for minutes in (1, 5, 14):  # still over quota in the report: no re-block, no extension
         later = run(rows, blocked=state, now=NOW + timedelta(minutes=minutes))
         assert later.block_ips == [] and later.release_ips == []
-        assert later.currently_blocked == [{"kind": "ip", "name": "10.0.0.5", "until": until, "ours": True,
+        assert later.currently_blocked == [{"kind": "ip", "name": "10.0.0.5", "until": until, "ours": True, "new": False,
                                             "seconds_left": (15 - minutes) * 60}]
     at_end = run([row("10.0.0.5", None, 0.1)], blocked=state, now=NOW + timedelta(minutes=15))
     assert at_end.release_ips == [{"ip": "10.0.0.5", "until": until, "reason": "block ended", "tags": ["quota", "quota.until.20261122101500"]}]
@@ -243,8 +243,9 @@ def test_summary_lines_read_at_a_glance():
     rows = [row("10.0.0.5", None, 25), row("10.0.0.6", "acme\\bob", 21), row("10.0.0.7", "acme\\carol", 60)]
     overrides = {"ip": {"10.0.0.6": 100 * MB, "10.0.0.7": 100 * MB}, "user": {"acme\\carol": 100 * MB}}
     result = run(rows, blocked=state, groups={SALES: ["acme\\carol"]}, overrides=overrides)
-    text = "\n".join(summary_lines(result))
-    assert "Quota cycle at 2026/11/22 10:00:00" in text
+    lines = summary_lines(result, applied=True)
+    text = "\n".join(lines)
+    assert lines[0] == "quota cycle at 2026/11/22 10:00:00"
     assert "usage ip    10.0.0.5: 25MB of 20MB (125.0%) OVER" in text
     assert "usage user  acme\\bob: 21MB of 20MB (105.0%) OVER" in text
     assert "usage group cn=sales,dc=acme,dc=local: 60MB of 50MB (120.0%) OVER" in text
@@ -254,7 +255,47 @@ def test_summary_lines_read_at_a_glance():
     assert "RELEASE ip 10.0.0.1: block ended (was until 2026/11/22 09:59:00)" in text
     assert "blocked ip 10.0.0.2: 4m 30s left" in text
     assert "blocked group cn=sales,dc=acme,dc=local: 15m 00s left" in text
-    assert summary_lines(run([])) == ["Quota cycle at 2026/11/22 10:00:00", "  no usage, nothing blocked"]
+    assert summary_lines(run([])) == ["quota cycle at 2026/11/22 10:00:00", "no usage, nothing blocked"]
+
+
+def test_summary_puts_the_decisions_first_and_names_the_firewall_on_each_line():
+    rows = [row("10.0.0.%d" % index, None, index) for index in range(1, 31)]
+    state = {"ips": {"10.9.0.1": NOW - timedelta(seconds=1)}}
+    lines = summary_lines(run(rows, blocked=state, top=30), 30, firewall="fw-branch-01", applied=True, outcome="firewall: unchanged")
+    assert all(line.startswith("fw-branch-01: ") for line in lines)
+    kinds = [line.split(": ", 1)[1].split(" ")[0] for line in lines]
+    first_usage = kinds.index("usage")
+    assert set(kinds[1:first_usage]) == {"BLOCK", "RELEASE"} and kinds[1:first_usage].count("BLOCK") == 10
+    assert lines[first_usage - 1] == "fw-branch-01: RELEASE ip 10.9.0.1: block ended (was until 2026/11/22 09:59:59)"
+    assert kinds.count("usage") == 30 and "RELEASE" not in kinds[first_usage:] and "BLOCK" not in kinds[first_usage:]
+    assert lines[-1] == "fw-branch-01: firewall: unchanged"
+
+
+def test_check_mode_shows_new_blocks_as_would_block_not_as_in_force():
+    state = {"ips": {"10.0.0.2": NOW + timedelta(minutes=4, seconds=30)}}
+    result = run([row("10.0.0.5", None, 25), row("10.0.0.6", "acme\\carol", 1)], blocked=state,
+                 groups={SALES: ["acme\\carol"]}, quotas={"ip": 20 * MB, "group": 0})
+    planned = "\n".join(summary_lines(result, applied=False))
+    assert "would block ip 10.0.0.5 for 15m 00s" in planned and "blocked ip 10.0.0.5" not in planned
+    assert "would block group cn=sales,dc=acme,dc=local for 15m 00s" in planned
+    assert "blocked ip 10.0.0.2: 4m 30s left" in planned  # in force already
+    done = "\n".join(summary_lines(result, applied=True))
+    assert "blocked ip 10.0.0.5: 15m 00s left" in done and "would block" not in done
+
+
+@pytest.mark.parametrize("now, window, expected", [
+    (NOW.replace(minute=7), (datetime(2026, 11, 22, 9, 45), datetime(2026, 11, 22, 9, 59, 59)),
+     ", usage 2026/11/22 09:45:00 to 2026/11/22 09:59:59 (15-minute buckets: traffic after 2026/11/22 09:59:59"
+     " counts from 2026/11/22 10:15:00)"),
+    (NOW, (datetime(2026, 11, 22, 9, 45), datetime(2026, 11, 22, 9, 59, 59)),
+     ", usage 2026/11/22 09:45:00 to 2026/11/22 09:59:59 (15-minute buckets: traffic after 2026/11/22 09:59:59"
+     " counts from 2026/11/22 10:15:00)"),
+    (NOW, (datetime(2026, 11, 22, 9, 45), NOW), ", usage 2026/11/22 09:45:00 to 2026/11/22 10:00:00"),
+    (NOW, (None, None), ", usage window not given by the firewall"),
+])
+def test_the_heading_shows_the_usage_window_and_the_bucket_in_progress(now, window, expected):
+    heading = summary_lines(run([], now=now), window=window)[0]
+    assert heading == "quota cycle at %s%s" % (now.strftime("%Y/%m/%d %H:%M:%S"), expected)
 
 
 def test_hostile_names_are_kept_literally():

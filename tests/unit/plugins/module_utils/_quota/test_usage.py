@@ -39,8 +39,9 @@ def test_report_rows_window_and_unknown_user() -> None:
 
 def test_missing_report_names_the_bootstrap_after_one_config_read() -> None:
     conn, transport = connect(CLOCK, NOT_FOUND, NO_ENTRY)
-    with pytest.raises(FirewallError, match="quota_bootstrap"):
+    with pytest.raises(FirewallError, match=r"ansible-playbook -i inventory.yml tagwarden\.panos\.quota_bootstrap") as info:
         usage(conn)
+    assert "playbooks/quota_bootstrap.yml" not in str(info.value)  # a path only a source checkout has
     assert transport.requests[-1]["action"] == "get" and "|" in transport.requests[-1]["xpath"]
 
 

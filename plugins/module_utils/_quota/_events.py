@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Block and release events of one quota cycle, for a SIEM or a chat (docs/quota.md, "Notifications").
+
+One flat dictionary per decision, every event with the same keys (:data:`EVENT_FIELDS`), JSON-ready:
+an address block, a user block (all the user's addresses in one event), a group block, and the
+release of an address or a group. Times are the firewall's local time, as the firewall's clock and
+the blocks give them. Plain Python, no Ansible imports.
+"""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+from datetime import datetime
+from typing import Any, Dict, List, Mapping, Optional
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import REASON_USER, Evaluation
+
+EVENT_FIELDS = ("time", "time_iso", "firewall", "action", "kind", "subject", "addresses", "user", "until",
+                "until_iso", "bytes", "quota", "reason")
+
+
+def _event(now: datetime, firewall: str, action: str, kind: str, subject: str, until: datetime, reason: str,
+           addresses: Optional[List[str]] = None, user: Optional[str] = None, count: Optional[int] = None,
+           quota: Optional[int] = None) -> Dict[str, Any]:
+    return {"time": format_firewall_time(now), "time_iso": now.isoformat(), "firewall": firewall, "action": action,
+            "kind": kind, "subject": subject, "addresses": addresses or [], "user": user,
+            "until": format_firewall_time(until), "until_iso": until.isoformat(), "bytes": count, "quota": quota,
+            "reason": reason}
+
+
+def _ip_blocks(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:
+    """An event per address over quota, one per user over quota (its addresses in address order)."""
+    events = []  # type: List[Dict[str, Any]]
+    users = {}  # type: Dict[str, Dict[str, Any]]
+    for entry in result.block_ips:
+        if entry["reason"] != REASON_USER:
+            events.append(_event(result.now, firewall, "block", "ip", entry["ip"], entry["until"], entry["reason"],
+                                 [entry["ip"]], entry["user"], entry["bytes"], entry["quota"]))
+        elif entry["user"] in users:
+            users[entry["user"]]["addresses"].append(entry["ip"])
+        else:
+            users[entry["user"]] = event = _event(result.now, firewall, "block", "user", entry["user"], entry["until"],
+                                                  entry["reason"], [entry["ip"]], entry["user"], entry["bytes"],
+                                                  entry["quota"])
+            events.append(event)
+    return events
+
+
+def _release(result: Evaluation, firewall: str, kind: str, entry: Mapping[str, Any]) -> Dict[str, Any]:
+    addresses = [entry["ip"]] if kind == "ip" else []
+    return _event(result.now, firewall, "release", kind, entry[kind], entry["until"], entry["reason"], addresses)
+
+
+def events(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:
+    """The cycle's blocks (addresses, users, groups), then its releases (addresses, groups)."""
+    found = _ip_blocks(result, firewall)
+    found.extend(_event(result.now, firewall, "block", "group", entry["group"], entry["until"], entry["reason"],
+                        count=entry["bytes"], quota=entry["quota"]) for entry in result.block_groups)
+    found.extend(_release(result, firewall, "ip", entry) for entry in result.release_ips)
+    found.extend(_release(result, firewall, "group", entry) for entry in result.release_groups)
+    return found
