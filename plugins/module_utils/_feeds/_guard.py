@@ -61,7 +61,7 @@ def parse_bound(value: Any) -> RemovalBound:
 
 
 def check_removals(bound: RemovalBound, what: Sequence[Removal]) -> None:
-    """ one ValidationError naming every target over its bound."""
+    """One ValidationError naming every target over its bound (nothing is written then)."""
     over = []
     for label, held, removing in what:
         if removing > bound.allowed(held):
