@@ -200,8 +200,8 @@ def test_a_feed_that_fails_writes_nothing(firewall: Any, provider: dict[str, Any
     assert writes(firewall) == {} and tagged(provider) == set()
 
 
-def test_a_revoked_key_is_named_and_never_shown(firewall: Any, provider: dict[str, Any], lumu: Any,
-                                               lumu_server: Any) -> None:
+def test_a_revoked_key_is_named_and_never_shown(
+        firewall: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
     old = lumu_server.key
     lumu.rotate_key()
     with pytest.raises(FeedRunError, match="company_key") as raised:

@@ -21,13 +21,13 @@ _BOUND = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 
 
 class RemovalBound(NamedTuple):
-    """At most ``count`` removals, and at most ``percent`` of what is held (None: no such bound)."""
+    """At most ``entries`` removals, and at most ``percent`` of what is held (None: no such bound)."""
 
-    count: Optional[int]
+    entries: Optional[int]
     percent: Optional[float]
 
     def allowed(self, held: int) -> int:
-        bounds = [held] if self.count is None else [self.count]
+        bounds = [held] if self.entries is None else [self.entries]
         if self.percent is not None:
             bounds.append(int(held * self.percent / 100))
         return min(bounds)
@@ -75,8 +75,8 @@ def check_removals(bound: RemovalBound, what: Sequence[Removal]) -> None:
 
 def _bound_text(bound: RemovalBound) -> str:
     parts = []
-    if bound.count is not None:
-        parts.append("%d entries" % bound.count)
+    if bound.entries is not None:
+        parts.append("%d entries" % bound.entries)
     if bound.percent is not None:
         parts.append("%g%%" % bound.percent)
     return "%s=%s" % (OPTION, " and ".join(parts))

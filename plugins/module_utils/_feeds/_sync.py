@@ -209,6 +209,11 @@ def plan_addresses(current: Dict[str, Set[str]], indicators: Sequence[Indicator]
     return AddressPlan(todo, current, new, renewed, expired, removed, len(holders))
 
 
+def holding(registrations: Mapping[str, Set[str]], tag: str) -> List[str]:
+    """The diff view: the addresses holding ``tag``, in address order."""
+    return sorted((ip for ip, tags in registrations.items() if tag in tags), key=ip_sort_key)
+
+
 def _split(result: FeedResult, device: Device, with_category: bool) -> Tuple[List[Indicator], List[Indicator]]:
     addresses, names = [], []  # type: List[Indicator], List[Indicator]
     for indicator in result.indicators:
@@ -317,8 +322,7 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
         check_removals(parse_bound(options.max_removals), guarded)
 
     writer = None if check_mode else TagWriter(conn, vsys, chunk_size=chunk_size)
-    outcome = engine.run(current, ips.todo, writer, lambda s: sorted((ip for ip, t in s.items() if options.tag in t),
-                                                                      key=ip_sort_key), order=ip_sort_key)
+    outcome = engine.run(current, ips.todo, writer, lambda held: holding(held, options.tag), order=ip_sort_key)
     counts = {"addresses": _counts(ips.new, ips.renewed, ips.expired, ips.removed, ips.held)}
     top = {"addresses": ips.new[:TOP]}
     if members is not None:
