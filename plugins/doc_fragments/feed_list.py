@@ -14,8 +14,8 @@ class ModuleDocFragment(object):
 options:
   list:
     description:
-      - A plain list, used with O(source=list), read whole on every run: one indicator per line with
-        C(#) or C(;) comments (Spamhaus DROP), JSON lines (Spamhaus DROP JSON), or CSV with a named column
+      - A plain list, used with O(source=list), read whole on every run - one indicator per line with
+        comments after C(;) or a hash sign (Spamhaus DROP), JSON lines (Spamhaus DROP JSON), or CSV with a named column
         (abuse.ch Feodo C(dst_ip)). Give exactly one of O(list.url) and O(list.path).
     type: dict
     suboptions:

@@ -16,7 +16,7 @@ description:
     (V(absent)), or hold exactly them (V(exact)); creates the category when it is missing.
   - Entries are normalised as PAN-OS stores them - scheme dropped, lower case, at most 255
     characters, a wildcard only as a whole token - so other spellings of the same entry change nothing.
-  - On PAN-OS 10.2 and later an entry without an ending C(/) or C(*) gets an ending C(/):
+  - On PAN-OS 10.2 and later an entry without an ending C(/) or C(*) gets an ending C(/), so
     C(example.com/) matches the domain and its paths and C(*.example.com/) its subdomains, so both are
     needed for a domain and its subdomains. See docs/feeds.md for the rule per version.
   - The category is owned by this collection (its description starts with C(Managed by tagwarden.panos));
