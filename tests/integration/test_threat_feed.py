@@ -21,6 +21,8 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import read_registered
 
 HOSTILE = "feed'\"<x>&</member><member>any"
+from tests.unit.plugins.module_utils._feeds.test_taxii import COLLECTION, taxii  # noqa: F401,E402  # pylint: disable=unused-import
+
 OTHER_CATEGORY = "computer-and-internet-info"  # a query without a category matches every rule's category
 
 
@@ -250,3 +252,25 @@ def test_custom_url_category_present_exact_and_its_guard(emu: Any, provider: dic
     assert exact["removed"] == ["evil.example/", "bad.example/login"] and category(emu, "blocklist") == ["new.example/"]
     with pytest.raises(ValidationError, match="wildcard inside the token"):
         ensure(["ev*il.example/"])
+
+
+def taxii_run(provider: dict[str, Any], taxii_info: dict[str, Any], collection: str) -> dict[str, Any]:
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client
+    source = {"collection_url": taxii_info["root"] + "collections/" + collection + "/", "username": "reader",
+              "password": "reader-pass"}
+    return sync(FirewallConnection(provider), "taxii", source, options(), commit_admin=provider["username"],
+                client_factory=lambda feed: feed_client(feed, True, taxii_info["ca_file"], backoff=0.01))
+
+
+def test_taxii_indicators_with_their_expiry_and_a_missing_collection(firewall: Any, provider: dict[str, Any],
+                                                                     taxii: dict[str, Any]) -> None:
+    with pytest.raises(FeedRunError, match="no-such-collection/ does not exist") as raised:
+        taxii_run(provider, taxii, "no-such-collection")
+    assert "reader-pass" not in str(raised.value) and writes(firewall) == {}
+    result = taxii_run(provider, taxii, COLLECTION)
+    assert tagged(provider) == {"198.51.100.1", "2001:db8::7", "203.0.113.0/24"}
+    registrations = read_registered(FirewallConnection(provider), ["threat-feed"])
+    # valid_until (two days ahead) is the block's end, not the default age of seven days
+    ends = {t for t in registrations["198.51.100.1"] if ".until." in t}
+    assert len(ends) == 1 and ends.pop() < "threat-feed.until." + (datetime.now(timezone.utc) + timedelta(days=3)).strftime("%Y%m%d")
+    assert "evil.example/" in category(firewall) and result["cursor"].startswith("2026-01-0")
