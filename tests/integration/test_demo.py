@@ -12,8 +12,9 @@ from tests.integration.ansible_cli import BIN, ROOT, ansible_env
 pytestmark = pytest.mark.playbook
 
 
-def test_demo_tells_both_stories_and_its_checks_pass() -> None:
-    command = [sys.executable, "-m", "tests.emulator.run", "--", str(BIN / "ansible-playbook"), "playbooks/demo.yml"]
+def test_demo_tells_every_story_and_its_checks_pass() -> None:
+    command = [sys.executable, "-m", "tests.emulator.run", "--", sys.executable, "-m", "lumu_emulator.run", "--",
+               str(BIN / "ansible-playbook"), "playbooks/demo.yml"]
     proc = subprocess.run(command, cwd=ROOT, env=ansible_env(), capture_output=True, text=True, timeout=600,
                           stdin=subprocess.DEVNULL, check=False)
     output = proc.stdout + proc.stderr
@@ -24,4 +25,8 @@ def test_demo_tells_both_stories_and_its_checks_pass() -> None:
     # the quota story: blocks by IP, by user and by group, then the release
     assert "the rule BlockQuota denies cn=sales,ou=groups,dc=acme,dc=local" in output
     assert "DAG quota holds 0 addresses; the rule BlockQuota is gone" in output
+    # the feed story: blocked, unchanged on the second run, the new incident from the cursor, expiry
+    assert "DAG threat-feed holds ['203.0.113.5']; https://www.c2.example/payload is in ['threat-feed']" in output
+    assert output.count("addresses new 0, renewed 0, expired 0, removed 0 (holding 1); urls new 0") == 1
+    assert "new addresses: 198.51.100.77" in output and "DAG threat-feed holds no address an hour later" in output
     assert "failed=0" in output and "failed=1" not in output

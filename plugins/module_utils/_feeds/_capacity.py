@@ -55,6 +55,7 @@ def check_capacity(total: int, model: Optional[str] = None, limit: Optional[int]
     ``limit`` (the user's ``max_registered_ips``) wins over the model's figure; with neither the
     check cannot be made and None is returned.
     """
+    given = limit is not None
     name = model or "this platform"
     if limit is None and model:
         name, limit = platform_key(model)
@@ -64,7 +65,7 @@ def check_capacity(total: int, model: Optional[str] = None, limit: Optional[int]
         raise CapacityError(
             "%s registered IP entries are wanted but %s holds at most %s (each address, network or range is one "
             "entry): remove %s indicators from the feed, or set %s if this platform holds more"
-            % (_number(total), name if model else "the limit %s=%s" % (OPTION, _number(limit)), _number(limit),
+            % (_number(total), "the limit %s=%s" % (OPTION, _number(limit)) if given else name, _number(limit),
                _number(total - limit), OPTION))
     return limit
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+from datetime import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import FeedOptionError, FeedResult
@@ -46,11 +47,23 @@ SOURCES = {
 }  # type: Dict[str, Callable[[Mapping[str, Any]], FeedSource]]
 
 
-def select_source(name: str, options: Mapping[str, Any]) -> FeedSource:
-    """The source ``name`` with its ``options`` checked; FeedOptionError before anything is sent."""
+#: Sources that read "now" (a window's end, an expiry): given the firewall's clock when the caller has one.
+CLOCKED = {
+    LumuSource.name: LumuSource,
+    TaxiiSource.name: TaxiiSource,
+}  # type: Dict[str, Callable[..., FeedSource]]
+
+
+def select_source(name: str, options: Mapping[str, Any],
+                  clock: Optional[Callable[[], datetime]] = None) -> FeedSource:
+    """The source ``name`` with its ``options`` checked; FeedOptionError before anything is sent.
+
+    ``clock`` (aware UTC datetimes) replaces the controller's clock for the sources that read one."""
     factory = SOURCES.get(name)
     if factory is None:
         raise FeedOptionError("source=%s is unknown: use one of %s" % (name, ", ".join(sorted(SOURCES))))
+    if clock is not None and name in CLOCKED:
+        return CLOCKED[name](options, clock)
     return factory(options)
 
 

@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The firewall objects a feed needs (threat_feed_objects, run by the threat_feed_bootstrap role):
+the feed's tag, the DAG matching it, the custom URL category and two block rules - one denying
+the DAG as destination, one denying the category (one rule with both would match only sessions
+meeting both). Everything is owner-marked; objects someone else made are refused, never changed.
+
+The tag and the category are created when missing and otherwise left alone: threat_feed_sync
+keeps its state in the tag's comments and writes the category's entries. One ChangeSet: read in
+one batch per type, written where different, new rules moved into place, one partial commit.
+Plain Python, no Ansible imports.
+"""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+from typing import Any, Dict, List, Optional, Sequence
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import (
+    ADDRESS_GROUP,
+    TAG,
+    dynamic_group_object,
+    tag_object,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _category
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import STATE_RECORD
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError, invalid_input
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import xpath_literal
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import is_owned, mark, owner_tag_object
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
+
+TAG_COLOR = "color1"  # red
+COMMIT_DESCRIPTION = "tagwarden.panos threat_feed_objects"
+URL_RULE_SUFFIX = "-url"
+
+
+def block_rules(rule_name: str, dag_name: str, url_category: str, from_zones: Sequence[str],
+                to_zones: Sequence[str], action: str) -> List[SecurityRule]:
+    """The rule denying the DAG as destination, then the one denying the category, both owner-marked."""
+    def rule(name: str, what: str, destinations: Sequence[str], categories: Sequence[str]) -> SecurityRule:
+        return mark(SecurityRule(name=name, from_zones=tuple(from_zones), to_zones=tuple(to_zones),
+                                 destinations=tuple(destinations), categories=tuple(categories), services=("any",),
+                                 action=action, description="%s: deny %s" % (_category.OWNER_MARK, what)))
+    return [rule(rule_name, "the addresses of threat feed DAG %s" % dag_name, [dag_name], ["any"]),
+            rule(rule_name + URL_RULE_SUFFIX, "the URLs of custom URL category %s" % url_category, ["any"],
+                 [url_category])]
+
+
+def ensure(conn: Connection, tag: str = "threat-feed", dag_name: str = "threat-feed",
+           url_category: str = "threat-feed", rule_name: str = "BlockThreatFeed", location: str = "top",
+           existing_rule: Optional[str] = None, from_zones: Sequence[str] = ("any",),
+           to_zones: Sequence[str] = ("any",), action: str = "deny", commit: bool = True,
+           commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1",
+           check_mode: bool = False) -> Dict[str, Any]:
+    """The threat_feed_objects module: ``created``, ``updated``, ``committed``, ``rules``, ``diff``, ``api_calls``."""
+    placement = Placement(location, existing_rule)
+    rules = block_rules(rule_name, dag_name, url_category, from_zones, to_zones, action)
+    problems = _category.check_name(tag, "tag") + _category.check_name(dag_name, "dag_name") + \
+        _category.check_name(url_category, "url_category") + placement.problems(rule_name, "rule")
+    for rule in rules:
+        problems.extend(rule.problems("rule_name"))
+    if problems:
+        raise invalid_input(problems)
+    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
+                        description=COMMIT_DESCRIPTION)
+    owner = owner_tag_object()
+    current = changes.read([(TAG, owner.name), (TAG, tag), (ADDRESS_GROUP, dag_name)] +
+                           [(SECURITY_RULE, rule.name) for rule in rules])
+    for rule in rules:
+        entry = current[(SECURITY_RULE, rule.name)]
+        if entry is not None and not is_owned(entry):
+            raise ValidationError("rule %r exists and was not created by tagwarden.panos (it lacks the tag %r): "
+                                  "choose another rule_name" % (rule.name, owner.name))
+    dag = current[(ADDRESS_GROUP, dag_name)]
+    if dag is not None and not (dag.findtext("description") or "").startswith(_category.OWNER_MARK):
+        raise ValidationError("address group %r exists and is not managed by tagwarden.panos: choose another dag_name"
+                              % dag_name)
+    changes.present(owner)
+    if current[(TAG, tag)] is None:  # afterwards the tag's comments are threat_feed_sync's
+        changes.present(tag_object(tag, TAG_COLOR, STATE_RECORD.sentence))
+    changes.present(dynamic_group_object(dag_name, xpath_literal(tag), "%s: addresses registered with tag %s"
+                                         % (_category.OWNER_MARK, tag)))
+    _category.plan_members(changes, url_category, [], "present")
+    placements = [placement, Placement("after", rule_name)]
+    for rule, where in zip(rules, placements):
+        changes.present(rule.as_object(), then=_mover(conn, rule.name, where, vsys))
+    result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
+              "rules": [rule.name for rule in rules], "committed": False, "diff": changes.diff()}  # type: Dict[str, Any]
+    return _category.apply(changes, conn, result)
+
+
+def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str]) -> Any:
+    return lambda: place(conn, name, placement, vsys)

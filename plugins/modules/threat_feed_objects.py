@@ -1,0 +1,146 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: threat_feed_objects
+short_description: The firewall objects a threat feed needs (tag, DAG, custom URL category, block rules)
+version_added: 0.2.0
+description:
+  - Creates the tag O(tag), the Dynamic Address Group O(dag_name) matching it, the custom URL category
+    O(url_category) (URL List) and two deny rules - O(rule_name) with the DAG as destination, and
+    O(rule_name)C(-url) with the category (one rule with both would match only sessions meeting both) -
+    placed as O(location) says, the second right after the first.
+  - Idempotent. The tag and the category are created when missing and otherwise left to
+    M(tagwarden.panos.threat_feed_sync), which keeps its state in the tag's comments and writes the
+    category's entries. The rules carry the owner tag C(tagwarden.panos); an object of the same name
+    that this collection did not create is refused, never changed.
+  - One partial commit of O(commit_admin)'s changes, only when something changed.
+author:
+  - tagwarden developers (@tagwarden)
+extends_documentation_fragment:
+  - tagwarden.panos.connection
+  - tagwarden.panos.commit
+  - tagwarden.panos.attributes
+attributes:
+  check_mode:
+    support: full
+    description: Reads the objects and reports what would change; writes nothing.
+  diff_mode:
+    support: full
+    description: Shows each changed object before and after.
+options:
+  tag:
+    description: The tag threat_feed_sync registers.
+    type: str
+    default: threat-feed
+  dag_name:
+    description: The Dynamic Address Group matching O(tag).
+    type: str
+    default: threat-feed
+  url_category:
+    description: The custom URL category receiving the feed's domains and URLs.
+    type: str
+    default: threat-feed
+  rule_name:
+    description: The name of the address rule; the URL rule is named O(rule_name)C(-url).
+    type: str
+    default: BlockThreatFeed
+  location:
+    description:
+      - Where a new address rule goes - V(top), V(bottom), V(before) or V(after) O(existing_rule), or
+        V(above) it (before it when it exists, else at the bottom).
+    type: str
+    choices: [top, bottom, before, after, above]
+    default: top
+  existing_rule:
+    description: The rule that O(location) refers to.
+    type: str
+  from_zones:
+    description: The rules' source zones.
+    type: list
+    elements: str
+    default: [any]
+  to_zones:
+    description: The rules' destination zones.
+    type: list
+    elements: str
+    default: [any]
+  action:
+    description: The rules' action.
+    type: str
+    choices: [deny, drop, reset-client, reset-server, reset-both]
+    default: deny
+  vsys:
+    description: The virtual system.
+    type: str
+    default: vsys1
+"""
+
+EXAMPLES = r"""
+- name: Feed objects, the rules above the outbound allow rule
+  tagwarden.panos.threat_feed_objects:
+    provider: "{{ panos_provider }}"
+    location: above
+    existing_rule: Allow-Outbound
+"""
+
+RETURN = r"""
+created:
+  description: Objects created, as C(<kind> <name>).
+  returned: always
+  type: list
+  elements: str
+updated:
+  description: Objects changed.
+  returned: always
+  type: list
+  elements: str
+rules:
+  description: The names of the two rules.
+  returned: always
+  type: list
+  elements: str
+committed:
+  description: Whether a commit ran.
+  returned: always
+  type: bool
+api_calls:
+  description: XML API requests sent.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._bootstrap import ensure
+
+
+def main():
+    module = firewall_module(dict(
+        tag=dict(type="str", default="threat-feed"),
+        dag_name=dict(type="str", default="threat-feed"),
+        url_category=dict(type="str", default="threat-feed"),
+        rule_name=dict(type="str", default="BlockThreatFeed"),
+        location=dict(type="str", choices=["top", "bottom", "before", "after", "above"], default="top"),
+        existing_rule=dict(type="str"),
+        from_zones=dict(type="list", elements="str", default=["any"]),
+        to_zones=dict(type="list", elements="str", default=["any"]),
+        action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
+        vsys=dict(type="str", default="vsys1"),
+        **COMMIT_OPTIONS
+    ))
+    p = module.params
+    run_task(module, lambda conn: ensure(
+        conn, p["tag"], p["dag_name"], p["url_category"], p["rule_name"], p["location"], p["existing_rule"],
+        p["from_zones"], p["to_zones"], p["action"], commit=p["commit"],
+        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"], check_mode=module.check_mode))
+
+
+if __name__ == "__main__":
+    main()

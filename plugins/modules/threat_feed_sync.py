@@ -1,0 +1,218 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: threat_feed_sync
+short_description: One threat-intelligence feed run on a PAN-OS firewall (DAG tag and custom URL category)
+version_added: 0.2.0
+description:
+  - Fetches indicators from O(source) and writes the difference to the firewall - IP addresses, IPv4
+    networks and ranges as registrations of O(tag) (the tag of a Dynamic Address Group), domains and URLs
+    as entries of the custom URL category O(url_category).
+  - Every address gets a native tag timeout - its expiry in the feed, else O(age) - and an until-tag
+    C(<tag>.until.YYYYMMDDHHMMSS) with the same timeout, so the firewall ends the block by itself when
+    no run renews it. A run renews a block the feed still lists when less than O(renew_before) is left.
+  - The feed's state (its cursor) is kept on the firewall, in the comments of the tag object O(tag);
+    a run from a fresh container or another host continues from it. The cursor advances only after
+    the writes it follows succeeded (committed together). A run that changes nothing writes nothing.
+  - Networks and ranges are registered as one entry on PAN-OS 10.0 and later (IPv4 only); elsewhere
+    they are reported in RV(rejected). A bad feed item is reported on its own and never stops the rest.
+  - Before writing, the registered entries are compared with the platform's capacity (from
+    C(show system info), or O(max_registered_ips)); in exact mode the removals are bounded by O(max_removals).
+author:
+  - tagwarden developers (@tagwarden)
+extends_documentation_fragment:
+  - tagwarden.panos.connection
+  - tagwarden.panos.commit
+  - tagwarden.panos.feed_lumu
+  - tagwarden.panos.feed_list
+  - tagwarden.panos.feed_taxii
+  - tagwarden.panos.attributes
+attributes:
+  check_mode:
+    support: full
+    description: Fetches the feed, reads the firewall and reports what would change; writes nothing.
+  diff_mode:
+    support: full
+    description: Shows the tag's addresses and the category before and after.
+options:
+  source:
+    description: The feed. Its options are in O(lumu), O(list) or O(taxii).
+    type: str
+    choices: [lumu, list, taxii]
+    required: true
+  mode:
+    description:
+      - V(append) adds what the feed lists and lets every block end at its expiry (incremental feeds
+        such as Lumu, fetched from the cursor).
+      - V(exact) makes the tag and the category hold exactly the feed, which is fetched whole every run.
+    type: str
+    choices: [append, exact]
+    default: append
+  tag:
+    description:
+      - The tag registered on the feed's addresses; its tag object holds the feed's state. At most 106 characters
+        (the until-tag adds 21).
+    type: str
+    default: threat-feed
+  url_category:
+    description: The custom URL category (URL List) receiving domains and URLs. Omitted, those are rejected.
+    type: str
+  include_subdomains:
+    description: Block every subdomain of a domain too (C(*.example.com/) besides C(example.com/)).
+    type: bool
+    default: true
+  age:
+    description: Seconds a block lasts when the feed gives no expiry (60 to 2592000, 30 days).
+    type: int
+    default: 604800
+  renew_before:
+    description: Renew a block the feed still lists when less than this many seconds are left.
+    type: int
+    default: 86400
+  max_removals:
+    description:
+      - With O(mode=exact), the most entries one run may remove from the tag and from the category, as a count
+        (V(1000)), a percentage of what is held (V(50%)), or a list of both. A run over the bound fails before
+        writing anything, naming the counts.
+    type: raw
+    default: 50%
+  max_registered_ips:
+    description:
+      - The registered-IP capacity to check against, instead of the model's figure (needed for a model the
+        table does not know).
+    type: int
+  feed_validate_certs:
+    description: Verify the feed server's TLS certificate.
+    type: bool
+    default: true
+  feed_ca_path:
+    description: A CA bundle for the feed server's certificate.
+    type: path
+  feed_timeout:
+    description: Seconds to wait for the feed server.
+    type: int
+    default: 30
+  chunk_size:
+    description: The largest number of address entries in one User-ID message.
+    type: int
+    default: 1000
+  vsys:
+    description: The virtual system.
+    type: str
+    default: vsys1
+"""
+
+EXAMPLES = r"""
+- name: Lumu incidents into the DAG tag and the URL category
+  tagwarden.panos.threat_feed_sync:
+    provider: "{{ panos_provider }}"
+    source: lumu
+    lumu:
+      company_key: "{{ lumu_company_key }}"
+      adversary_types: [C2C, Malware, Phishing]
+    tag: threat-feed
+    url_category: threat-feed
+
+- name: Spamhaus DROP, exactly (at most 20% removed per run)
+  tagwarden.panos.threat_feed_sync:
+    source: list
+    list:
+      url: https://www.spamhaus.org/drop/drop.txt
+    tag: spamhaus-drop
+    mode: exact
+    max_removals: 20%
+"""
+
+RETURN = r"""
+counts:
+  description: Per target (C(addresses), C(urls)) the entries C(new), C(renewed), C(expired), C(removed) and C(held) after the run.
+  returned: always
+  type: dict
+top:
+  description: The first new entries per target.
+  returned: always
+  type: dict
+summary:
+  description: Lines a person reads at a glance.
+  returned: always
+  type: list
+  elements: str
+cursor:
+  description: The feed's cursor kept on the firewall after the run.
+  returned: always
+  type: str
+rejected:
+  description: Feed items not written, each C({value, source, message}).
+  returned: always
+  type: list
+  elements: dict
+capacity:
+  description: C({registered, limit, model}) of the check made before writing.
+  returned: always
+  type: dict
+committed:
+  description: Whether a commit ran.
+  returned: always
+  type: bool
+feed_requests:
+  description: HTTPS requests sent to the feed.
+  returned: always
+  type: int
+uid_messages:
+  description: User-ID messages sent.
+  returned: always
+  type: int
+api_calls:
+  description: XML API requests sent.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import FEED_HTTP_OPTIONS, SOURCE_OPTIONS
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import (
+    DEFAULT_AGE,
+    DEFAULT_RENEW_BEFORE,
+    MODES,
+    Options,
+    sync,
+)
+
+
+def main():
+    module = firewall_module(dict(
+        source=dict(type="str", choices=sorted(SOURCE_OPTIONS), required=True),
+        mode=dict(type="str", choices=list(MODES), default="append"),
+        tag=dict(type="str", default="threat-feed"),
+        url_category=dict(type="str"),
+        include_subdomains=dict(type="bool", default=True),
+        age=dict(type="int", default=DEFAULT_AGE),
+        renew_before=dict(type="int", default=DEFAULT_RENEW_BEFORE),
+        max_removals=dict(type="raw", default="50%"),
+        max_registered_ips=dict(type="int"),
+        chunk_size=dict(type="int", default=1000),
+        vsys=dict(type="str", default="vsys1"),
+        **dict(SOURCE_OPTIONS, **dict(FEED_HTTP_OPTIONS, **COMMIT_OPTIONS))
+    ), required_if=[("source", name, [name]) for name in sorted(SOURCE_OPTIONS)])
+    p = module.params
+    options = Options(p["tag"], p["url_category"], p["mode"], p["age"], p["renew_before"], p["include_subdomains"],
+                      p["max_removals"], p["max_registered_ips"])
+    run_task(module, lambda conn: sync(
+        conn, p["source"], p[p["source"]] or {}, options, commit=p["commit"],
+        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"],
+        check_mode=module.check_mode, chunk_size=p["chunk_size"],
+        client_factory=lambda feed: feed_client(feed, p["feed_validate_certs"], p["feed_ca_path"],
+                                                timeout=p["feed_timeout"])))
+
+
+if __name__ == "__main__":
+    main()
