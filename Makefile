@@ -33,7 +33,7 @@ $(LINK):
 	ln -sfn $(CURDIR) $(LINK)
 
 demo: $(STAMP) $(LINK)
-	$(BIN)/python -m panos_emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
+	$(BIN)/python -m panos_emulator.run -- $(BIN)/python -m lumu_emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
 
 test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2
