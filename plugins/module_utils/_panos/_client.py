@@ -222,11 +222,15 @@ class FirewallConnection:
                 raise self.fail(exc.message, exc.kind, exc.code, exc.root)
             except Exception as exc:  # TransportError, or a fake or third-party transport raising something raw
                 error = classify_exception(exc)
-                # A commit whose reply was lost may have been enqueued: _jobs checks before sending again.
-                if error.transient and attempt < self.attempts and params.get("type") != "commit":
+                # A commit whose reply was lost (cut short, connection closed) may have been
+                # enqueued: _jobs looks for its job before sending it again.
+                lost = params.get("type") == "commit" and error.kind in ("malformed", "reset")
+                if error.transient and attempt < self.attempts and not lost:
                     self.sleep(self._delay(attempt))
                     continue
-                raise self._transport_failure(error, what, attempt)
+                failure = self._transport_failure(error, what, attempt)
+                failure.reply_lost = lost
+                raise failure
             if root.get("status") == "error" and root.get("code") == CODE_SESSION_TIMEOUT and attempt < self.attempts:
                 self.sleep(self._delay(attempt))
                 continue

@@ -85,6 +85,9 @@ class FirewallError(Exception):
         self.code = code
         self.root = root
 
+    #: True when a request that may have been carried out got no usable reply (a commit only).
+    reply_lost = False
+
     def __str__(self) -> str:
         return self.message
 

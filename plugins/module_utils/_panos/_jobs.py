@@ -132,7 +132,7 @@ def commit_partial(conn: "FirewallConnection", admin: str, description: Optional
         try:
             root = conn.request(params, "commit", check=False)
         except FirewallError as exc:
-            if exc.kind not in ("malformed", "transient") or lost_reply:
+            if not exc.reply_lost or lost_reply:
                 raise
             lost_reply = True  # the commit may have gone through: look for its job before sending again
             job_id = _commit_job_after_lost_reply(conn, admin)

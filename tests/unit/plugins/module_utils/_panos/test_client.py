@@ -468,3 +468,17 @@ def test_commit_with_two_lost_replies_is_reported():
     with pytest.raises(FirewallError) as info:
         conn.commit_partial("automation")
     assert info.value.kind == "malformed" and "commit request" in str(info.value)
+
+
+def test_commit_http_500_is_still_retried_by_the_connection():
+    conn, transport, _sleeps = connect(KEY, TransportError("http", "URLError: code: 500", 500), COMMIT_QUEUED,
+                                       job("FIN", "OK"))
+    assert conn.commit_partial("automation")["changed"]
+    assert transport.types() == ["keygen", "commit", "commit", "op"]
+
+
+def test_commit_connection_reset_is_looked_up_not_resent():
+    conn, transport, _sleeps = connect(KEY, ConnectionResetError("reset by peer"),
+                                       jobs_all(("912", "automation", "ACT", "PEND")), job("FIN", "OK"))
+    assert conn.commit_partial("automation")["job_id"] == "912"
+    assert transport.types() == ["keygen", "commit", "op", "op"]
