@@ -30,8 +30,8 @@ def test_commit_in_progress_on_config_op_and_user_id_is_retried(emu: EmulatorCon
     assert emu.counters()["config"] == 3
 
 
-def test_malformed_reply_to_a_commit_that_went_through_still_says_committed(emu: EmulatorControl,
-                                                                             provider: dict[str, Any]) -> None:
+def test_malformed_reply_to_a_commit_that_went_through_still_says_committed(
+        emu: EmulatorControl, provider: dict[str, Any]) -> None:
     conn = FirewallConnection(provider, sleep=lambda seconds: None)
     conn.config("set", TAG_XPATH, tag("t2"))
     emu.inject_fault("commit", "malformed")

@@ -23,13 +23,6 @@ PASSWORD = "s3cr&t+pa ss"
 PROVIDER = {"ip_address": "192.0.2.1", "username": "admin", "password": PASSWORD, "port": 443}
 
 
-@pytest.fixture(autouse=True)
-def no_panos_env(monkeypatch):
-    for name in ("PANOS_IP_ADDRESS", "PANOS_USERNAME", "PANOS_PASSWORD", "PANOS_API_KEY", "PANOS_PORT",
-                 "PANOS_VALIDATE_CERTS", "PANOS_CA_PATH", "PANOS_TIMEOUT"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def connect(*script, provider=None, **kwargs):
     transport = FakeTransport(*script)
     sleeps = []
