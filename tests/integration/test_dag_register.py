@@ -96,15 +96,15 @@ def test_present_registers_once_and_is_idempotent(dag: Any, emu: Any, xapi: Any)
     assert result["changed"] is True
     assert result["registered"] == ["10.0.0.1", "10.0.0.2", "2001:db8::5"]
     assert result["unchanged"] == 0 and result["failed_entries"] == []
-    # one keygen, one read, one uid-message
-    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 1, "total": 3}
-    assert result["api_calls"] == 3
+    # one keygen, show system info (a firewall, not Panorama), one read, one uid-message
+    assert calls(emu) == {"keygen": 1, "op": 2, "user-id": 1, "total": 4}
+    assert result["api_calls"] == 4
     assert set(registered(xapi)) == {"10.0.0.1", "10.0.0.2", "2001:db8::5"}
 
     emu.reset_counters()
     again = dag(ips=ips, tags=["quota"], timeout=300)
     assert again["changed"] is False and again["unchanged"] == 3 and again["registered"] == []
-    assert calls(emu) == {"keygen": 1, "op": 1, "total": 2}
+    assert calls(emu) == {"keygen": 1, "op": 2, "total": 3}
 
 
 def test_timeout_expires_on_the_emulator_clock(dag: Any, emu: Any, xapi: Any) -> None:
@@ -135,7 +135,7 @@ def test_exact_replaces_the_set_in_one_message(dag: Any, emu: Any, xapi: Any) ->
     assert result["registered"] == ["10.0.3.4"]
     assert result["unregistered"] == ["10.0.3.1", "10.0.3.2"]
     assert result["unchanged"] == 1 and result["uid_messages"] == 1
-    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 1, "total": 3}
+    assert calls(emu) == {"keygen": 1, "op": 2, "user-id": 1, "total": 4}
     assert set(registered(xapi, "feed")) == {"10.0.3.3", "10.0.3.4"}
     assert dag(ips=["10.0.3.4", "10.0.3.3"], tags=["feed"], state="exact")["changed"] is False
 
@@ -152,11 +152,11 @@ def test_chunking_and_paging(dag: Any, emu: Any, xapi: Any) -> None:
     emu.reset_counters()
     result = dag(ips=ips, tags=["bulk"], chunk_size=500)
     assert len(result["registered"]) == 1200 and result["uid_messages"] == 3
-    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 3, "total": 5}
+    assert calls(emu) == {"keygen": 1, "op": 2, "user-id": 3, "total": 6}
     emu.reset_counters()
-    # reading 1200 registrations pages by 500: 3 reads; nothing to write
+    # show system info, then reading 1200 registrations pages by 500: 3 reads; nothing to write
     assert dag(ips=ips, tags=["bulk"])["changed"] is False
-    assert calls(emu) == {"keygen": 1, "op": 3, "total": 4}
+    assert calls(emu) == {"keygen": 1, "op": 4, "total": 5}
 
 
 def test_invalid_input_is_refused_before_any_request(dag: Any, emu: Any) -> None:
@@ -197,8 +197,8 @@ def test_retries_after_http_500(dag: Any, emu: Any, xapi: Any) -> None:
     emu.reset_counters()
     result = dag(ips=["10.0.6.1"], tags=["quota"])
     assert result["changed"] is True and not result.get("failed")
-    assert calls(emu) == {"keygen": 1, "op": 1, "user-id": 3, "total": 5}
-    assert result["api_calls"] == 5
+    assert calls(emu) == {"keygen": 1, "op": 2, "user-id": 3, "total": 6}
+    assert result["api_calls"] == 6
     assert set(registered(xapi)) == {"10.0.6.1"}
 
 
@@ -244,8 +244,8 @@ def test_api_key_instead_of_password(dag: Any, emu: Any, provider: dict[str, Any
     emu.reset_counters()
     keyed = {k: v for k, v in provider.items() if k not in ("password", "username")}
     result = dag(provider={**keyed, "api_key": xapi.api_key}, ips=["10.0.7.4"], tags=["quota"])
-    assert result["changed"] is True and result["api_calls"] == 2
-    assert calls(emu) == {"op": 1, "user-id": 1, "total": 2}
+    assert result["changed"] is True and result["api_calls"] == 3
+    assert calls(emu) == {"op": 2, "user-id": 1, "total": 3}
     assert xapi.api_key not in json.dumps(result)
 
 
@@ -265,7 +265,7 @@ def test_check_mode_and_diff_change_nothing(emu: Any, provider: dict[str, Any], 
     result, output = adhoc({**args, "state": "exact"}, "--check", "--diff")
     assert result["changed"] is True
     assert result["registered"] == ["10.0.8.1"] and result["unregistered"] == ["10.0.8.9"]
-    assert calls(emu) == {"keygen": 1, "op": 1, "total": 2}  # no user-id request
+    assert calls(emu) == {"keygen": 1, "op": 2, "total": 3}  # no user-id request
     assert set(registered(xapi)) == {"10.0.8.9"}
     assert "10.0.8.1" in output and "10.0.8.9" in output and "before" in output.lower()
 
@@ -367,8 +367,8 @@ def test_playbook_with_module_defaults(emu: Any, provider: dict[str, Any], xapi:
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-4000:]
     assert re.search(r"localhost\s+: ok=5\s+changed=\d+\s+unreachable=0\s+failed=0", output), output[-2000:]
-    # keygen + read + write, keygen + read, keygen + read, keygen + read + write
-    assert calls(emu) == {"keygen": 4, "op": 4, "user-id": 2, "total": 10}
+    # keygen + system info + read + write, keygen + system info + read (twice), keygen + system info + read + write
+    assert calls(emu) == {"keygen": 4, "op": 8, "user-id": 2, "total": 14}
     assert set(registered(xapi)) == {"10.0.10.1", "10.0.10.2", "10.0.10.4"}
     assert provider["password"] not in output and xapi.api_key not in output
 
@@ -429,4 +429,4 @@ def test_dynamic_address_group_and_dag_info(dag: Any, ansible_adhoc: Any, tmp_pa
     dag(ips=["10.0.13.2", "10.0.13.1"], tags=["quota"])
     members = dict(info(provider=provider, name="bob's group")["localhost"])
     assert members["members"] == {"bob's group": ["10.0.13.1", "10.0.13.2"]}
-    assert members["api_calls"] == 2
+    assert members["api_calls"] == 3

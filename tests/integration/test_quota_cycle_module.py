@@ -50,10 +50,10 @@ def test_one_cycle_blocks_ip_and_every_ip_of_a_user_then_changes_nothing(
         firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
     result = cycle(provider, quotas={"ip": "20MB", "user": "25MB"})
     assert result["changed"] and not result["failed"], result
-    # One key; clock, IP-user mapping and one registered-IP page; the report job; one User-ID message; the rule,
+    # One key; system info, clock, IP-user mapping and one registered-IP page; the report job; one User-ID message; the rule,
     # candidate and running (a deletion pending from a failed commit leaves no candidate entry to see).
     counts = firewall.counters()
-    assert (counts["keygen"], counts["op"], counts["report"], counts["user-id"], counts["config"], counts["commit"]) == (1, 3, 3, 1, 2, 0), counts
+    assert (counts["keygen"], counts["op"], counts["report"], counts["user-id"], counts["config"], counts["commit"]) == (1, 4, 3, 1, 2, 0), counts
     assert result["api_calls"] == counts["total"]
     # the guest by address; bob (30MB > 25MB) on both reporting devices and the silent third one
     assert sorted(result["registered"]) == sorted([GUEST, *BOB_IPS, "10.1.2.29"])

@@ -101,11 +101,11 @@ def test_userid_facts_calls_grow_with_groups(run: Any, emu: EmulatorControl) -> 
     emu.reset_counters()
     result = run("userid_facts")
     assert result["groups"] == groups and len(result["ip_user_mapping"]) == 39
-    assert emu.counters()["op"] == 1 + 3 + 1  # list, one per group, mapping
+    assert emu.counters()["op"] == 1 + 1 + 3 + 1  # system info, list, one per group, mapping
     emu.reset_counters()
     only = run("userid_facts", groups=["cn=g1,dc=acme,dc=local"], gather=["groups"])
     assert list(only["groups"]) == ["cn=g1,dc=acme,dc=local"] and only["ip_user_mapping"] == []
-    assert emu.counters()["op"] == 1
+    assert emu.counters()["op"] == 2  # system info, the one group
 
 
 # -- quota_block / quota_block_facts ---------------------------------------------------------------

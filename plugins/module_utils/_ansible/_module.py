@@ -12,7 +12,11 @@ from typing import Any, Callable, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import PROVIDER_SPEC, FirewallConnection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import (
+    PROVIDER_SPEC,
+    TOP_LEVEL_OPTIONS,
+    FirewallConnection,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
 
@@ -35,21 +39,41 @@ def provider_options() -> Dict[str, Dict[str, Any]]:
 
 
 def provider_argument_spec() -> Dict[str, Dict[str, Any]]:
-    """``{"provider": {...}}`` to merge into a module's argument spec.
+    """``{"provider": {...}}`` and the top-level connection options, to merge into a module's
+    argument spec (doc fragment tagwarden.panos.connection).
 
     ``apply_defaults`` makes the suboptions (and their environment fallbacks) apply when the task
-    gives no ``provider`` at all.
+    gives no ``provider`` at all. The top-level options have no default, so that a value given
+    there is told apart from the provider's default and wins over the provider key.
     """
-    return {"provider": {"type": "dict", "options": provider_options(), "apply_defaults": True}}
+    spec = {"provider": {"type": "dict", "options": provider_options(), "apply_defaults": True}}
+    for option, key in TOP_LEVEL_OPTIONS.items():
+        spec[option] = {"type": PROVIDER_SPEC[key]["type"]}
+    return spec
+
+
+def provider_of(params: Dict[str, Any]) -> Dict[str, Any]:
+    """The provider with the top-level connection options given in ``params`` put over its keys."""
+    provider = dict(params.get("provider") or {})
+    for option, key in TOP_LEVEL_OPTIONS.items():
+        if params.get(option) is not None:
+            provider[key] = params[option]
+    return provider
 
 
 def connect(module: Any, **kwargs: Any) -> FirewallConnection:
-    """A FirewallConnection from ``module.params['provider']``; fails the module on bad settings."""
+    """A FirewallConnection from the module's provider and top-level connection options; fails the
+    module on bad settings. It refuses Panorama unless the provider names a managed firewall."""
+    kwargs.setdefault("require_firewall", True)
     try:
-        return FirewallConnection(module.params.get("provider") or {}, **kwargs)
+        conn = FirewallConnection(provider_of(module.params), **kwargs)
     except FirewallError as exc:
         module.fail_json(msg=str(exc), error_kind=exc.kind)
         raise  # not reached: fail_json exits
+    if not conn.validate_certs:
+        module.warn("validate_certs is false: the TLS certificate of %s is not checked, so anyone on the path can "
+                    "read the credentials and change the firewall; give its CA in ca_path instead" % conn.where)
+    return conn
 
 
 def fail(module: Any, error: FirewallError, conn: Optional[FirewallConnection] = None, **result: Any) -> None:

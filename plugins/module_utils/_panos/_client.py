@@ -25,6 +25,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos import _job
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import parse_show_clock
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import (
     CODE_SESSION_TIMEOUT,
+    COMMIT_BUSY,
     TRANSPORT_FIXES,
     FirewallError,
     auth_message,
@@ -55,22 +56,43 @@ PROVIDER_SPEC = {
     "timeout": {"type": "int", "default": 30, "env": "PANOS_TIMEOUT"},
 }  # type: Dict[str, Dict[str, Any]]
 
+#: Top-level module options that set the provider key of the same meaning (the top-level option
+#: wins): paloaltonetworks.panos rejects provider keys it does not know, so a provider shared by
+#: both collections leaves these out and sets them once with ``module_defaults``. ``timeout`` is
+#: ``api_timeout`` at the top level because ``dag_register`` has a ``timeout`` (the tags').
+TOP_LEVEL_OPTIONS = {"validate_certs": "validate_certs", "ca_path": "ca_path", "api_timeout": "timeout"}
+
+SYSTEM_INFO = to_string(cmd("show", "system", "info"))
+
 DEFAULT_ATTEMPTS = 4
+#: How long a request other than commit is retried while the firewall answers "commit in progress".
+BUSY_RETRY_SECONDS = 60.0
 DEFAULT_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
 
 
 def _with_defaults(provider: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
-    """The provider with environment fallbacks and defaults applied (as Ansible would)."""
+    """The provider with environment fallbacks and defaults applied where a key is absent, null or
+    empty (Ansible applies its fallbacks only to absent keys: ``password: null`` reaches us)."""
     values = dict(provider or {})
     for name, spec in PROVIDER_SPEC.items():
-        if values.get(name) is None:
+        if values.get(name) in (None, ""):
             env = spec.get("env")
             if env and os.environ.get(env) not in (None, ""):
                 values[name] = os.environ[env]
             elif "default" in spec:
                 values[name] = spec["default"]
     return values
+
+
+def is_panorama_model(model: str) -> bool:
+    """``show system info``'s model names Panorama: ``Panorama`` (virtual) or an ``M-`` appliance."""
+    return model == "Panorama" or model.startswith("M-")
+
+
+def is_commit_busy(root: ET.Element) -> bool:
+    """The reply refuses the request because a commit or validate is running."""
+    return root.get("status") == "error" and response_message(root).startswith(COMMIT_BUSY)
 
 
 def _as_bool(value: Any) -> bool:
@@ -95,9 +117,15 @@ class FirewallConnection:
     def __init__(self, provider: Mapping[str, Any], *, transport: Optional[Transport] = None,
                  sleep: Callable[[float], None] = time.sleep,
                  monotonic: Callable[[], float] = time.monotonic,
-                 attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF) -> None:
+                 attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF,
+                 require_firewall: bool = False) -> None:
         values = _with_defaults(provider)
         self.host = str(values.get("ip_address") or "")
+        #: The managed firewall's serial when the provider names Panorama and a firewall behind it:
+        #: every request but keygen then carries ``target=<serial>``.
+        self.serial = str(values.get("serial_number") or "").strip() or None  # type: Optional[str]
+        # Without a serial, refuse Panorama before the first request (one ``show system info``).
+        self._device_checked = not require_firewall or self.serial is not None
         self.username = str(values.get("username") or "admin")
         self._password = values.get("password") or None  # type: Optional[str]
         self._api_key = values.get("api_key") or None  # type: Optional[str]
@@ -149,12 +177,19 @@ class FirewallConnection:
 
     @property
     def where(self) -> str:
+        if self.serial:
+            return "firewall %s through Panorama %s:%s" % (self.serial, self.host, self.port)
         return "%s:%s" % (self.host, self.port)
 
     def error_from_reply(self, root: ET.Element, what: str) -> FirewallError:
         """The FirewallError for an error reply to the ``what`` request."""
         if is_auth_reply(root):
             return self._auth_failure("code 403: %s" % (response_message(root) or "no message"), root)
+        if self.serial and self.serial in response_message(root):
+            return self.fail("Panorama %s:%s cannot pass the %s request to firewall %s (%s): check provider.serial_number "
+                             "against Panorama's 'show devices connected', and that the firewall is connected to Panorama"
+                             % (self.host, self.port, what, self.serial, response_message(root)), "target",
+                             root.get("code"), root)
         error = reply_error(root, what)
         return self.fail(error.message, error.kind, error.code, root)
 
@@ -176,6 +211,8 @@ class FirewallConnection:
     def _send(self, params: Mapping[str, str], what: str) -> ET.Element:
         """Send one request with retries of transient failures; return the reply's root."""
         attempt = 0
+        busy_until = None  # type: Optional[float]
+        busy_delay = max(self.backoff, 0.5)
         while True:
             attempt += 1
             self.api_calls += 1
@@ -185,13 +222,28 @@ class FirewallConnection:
                 raise self.fail(exc.message, exc.kind, exc.code, exc.root)
             except Exception as exc:  # TransportError, or a fake or third-party transport raising something raw
                 error = classify_exception(exc)
-                if error.transient and attempt < self.attempts:
+                # A commit whose reply was lost (cut short, connection closed) may have been
+                # enqueued: _jobs looks for its job before sending it again.
+                lost = params.get("type") == "commit" and error.kind in ("malformed", "reset")
+                if error.transient and attempt < self.attempts and not lost:
                     self.sleep(self._delay(attempt))
                     continue
-                raise self._transport_failure(error, what, attempt)
+                failure = self._transport_failure(error, what, attempt)
+                failure.reply_lost = lost
+                raise failure
             if root.get("status") == "error" and root.get("code") == CODE_SESSION_TIMEOUT and attempt < self.attempts:
                 self.sleep(self._delay(attempt))
                 continue
+            if params.get("type") != "commit" and is_commit_busy(root):
+                # Refused, not done: safe to send again once the commit ends (commit has its own loop).
+                busy_until = self.monotonic() + BUSY_RETRY_SECONDS if busy_until is None else busy_until
+                if self.monotonic() < busy_until:
+                    self.sleep(busy_delay)
+                    busy_delay = min(busy_delay * 2, MAX_BACKOFF)
+                    continue
+                raise self.fail("a commit kept %s busy for %d s, the %s request was refused (%s): try again later"
+                                % (self.where, BUSY_RETRY_SECONDS, what, response_message(root)),
+                                "transient", root.get("code"), root)
             return root
 
     def _delay(self, attempt: int) -> float:
@@ -215,13 +267,37 @@ class FirewallConnection:
         self._key_ready = True
 
     def request(self, params: Mapping[str, str], what: Optional[str] = None, check: bool = True) -> ET.Element:
-        """Send any request (``params`` without the key); raise on an error reply when ``check``."""
+        """Send any request (``params`` without the key); raise on an error reply when ``check``.
+
+        With a serial number the request goes to that firewall through Panorama (``target``)."""
         self._ensure_key()
         label = what or "type=%s" % params.get("type", "?")
-        root = self._send(params, label)
+        if self.serial:
+            params = dict(params, target=self.serial)
+        elif not self._device_checked:
+            self._device_checked = True
+            if params.get("type") == "op" and params.get("cmd") == SYSTEM_INFO:
+                root = self._send(params, label)
+                self._refuse_panorama(root)
+                return self._checked(root, label, check)
+            self._refuse_panorama(self._send({"type": "op", "cmd": SYSTEM_INFO}, "op show system info"))
+        return self._checked(self._send(params, label), label, check)
+
+    def _checked(self, root: ET.Element, label: str, check: bool) -> ET.Element:
         if check and root.get("status") != "success":
             raise self.error_from_reply(root, label)
         return root
+
+    def _refuse_panorama(self, root: ET.Element) -> None:
+        """Fail when ``show system info`` says this is Panorama (an error reply, e.g. from an admin
+        role without operational commands, proves nothing and lets the task go on)."""
+        model = (text(root, "./result/system/model") or "").strip()
+        if root.get("status") == "success" and is_panorama_model(model):
+            raise self.fail(
+                "%s is Panorama (model %s), not a firewall: set provider.serial_number to the serial of the "
+                "managed firewall this task is for (Panorama's 'show devices connected' lists them, the "
+                "tagwarden.panos.panorama inventory makes one host per firewall), and every request goes "
+                "to that firewall through Panorama" % (self.where, model), "settings")
 
     def op(self, cmd_element: ET.Element, vsys: Optional[str] = None) -> ET.Element:
         """Run an operational command (an element such as ``<show><clock/></show>``)."""

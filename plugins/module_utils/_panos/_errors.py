@@ -72,7 +72,8 @@ class FirewallError(Exception):
     """A request to the firewall failed; ``str(error)`` names the cause and the fix.
 
     ``kind`` is one of ``library``, ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
-    ``unreachable``, ``network``, ``transient``, ``malformed``, ``panos``, ``locked``, ``job``.
+    ``unreachable``, ``network``, ``transient``, ``malformed``, ``panos``, ``locked``, ``job``, ``target``
+    (Panorama cannot reach the managed firewall named by the serial number).
     ``code`` is the PAN-OS error code when there is one, ``root`` the reply's root element.
     """
 
@@ -83,6 +84,9 @@ class FirewallError(Exception):
         self.kind = kind
         self.code = code
         self.root = root
+
+    #: True when a request that may have been carried out got no usable reply (a commit only).
+    reply_lost = False
 
     def __str__(self) -> str:
         return self.message

@@ -15,7 +15,7 @@ __metaclass__ = type
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Mapping, Optional
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import COMMIT_BUSY, response_message
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import COMMIT_BUSY, FirewallError, response_message
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd, text, to_string
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,6 +99,23 @@ def commit_element(admin: str, description: Optional[str] = None) -> ET.Element:
     return element
 
 
+def _commit_job_after_lost_reply(conn: "FirewallConnection", admin: str) -> Optional[str]:
+    """The id of the commit job a commit request with a lost reply started, or None when it did not.
+
+    The newest commit job of ``admin`` is ours when it is still running, or when it has finished
+    and no change is pending any more (two requests, only after a lost reply)."""
+    jobs = conn.op(cmd("show", "jobs", "all")).findall("./result/job")
+    mine = [job for job in jobs if text(job, "type") == "Commit" and (text(job, "user") or admin) == admin
+            and (text(job, "id") or "").isdigit()]
+    if not mine:
+        return None
+    newest = max(mine, key=lambda job: int(text(job, "id") or 0))
+    if text(newest, "status") != "FIN":
+        return text(newest, "id")
+    pending = (text(conn.op(cmd("check", "pending-changes")), "./result") or "").strip()
+    return text(newest, "id") if pending == "no" else None
+
+
 def commit_partial(conn: "FirewallConnection", admin: str, description: Optional[str] = None,
                    timeout: float = 600, interval: float = 2.0) -> Dict[str, Any]:
     """Commit only ``admin``'s changes and wait for the job.
@@ -110,8 +127,19 @@ def commit_partial(conn: "FirewallConnection", admin: str, description: Optional
     params = {"type": "commit", "cmd": to_string(commit_element(admin, description))}
     deadline = conn.monotonic() + timeout if timeout else None
     delay = max(interval, 1.0)
+    lost_reply = False
     while True:
-        root = conn.request(params, "commit", check=False)
+        try:
+            root = conn.request(params, "commit", check=False)
+        except FirewallError as exc:
+            if not exc.reply_lost or lost_reply:
+                raise
+            lost_reply = True  # the commit may have gone through: look for its job before sending again
+            job_id = _commit_job_after_lost_reply(conn, admin)
+            if job_id is None:
+                continue
+            root = ET.Element("response", status="success")
+            ET.SubElement(ET.SubElement(root, "result"), "job").text = job_id
         message = response_message(root)
         if root.get("status") == "success":
             break

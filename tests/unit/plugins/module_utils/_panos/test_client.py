@@ -23,13 +23,6 @@ PASSWORD = "s3cr&t+pa ss"
 PROVIDER = {"ip_address": "192.0.2.1", "username": "admin", "password": PASSWORD, "port": 443}
 
 
-@pytest.fixture(autouse=True)
-def no_panos_env(monkeypatch):
-    for name in ("PANOS_IP_ADDRESS", "PANOS_USERNAME", "PANOS_PASSWORD", "PANOS_API_KEY", "PANOS_PORT",
-                 "PANOS_VALIDATE_CERTS", "PANOS_CA_PATH", "PANOS_TIMEOUT"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def connect(*script, provider=None, **kwargs):
     transport = FakeTransport(*script)
     sleeps = []
@@ -387,3 +380,98 @@ def test_pan_xapi_transport_real_unreachable_port_is_classified():
 def test_missing_library_message_names_the_pip_command():
     msg = missing_library_message("pan-python", "No module named 'pan'")
     assert "python -m pip install 'pan-python>=0.17,<0.18'" in msg and "No module named 'pan'" in msg
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_null_or_empty_provider_keys_fall_back_to_the_environment(monkeypatch, empty):
+    monkeypatch.setenv("PANOS_PASSWORD", "from-env")
+    monkeypatch.setenv("PANOS_TIMEOUT", "7")
+    conn, transport, _sleeps = connect(KEY, OK, provider={"ip_address": "fw", "password": empty, "timeout": empty})
+    conn.op(cmd("show", "clock"))
+    assert transport.requests[0]["password"] == "from-env" and conn.timeout == 7
+
+
+BUSY = ('<response status="error" code="13"><msg><line>Another commit/validate is in progress. Please try again later'
+        '</line></msg></response>')
+
+
+@pytest.mark.parametrize("send", [
+    lambda conn: conn.op(cmd("show", "clock")),
+    lambda conn: conn.config("set", "/config/x", ET.Element("x")),
+    lambda conn: conn.user_id(ET.Element("uid-message")),
+])
+def test_commit_in_progress_on_other_requests_is_retried(send):
+    conn, transport, sleeps = connect(KEY, BUSY, BUSY, OK)
+    assert send(conn).get("status") == "success"
+    assert conn.api_calls == 4 and len(sleeps) == 2 and sleeps[1] > sleeps[0]
+
+
+def test_commit_in_progress_on_other_requests_is_retried_within_bounds():
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    transport = FakeTransport(KEY, default=BUSY)
+    conn = FirewallConnection(PROVIDER, transport=transport, sleep=sleep, monotonic=lambda: now[0])
+    with pytest.raises(FirewallError) as info:
+        conn.config("set", "/config/x", ET.Element("x"))
+    assert info.value.kind == "transient" and "object not found" not in str(info.value)
+    assert "a commit kept 192.0.2.1:443 busy for 60 s, the config set request was refused" in str(info.value)
+    assert 60 <= now[0] < 70 and conn.api_calls < 15
+
+
+def jobs_all(*jobs):
+    return '<response status="success"><result>%s</result></response>' % "".join(
+        '<job><id>%s</id><user>%s</user><type>Commit</type><status>%s</status><result>%s</result></job>' % job
+        for job in jobs)
+
+
+PENDING_NO = '<response status="success"><result>no</result></response>'
+PENDING_YES = '<response status="success"><result>yes</result></response>'
+CUT = TransportError("malformed", "ParseError: no element found")
+
+
+def test_commit_with_a_malformed_reply_that_went_through_is_found_and_waited_for():
+    conn, transport, _sleeps = connect(KEY, CUT, jobs_all(("911", "automation", "FIN", "OK"),
+                                                          ("912", "automation", "ACT", "PEND")),
+                                       job("FIN", "OK"))
+    result = conn.commit_partial("automation")
+    assert result["changed"] and result["job_id"] == "912" and result["result"] == "OK"
+    assert transport.types() == ["keygen", "commit", "op", "op"]  # the commit was not sent twice
+
+
+def test_commit_with_a_lost_reply_and_finished_job_counts_when_nothing_is_pending():
+    conn, transport, _sleeps = connect(KEY, CUT, jobs_all(("912", "automation", "FIN", "OK")), PENDING_NO,
+                                       job("FIN", "OK"))
+    assert conn.commit_partial("automation")["changed"]
+    assert transport.types() == ["keygen", "commit", "op", "op", "op"]
+
+
+def test_commit_with_a_lost_reply_that_did_not_go_through_is_sent_again():
+    conn, transport, _sleeps = connect(KEY, CUT, jobs_all(("900", "automation", "FIN", "OK"),
+                                                          ("901", "other", "ACT", "PEND")), PENDING_YES,
+                                       COMMIT_QUEUED, job("FIN", "OK"))
+    assert conn.commit_partial("automation")["job_id"] == "912"
+    assert transport.types() == ["keygen", "commit", "op", "op", "commit", "op"]
+
+
+def test_commit_with_two_lost_replies_is_reported():
+    conn, _transport, _sleeps = connect(KEY, CUT, jobs_all(), CUT)
+    with pytest.raises(FirewallError) as info:
+        conn.commit_partial("automation")
+    assert info.value.kind == "malformed" and "commit request" in str(info.value)
+
+
+def test_commit_http_500_is_still_retried_by_the_connection():
+    conn, transport, _sleeps = connect(KEY, TransportError("http", "URLError: code: 500", 500), COMMIT_QUEUED,
+                                       job("FIN", "OK"))
+    assert conn.commit_partial("automation")["changed"]
+    assert transport.types() == ["keygen", "commit", "commit", "op"]
+
+
+def test_commit_connection_reset_is_looked_up_not_resent():
+    conn, transport, _sleeps = connect(KEY, ConnectionResetError("reset by peer"),
+                                       jobs_all(("912", "automation", "ACT", "PEND")), job("FIN", "OK"))
+    assert conn.commit_partial("automation")["job_id"] == "912"
+    assert transport.types() == ["keygen", "commit", "op", "op"]
