@@ -109,3 +109,20 @@ def traffic_summary_report_object(name: str, period: str, topn: int, aggregate_b
     sub(entry, "topm", "10")
     sub(entry, "caption", name)
     return ConfigObject(REPORT, name, entry)
+
+
+#: A dynamic user group (PAN-OS 9.1+): users are members while their User-ID tags match the filter.
+DYNAMIC_USER_GROUP = ObjectType("dynamic-user-group", "dynamic-user-group", ("filter", "description", "tag"))
+
+
+def dynamic_user_group_object(name: str, filter_text: str, description: Optional[str] = None,
+                              tags: Iterable[str] = ()) -> ConfigObject:
+    """``<entry><filter>...</filter>[<description>][<tag>]</entry>``."""
+    entry = element("entry", name=name)
+    sub(entry, "filter", filter_text)
+    if description:
+        sub(entry, "description", description)
+    tags = list(tags)
+    if tags:
+        members(entry, "tag", tags)
+    return ConfigObject(DYNAMIC_USER_GROUP, name, entry)
