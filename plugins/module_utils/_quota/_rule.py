@@ -50,7 +50,7 @@ BLOCKING_ACTIONS = tuple(action for action in RULE_ACTIONS if action != "allow")
 RULE_DESCRIPTION = "tagwarden.panos quota: denies the users of dynamic user group %s (users over their group's quota)"
 DUG_DESCRIPTION = "tagwarden.panos quota: users tagged %s (their group is over its quota)"
 #: What PAN-OS accepts in a rule or object name: letters, digits, space, hyphen, underscore, period.
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9 ._-]+$")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9 ._-]+")
 GROUP_MARKER = ".g."
 GROUP_HASH_LENGTH = 10
 #: Characters a group's until-tag adds to the quota tag.
@@ -64,8 +64,8 @@ def name_problems(option: str, name: Optional[str], limit: int = MAX_RULE_NAME) 
     problems = []
     if len(name) > limit:
         problems.append("%s: %r has %d characters, PAN-OS allows %d" % (option, name, len(name), limit))
-    if not NAME_PATTERN.match(name):
-        bad = sorted(set(c for c in name if not NAME_PATTERN.match(c)))
+    if not NAME_PATTERN.fullmatch(name):
+        bad = sorted(set(c for c in name if not NAME_PATTERN.fullmatch(c)))
         problems.append("%s: %r holds %s; PAN-OS allows only letters, digits, space, hyphen, underscore and period"
                         % (option, name, " ".join(repr(c) for c in bad)))
     return problems
