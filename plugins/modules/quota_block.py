@@ -72,20 +72,22 @@ options:
       - The users of each group in O(groups), as C(userid_facts) returns them; when left out they are read
         from User-ID (one request per group).
     type: dict
-  adopt_rule:
+  bootstrap:
     description:
-      - Convert the group rule O(rule_name) of tagwarden.panos 0.1.0 (no owner tag, groups as source users,
-        release times in its description) into the rule on O(dug_name). The bootstrap role sets it.
-      - Its old group blocks end (the next cycle blocks those groups again if they are still over quota).
-      - Without it such a rule is refused with a message to run the bootstrap.
+      - Create the owner tag, the dynamic user group and the rule now, even with no group to block
+        (the role C(tagwarden.panos.quota_bootstrap) sets it).
+      - Also converts the group rule O(rule_name) of tagwarden.panos 0.1.0 (no owner tag, groups as source
+        users, release times in its description) into the rule on O(dug_name); its old group blocks end
+        (the next cycle blocks those groups again if they are still over quota). Without O(bootstrap) such a
+        rule is refused with a message to run the bootstrap.
     type: bool
     default: false
   now:
     description:
       - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_facts) returns it; tag timeouts
         are C(until - now) seconds, from 1 to 2592000 (30 days).
+      - When left out, the firewall's clock is read (one more request).
     type: str
-    required: true
   vsys:
     description:
       - The virtual system of the registrations and the rule.
@@ -153,7 +155,7 @@ groups_released:
   elements: str
   sample: []
 rule:
-  description: Always V(present) (the rule is permanent).
+  description: Whether the rule exists afterwards (it is permanent once created; V(absent) only before any group block or bootstrap).
   returned: always
   type: str
   sample: present
@@ -197,8 +199,8 @@ def main():
         release_ips=dict(type="list", elements="str", default=[]),
         groups=dict(type="dict"),
         group_members=dict(type="dict"),
-        adopt_rule=dict(type="bool", default=False),
-        now=dict(type="str", required=True),
+        bootstrap=dict(type="bool", default=False),
+        now=dict(type="str"),
         vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
@@ -206,7 +208,7 @@ def main():
     rule_options.update(commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]))
     run_task(module, lambda conn: apply(
         conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
-        members=p["group_members"], adopt_rule=p["adopt_rule"], vsys=p["vsys"], check_mode=module.check_mode,
+        members=p["group_members"], bootstrap=p["bootstrap"], vsys=p["vsys"], check_mode=module.check_mode,
         **rule_options))
 
 

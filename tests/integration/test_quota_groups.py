@@ -232,7 +232,7 @@ def test_the_rule_of_0_1_0_is_refused_then_adopted(firewall: EmulatorControl, pr
     with pytest.raises(ValidationError, match="run the bootstrap"):
         apply(provider, firewall, groups={})
     assert writes(firewall) == {}
-    adopted = apply(provider, firewall, adopt_rule=True)  # what the bootstrap does
+    adopted = apply(provider, firewall, bootstrap=True)  # what the bootstrap role does
     assert adopted["rule_change"] == "updated" and adopted["committed"]
     entry = running_rules(firewall)["BlockQuota"]
     assert [m.text for m in entry.findall("source-user/member")] == ["quota-users"]

@@ -177,7 +177,7 @@ def block_facts(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuo
 class Wanted(NamedTuple):
     """quota_block's inputs, checked: the blocks in force after this run."""
 
-    now: datetime
+    now: Optional[datetime]  # None: the firewall's clock, read with the state
     block: Dict[str, datetime]  # ip -> until
     release: List[str]
     groups: Optional[Dict[str, datetime]]  # the complete set of blocked groups; None: leave them
@@ -232,8 +232,6 @@ def validate(tag: str, block_ips: Sequence[Any], release_ips: Sequence[Any], gro
     blocked (a PAN-OS keyword, an empty name) is refused on its own, in ``refused``."""
     problems = []  # type: List[str]
     moment = _until(now, "now", problems)
-    if moment is None and not problems:
-        problems.append("now: give the firewall time, YYYY/MM/DD HH:MM:SS (quota_block_facts returns firewall_time)")
     if not tag or len(tag) + UNTIL_SUFFIX_LENGTH > MAX_TAG_LENGTH:
         problems.append("tag: %r must be 1 to %d characters so that its until-tag fits the %d PAN-OS allows"
                         % (tag, MAX_TAG_LENGTH - UNTIL_SUFFIX_LENGTH, MAX_TAG_LENGTH))
@@ -257,7 +255,7 @@ def validate(tag: str, block_ips: Sequence[Any], release_ips: Sequence[Any], gro
     problems.extend(rule_problems(rule_name, placement, rule_action, dug_name, tag))
     if chunk_size < 1:
         problems.append("chunk_size: %s must be at least 1" % chunk_size)
-    if problems or moment is None:
+    if problems:
         raise invalid_input(problems)
     return Wanted(moment, block, release, wanted, refused)
 
@@ -320,9 +318,11 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
           vsys: Optional[str] = "vsys1", check_mode: bool = False, state: Optional[BlockState] = None,
           dug_name: str = "quota-users", rule_log_setting: Optional[str] = None, rule_log_end: bool = True,
           rule_tags: Sequence[str] = (), members: Optional[Mapping[str, Sequence[str]]] = None,
-          adopt_rule: bool = False) -> Dict[str, Any]:
+          bootstrap: bool = False) -> Dict[str, Any]:
     """The quota_block module. ``groups``: the complete set of blocked groups (None: leave the
-    group blocks as they are); ``members``: their users (None: read from User-ID).
+    group blocks as they are); ``members``: their users (None: read from User-ID); ``now``:
+    the firewall's time (None: read its clock); ``bootstrap``: create the DUG and the rule now,
+    even with no group to block, and convert 0.1.0's group rule.
 
     Raises ValidationError before any write (bad input, or a rule_name held by a rule that is
     not ours), FirewallError while reading, ApplyFailed (with the result so far) once writing
@@ -333,7 +333,7 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
                         description=COMMIT_DESCRIPTION)
     if state is None:
         state = read_state(conn, tag, rule_name, vsys, wanted.now, dug_name)
-    problem = existing_rule_problem(state.rule, rule_name, dug_name, adopt_rule)
+    problem = existing_rule_problem(state.rule, rule_name, dug_name, adopt=bootstrap)
     if state.dug is not None and not is_owned(state.dug):
         problem = problem or ("dug_name: dynamic user group %r exists and is not managed by tagwarden.panos (no %s tag); "
                               "nothing was changed. Choose another dug_name" % (dug_name, OWNER_TAG))
@@ -352,34 +352,36 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
             else:
                 refused[group] = "no members known to User-ID: nobody to block"
     before = group_blocks(state.users, tag, _names(conn, state, tag, wanted.groups, members, vsys))
-    if blocking or state.rule is not None or state.dug is not None:
+    if blocking or bootstrap or state.rule is not None or state.dug is not None:
         _ensure_group_rule(conn, changes, state, rule_name, dug_name, tag, placement, vsys, group_rule(
             rule_name, dug_name, rule_from, rule_to, rule_destination, rule_action, rule_log_setting, rule_log_end,
             rule_tags))
-    users_todo = None if wanted.groups is None else plan_users(state.users, tag, blocking, members or {}, wanted.now)
-    todo = plan_ips(state.registrations, tag, wanted.block, wanted.release, wanted.now)
+    users_todo = None if wanted.groups is None else plan_users(state.users, tag, blocking, members or {}, state.now)
+    todo = plan_ips(state.registrations, tag, wanted.block, wanted.release, state.now)
     result = {
         "groups_blocked": sorted(set(blocking) - set(before)),
         "groups_released": [] if wanted.groups is None else sorted(set(before) - set(blocking)),
         "groups_refused": [{"group": group, "reason": reason} for group, reason in sorted(refused.items())],
         "warnings": ["group %s cannot be blocked: %s" % (group, reason) for group, reason in sorted(refused.items())],
-        "rule": "present",
+        "rule": "present" if state.rule is not None or changes.labels("created") else "absent",
         "rule_change": next((c.action for c in changes.changes if c.kind is SECURITY_RULE), None),
         "committed": False,
         "enforced": state.enforced,
         "changed": todo.changed or changes.changed or bool(users_todo and users_todo.changed),
         "registered": sorted(todo.add, key=ip_sort_key),
         "unregistered": sorted(todo.remove, key=ip_sort_key),
-        "users_tagged": sorted(users_todo.add) if users_todo else [],
-        "users_untagged": sorted(users_todo.remove) if users_todo else [],
+        "users_tagged": [],
+        "users_untagged": [],
         "failed_entries": [],
     }  # type: Dict[str, Any]
     try:
-        commit_result = changes.apply()  # the DUG and the rule first: a block must be enforceable
-        result["committed"] = bool(commit_result and commit_result["changed"])
-        result["enforced"] = state.enforced or result["committed"]
+        # addresses first (they need no config); user tags only once the rule and the DUG are written
         outcome = engine.run(state.registrations, todo, None if check_mode else TagWriter(conn, vsys, chunk_size=chunk_size),
                              lambda held: _times(ip_blocks(held, tag)), order=ip_sort_key)
+        _book(result, outcome, None, changes)
+        commit_result = changes.apply()
+        result["committed"] = bool(commit_result and commit_result["changed"])
+        result["enforced"] = state.enforced or result["committed"]
         users = engine.run(state.users, users_todo or engine.Plan({}, {}, 0),
                            None if check_mode else UserTagWriter(conn, vsys, chunk_size=chunk_size),
                            lambda held: _user_view(held, tag))
@@ -416,13 +418,18 @@ def _ensure_group_rule(conn: Connection, changes: ChangeSet, state: BlockState, 
         changes.pending = True  # in the candidate only (an earlier commit failed): commit it now
 
 
-def _book(result: Dict[str, Any], outcome: engine.Outcome, users: engine.Outcome, changes: ChangeSet) -> None:
-    """What the writes did: the entries the firewall rejected move to failed_entries."""
+def _book(result: Dict[str, Any], outcome: engine.Outcome, users: Optional[engine.Outcome], changes: ChangeSet) -> None:
+    """What the writes did (``users``: None before the user tags are written): the entries the
+    firewall rejected move to failed_entries."""
     diff = changes.diff()
-    result.update(registered=outcome.added, unregistered=outcome.removed, users_tagged=users.added,
-                  users_untagged=users.removed, failed_entries=outcome.failed + users.failed,
-                  diff={"before": {"ips": outcome.before, "users": users.before, "config": diff["before"]},
-                        "after": {"ips": outcome.after, "users": users.after, "config": diff["after"]}})
+    result.update(registered=outcome.added, unregistered=outcome.removed, failed_entries=list(outcome.failed),
+                  diff={"before": {"ips": outcome.before, "config": diff["before"]},
+                        "after": {"ips": outcome.after, "config": diff["after"]}})
+    if users is not None:
+        result.update(users_tagged=users.added, users_untagged=users.removed)
+        result["failed_entries"].extend(users.failed)
+        result["diff"]["before"]["users"] = users.before
+        result["diff"]["after"]["users"] = users.after
 
 
 def _finish(conn: Connection, result: Dict[str, Any]) -> Dict[str, Any]:

@@ -76,7 +76,9 @@ def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False
     needs = userid_needs(policy, membership)
     identity = userid_facts(conn, gather=needs, groups=options.get("groups") or None, vsys=vsys) if needs else {}
     state = read_state(conn, policy["tag"], options["rule_name"], vsys, now=report.now, dug_name=options["dug_name"])
-    members = membership or identity.get("groups") or {}
+    # User-ID lists dynamic user groups too: ours holds the blocked users, it is no group with a quota
+    members = {group: users for group, users in (membership or identity.get("groups") or {}).items()
+               if group.lower() != options["dug_name"].lower()}
     evaluation = evaluate(report.rows, state.now, quotas=policy["quotas"], overrides=policy["overrides"],
                           exempt=policy["exempt"], groups=members,
                           ip_user_mapping=identity.get("ip_user_mapping") or [],

@@ -143,7 +143,7 @@ def existing_rule_problem(entry: Optional[ET.Element], name: str, dug_name: str,
             return None
         return ("rule_name: rule %r is the group rule of tagwarden.panos 0.1.0 (groups as source-users, release "
                 "times in its description); run the bootstrap once (role tagwarden.panos.quota_bootstrap, or "
-                "quota_block with adopt_rule: true) to convert it to the dynamic user group %r" % (name, dug_name))
+                "quota_block with bootstrap: true) to convert it to the dynamic user group %r" % (name, dug_name))
     if not is_owned(entry):
         return ("rule_name: rule %r exists and is not managed by tagwarden.panos (no %s tag); nothing was changed. "
                 "Choose another rule_name" % (name, OWNER_TAG))

@@ -32,12 +32,13 @@ def test_check_mode_writes_nothing(run_module) -> None:
     assert all(k not in ("user-id", "commit", "config set") for k in firewall.kinds())
 
 
-def test_a_refused_rule_fails_before_any_block_is_registered(run_module) -> None:
+def test_a_refused_rule_fails_after_the_address_blocks_and_before_any_group_block(run_module) -> None:
     refused = '<response status="error" code="12"><msg><line>rule -> source-user is invalid</line></msg></response>'
     tags = TagStore()
     firewall = Firewall(tags, config={"set": refused})
     failed, result = run_module(quota_block.main, ARGS, firewall)
-    assert failed and "code 12, invalid object" in result["msg"] and tags.messages == []
+    assert failed and "code 12, invalid object" in result["msg"] and result["registered"] == ["10.0.0.5"]
+    assert tags.users == {} and result["users_tagged"] == []
     assert result["committed"] is False and result["api_calls"] == len(firewall.requests)
 
 

@@ -203,7 +203,7 @@ def test_apply_creates_the_dug_and_rule_once_then_is_idempotent() -> None:
     conn = FakeConn()
     result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00", "reason": "x"}],
                    groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]})
-    assert [s[0] for s in conn.sent] == ["set", "set", "set", "move", "commit", "user-id", "user-id"]
+    assert [s[0] for s in conn.sent] == ["user-id", "set", "set", "set", "move", "commit", "user-id"]
     assert result["rule_change"] == "created" and result["committed"] and result["enforced"]
     assert result["registered"] == ["10.0.0.5"] and result["users_tagged"] == ["bob"] and result["groups_blocked"] == ["g1"]
 
