@@ -23,7 +23,7 @@ options:
     default: BlockQuota
   dug_name:
     description:
-      - The dynamic user group (PAN-OS 9.1 or later) whose members are the users tagged O(tag):
+      - The dynamic user group (PAN-OS 9.1 or later) whose members are the users tagged O(tag),
         the members of the blocked groups. Same naming rules as O(rule_name).
     type: str
     default: quota-users

@@ -105,7 +105,7 @@ def main():
     ))
     p = module.params
     run_task(module, lambda conn: block_facts(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"],
-                                                dug_name=p["dug_name"]))
+                                              dug_name=p["dug_name"]))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,6 @@ def test_demo_tells_both_stories_and_its_checks_pass() -> None:
     assert "quota-blocked holds ['10.0.0.7', '10.0.0.8', '10.0.0.9']" in output
     assert "quota-blocked holds [] after 301 seconds" in output
     # the quota story: blocks by IP, by user and by group, then the release
-    assert "the rule BlockQuota denies cn=sales,ou=groups,dc=acme,dc=local" in output
-    assert "DAG quota holds 0 addresses; the rule BlockQuota is gone" in output
+    assert "the rule BlockQuota denies cn=sales,ou=groups,dc=acme,dc=local (its members" in output
+    assert "DAG quota holds 0 addresses; 0 groups blocked, the dynamic user group of the rule BlockQuota is empty" in output
     assert "failed=0" in output and "failed=1" not in output

@@ -222,8 +222,8 @@ def test_an_uncommitted_rule_blocks_no_one_until_a_later_run_commits_it(
 
 # -- migration from 0.1.0 ----------------------------------------------------------------------------
 
-def test_the_rule_of_0_1_0_is_refused_then_adopted(firewall: EmulatorControl, provider: dict[str, Any],
-                                                    xapi: pan.xapi.PanXapi) -> None:
+def test_the_rule_of_0_1_0_is_refused_then_adopted(
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
     old = rule("BlockQuota", action="deny", source_user=[SALES])
     description = etree.SubElement(old, "description")
     description.text = encode_rule_description({SALES: datetime.strptime(later(firewall, 900), FMT)})

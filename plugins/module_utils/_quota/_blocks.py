@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import DYNAMIC_USER_GROUP
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import ConfigStore, entry_as_dict
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import ConfigStore
 from ansible_collections.tagwarden.panos.plugins.module_utils._desired import _engine as engine
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import check_ip, ip_sort_key
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time, parse_firewall_time
