@@ -8,14 +8,25 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The group deny rule of quota_block and quota_cycle."""
+    """The group deny rule and dynamic user group of quota_block and quota_cycle."""
 
     DOCUMENTATION = r"""
 options:
   rule_name:
-    description: The deny rule for groups; it exists only while a group is blocked.
+    description:
+      - The permanent deny rule for groups; its source user is the dynamic user group O(dug_name).
+      - Letters, digits, space, hyphen, underscore and period, at most 63 characters; anything else is refused
+        before any request.
+      - A rule of that name that tagwarden.panos does not own (no C(tagwarden.panos) tag), or one of ours for
+        something else (for example the address rule C(BlockQuotaDAG)), is refused before any write.
     type: str
     default: BlockQuota
+  dug_name:
+    description:
+      - The dynamic user group (PAN-OS 9.1 or later) whose members are the users tagged O(tag),
+        the members of the blocked groups. Same naming rules as O(rule_name).
+    type: str
+    default: quota-users
   rule_location:
     description: Where a newly created rule goes.
     type: str
@@ -44,8 +55,20 @@ options:
     type: str
     choices: [deny, drop, reset-client, reset-server, reset-both]
     default: deny
+  rule_log_setting:
+    description: The log forwarding profile of the rule (for example to send every quota block to a SIEM).
+    type: str
+  rule_log_end:
+    description: Log at session end.
+    type: bool
+    default: true
+  rule_tags:
+    description: More tags on the rule (tag objects that exist), besides the C(tagwarden.panos) owner tag.
+    type: list
+    elements: str
+    default: []
   chunk_size:
-    description: The largest number of address entries in one User-ID message.
+    description: The largest number of address or user entries in one User-ID message.
     type: int
     default: 1000
 """

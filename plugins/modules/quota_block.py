@@ -9,22 +9,26 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: quota_block
-short_description: Apply quota blocks to a PAN-OS firewall (tag registrations and a deny rule)
+short_description: Apply quota blocks to a PAN-OS firewall (address and user tag registrations)
 version_added: 0.1.0
 description:
   - Blocks addresses by registering O(tag) and the companion tag C(<tag>.until.YYYYMMDDHHMMSS)
     on them with the native timeout (the seconds until the block ends), so the firewall
     releases them by itself; releases addresses by unregistering both.
-  - Blocks groups with the deny rule O(rule_name), which lists them as source users and keeps
-    their release times in its description. The rule is created and moved into place when the
-    first group is blocked, edited when the groups change, and deleted when none is left (it is
-    never left with an empty source user, which would mean any user).
-  - Reads the registrations of O(tag) once and the rule once, then writes only the difference,
-    one batched set of User-ID messages and at most one rule change, followed by a partial
-    commit of this admin's changes when the configuration changed.
-  - All input is checked first; group names that PAN-OS reads as keywords (C(any),
-    C(known-user), C(unknown), C(pre-logon)) and a description longer than PAN-OS stores are
-    refused before anything is sent.
+  - Blocks groups by registering the user tags O(tag), its companion tag and one group tag
+    C(<tag>.g.<hash>.until.YYYYMMDDHHMMSS) (a hash of the group name) on every member of the
+    group, with the native timeout; the firewall ends them by itself, even when no cycle runs
+    again. Users with O(tag) are the members of the dynamic user group O(dug_name), the source
+    user of the permanent deny rule O(rule_name). No commit is needed for a block or a release.
+  - Creates the owner tag, the dynamic user group and the rule when missing (normally the
+    bootstrap does), carrying the C(tagwarden.panos) owner tag, and commits them (partial
+    commit of this admin) only then, or when they are in the candidate but not yet in the
+    running config.
+  - Reads the address registrations of O(tag), every user's tags and the config objects once,
+    then writes only the difference in batched User-ID messages.
+  - All input is checked first. A group that cannot be blocked (a PAN-OS keyword such as
+    C(any) or C(Known-User), compared case-insensitively, or a group without known members)
+    is reported in RV(groups_refused) and a warning; every other block still applies.
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
@@ -38,7 +42,7 @@ attributes:
     description: Reads the current state and reports what would change; sends no change and no commit.
   diff_mode:
     support: full
-    description: Shows the blocked addresses (with their ends) and the rule, before and after.
+    description: Shows the blocked addresses (with their ends), the users' tags and the config objects, before and after.
 options:
   tag:
     description:
@@ -60,16 +64,30 @@ options:
     default: []
   groups:
     description:
-      - The complete set of groups to block, each with its release time (C(YYYY/MM/DD HH:MM:SS), or null when unknown).
-      - An empty dict deletes the rule.
+      - The complete set of groups to block, each with its release time (C(YYYY/MM/DD HH:MM:SS)).
+      - An empty dict releases every group block; leave it out to leave the group blocks as they are.
     type: dict
-    default: {}
+  group_members:
+    description:
+      - The users of each group in O(groups), as C(userid_facts) returns them; when left out they are read
+        from User-ID (one request per group).
+    type: dict
+  bootstrap:
+    description:
+      - Create the owner tag, the dynamic user group and the rule now, even with no group to block
+        (the role C(tagwarden.panos.quota_bootstrap) sets it).
+      - Also converts the group rule O(rule_name) of tagwarden.panos 0.1.0 (no owner tag, groups as source
+        users, release times in its description) into the rule on O(dug_name); its old group blocks end
+        (the next cycle blocks those groups again if they are still over quota). Without O(bootstrap) such a
+        rule is refused with a message to run the bootstrap.
+    type: bool
+    default: false
   now:
     description:
       - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_facts) returns it; tag timeouts
         are C(until - now) seconds, from 1 to 2592000 (30 days).
+      - When left out, the firewall's clock is read (one more request).
     type: str
-    required: true
   vsys:
     description:
       - The virtual system of the registrations and the rule.
@@ -85,6 +103,7 @@ EXAMPLES = r"""
     block_ips: "{{ evaluation.block_ips }}"
     release_ips: "{{ evaluation.release_ips | map(attribute='ip') | list }}"
     groups: "{{ evaluation.groups_after }}"
+    rule_log_setting: siem
 """
 
 RETURN = r"""
@@ -100,30 +119,53 @@ unregistered:
   type: list
   elements: str
   sample: [10.0.0.7]
+users_tagged:
+  description: Users that got group block tags (in check mode, that would).
+  returned: always
+  type: list
+  elements: str
+  sample: ["acme\\bob"]
+users_untagged:
+  description: Users whose group block tags were removed.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+groups_refused:
+  description: Groups that cannot be blocked, each with the reason (the other blocks are applied).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{group: any, reason: "'any' is a PAN-OS keyword ..."}]
+enforced:
+  description: Whether the running config holds the deny rule and the dynamic user group, so that group blocks are in force.
+  returned: always
+  type: bool
+  sample: true
 groups_blocked:
-  description: Groups added to the rule.
+  description: Groups newly blocked.
   returned: always
   type: list
   elements: str
   sample: ["cn=sales,dc=acme,dc=local"]
 groups_released:
-  description: Groups removed from the rule.
+  description: Groups whose block ended early (their tags were removed).
   returned: always
   type: list
   elements: str
   sample: []
 rule:
-  description: Whether the rule exists afterwards.
+  description: Whether the rule exists afterwards (it is permanent once created; V(absent) only before any group block or bootstrap).
   returned: always
   type: str
   sample: present
 rule_change:
-  description: V(created), V(updated), V(deleted) or null.
+  description: V(created), V(updated) or null.
   returned: always
   type: str
   sample: created
 committed:
-  description: Whether a commit job ran.
+  description: Whether a commit job ran (only when the rule or the dynamic user group was written or not yet running).
   returned: always
   type: bool
   sample: true
@@ -155,8 +197,10 @@ def main():
         tag=dict(type="str", default="quota"),
         block_ips=dict(type="list", elements="dict", default=[]),
         release_ips=dict(type="list", elements="str", default=[]),
-        groups=dict(type="dict", default={}),
-        now=dict(type="str", required=True),
+        groups=dict(type="dict"),
+        group_members=dict(type="dict"),
+        bootstrap=dict(type="bool", default=False),
+        now=dict(type="str"),
         vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
@@ -164,7 +208,8 @@ def main():
     rule_options.update(commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]))
     run_task(module, lambda conn: apply(
         conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
-        vsys=p["vsys"], check_mode=module.check_mode, **rule_options))
+        members=p["group_members"], bootstrap=p["bootstrap"], vsys=p["vsys"], check_mode=module.check_mode,
+        **rule_options))
 
 
 if __name__ == "__main__":

@@ -15,10 +15,14 @@ description:
   - Blocked addresses are the ones registered with O(tag); each block's end is the companion
     tag C(<tag>.until.YYYYMMDDHHMMSS) registered with it. An address with O(tag) but no
     companion tag was blocked by someone else and reads as C(null).
-  - Blocked groups are the source users of the rule O(rule_name) in the candidate config; their
-    release times are kept in the rule's description. A group without one reads as C(null).
-  - One paged read of the registered addresses with O(tag), one config read of the rule,
-    one C(show clock). Only reads; never changes the firewall.
+  - Blocked groups are read from the user tags. A group is blocked while members carry O(tag)
+    and its group tag C(<tag>.g.<hash>.until.YYYYMMDDHHMMSS); the group is named by matching the
+    hash with the groups User-ID lists (a group no longer listed appears as C(<tag>.g.<hash>)).
+    Group blocks count only while the running config holds the rule O(rule_name) and the
+    dynamic user group O(dug_name) (RV(groups_enforced)).
+  - One paged read of the registered addresses with O(tag), one of the user tags, three config
+    reads and one running-config read, one C(show clock), and one group list when groups are
+    blocked. Only reads; never changes the firewall.
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
@@ -33,9 +37,14 @@ options:
     default: quota
   rule_name:
     description:
-      - The deny rule that lists the blocked groups.
+      - The deny rule for the blocked groups' users.
     type: str
     default: BlockQuota
+  dug_name:
+    description:
+      - The dynamic user group of the blocked users.
+    type: str
+    default: quota-users
   vsys:
     description:
       - The virtual system of the registrations and the rule.
@@ -65,6 +74,11 @@ blocked:
       type: dict
       returned: always
   sample: {ips: {10.0.0.5: "2026/11/22 10:15:00", 10.0.0.9: null}, groups: {"cn=sales,dc=acme,dc=local": "2026/11/22 10:30:00"}}
+groups_enforced:
+  description: Whether the running config holds the rule and the dynamic user group (else no group block is in force).
+  returned: success
+  type: bool
+  sample: true
 firewall_time:
   description: The firewall's clock (C(YYYY/MM/DD HH:MM:SS)).
   returned: success
@@ -86,10 +100,12 @@ def main():
     module = firewall_module(dict(
         tag=dict(type="str", default="quota"),
         rule_name=dict(type="str", default="BlockQuota"),
+        dug_name=dict(type="str", default="quota-users"),
         vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
-    run_task(module, lambda conn: block_facts(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"]))
+    run_task(module, lambda conn: block_facts(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"],
+                                              dug_name=p["dug_name"]))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,12 @@ description:
   - Makes sure the vsys holds the tag O(tag), the Dynamic Address Group O(dag_name) matching it,
     the custom report O(report_name) (traffic summary bytes per source address and source user)
     and the deny rules in O(rules) with the DAG as source address. Used by the role
-    C(tagwarden.panos.quota_bootstrap).
+    C(tagwarden.panos.quota_bootstrap) (the group rule is C(tagwarden.panos.quota_block)'s).
+  - The DAG and the rules carry the owner tag C(tagwarden.panos) (created first). A rule name in
+    O(rules) held by a rule without that tag is refused before any write, unless that rule has
+    the shape the bootstrap of 0.1.0 created (the DAG as its only source, a blocking action);
+    that rule is adopted (the tag is added). Rule names are letters, digits, space, hyphen,
+    underscore and period, at most 63 characters.
   - Reads each object once from the candidate configuration and writes only what differs
     (C(set) for a new object, C(edit) for a changed one, keeping settings it does not manage,
     such as a rule's log forwarding), moves new rules into place, and commits this admin's
@@ -107,6 +112,18 @@ options:
         description: Whether the rule is disabled.
         type: bool
         default: false
+      log_setting:
+        description: The rule's log forwarding profile (for example to send every quota block to a SIEM).
+        type: str
+      log_end:
+        description: Log at session end.
+        type: bool
+        default: true
+      tags:
+        description: More tags on the rule (tag objects that exist), besides the C(tagwarden.panos) owner tag.
+        type: list
+        elements: str
+        default: []
   vsys:
     description:
       - The virtual system that holds the objects.
@@ -131,7 +148,7 @@ created:
   returned: always
   type: list
   elements: str
-  sample: ["tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
+  sample: ["tag tagwarden.panos", "tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
 updated:
   description: Objects changed (in check mode, that would be).
   returned: always
@@ -173,6 +190,9 @@ def main():
             "existing_rule": dict(type="str"),
             "description": dict(type="str"),
             "disabled": dict(type="bool", default=False),
+            "log_setting": dict(type="str"),
+            "log_end": dict(type="bool", default=True),
+            "tags": dict(type="list", elements="str", default=[]),
         }),
         **COMMIT_OPTIONS,
         vsys=dict(type="str", default="vsys1"),

@@ -23,8 +23,8 @@ def test_demo_tells_every_story_and_its_checks_pass() -> None:
     assert "quota-blocked holds ['10.0.0.7', '10.0.0.8', '10.0.0.9']" in output
     assert "quota-blocked holds [] after 301 seconds" in output
     # the quota story: blocks by IP, by user and by group, then the release
-    assert "the rule BlockQuota denies cn=sales,ou=groups,dc=acme,dc=local" in output
-    assert "DAG quota holds 0 addresses; the rule BlockQuota is gone" in output
+    assert "the rule BlockQuota denies cn=sales,ou=groups,dc=acme,dc=local (its members" in output
+    assert "DAG quota holds 0 addresses; 0 groups blocked, the dynamic user group of the rule BlockQuota is empty" in output
     # the feed story: blocked, unchanged on the second run, the new incident from the cursor, expiry
     assert "DAG threat-feed holds ['203.0.113.5']; https://www.c2.example/payload is in ['threat-feed']" in output
     assert output.count("addresses new 0, renewed 0, expired 0, removed 0 (holding 1); urls new 0") == 1

@@ -34,6 +34,7 @@ SALES = "cn=sales,ou=groups,dc=acme,dc=local"
 SALES_IPS = {"10.1.2.21": "acme\\bob", "10.1.2.22": "acme\\carol", "10.1.2.23": "acme\\erin"}
 DAVE = "10.1.3.31"
 RULE = "BlockQuota"
+DUG = "quota-users"
 DIRTY = ("admin", "dirtyId", "time")
 # Per minute, 14 minutes of each bucket: guest 42MB > 20MB (IP), alice 3 x 11.2MB = 33.6MB > 30MB
 # (user) with each IP under 20MB, sales 3 x 18.2MB = 54.6MB > 50MB (group), dave far below.
@@ -115,23 +116,30 @@ class Firewall:
         entry = self.configs()[tree].find(f".//rulebase/security/rules/entry[@name='{RULE}']")
         return None if entry is None else [member.text for member in entry.findall("source-user/member")]
 
+    def blocked_users(self) -> set[str]:
+        """The users tagged ``quota`` (members of the dynamic user group), read with pan-python."""
+        self.xapi.op(cmd="<show><object><registered-user><all/></registered-user></object></show>")
+        return {entry.get("user") for entry in self.xapi.element_root.findall("./result/entry")
+                if "quota" in {member.text for member in entry.findall("./tag/member")}}
+
     def pending(self) -> bool:
         trees = self.configs()
         return etree.tostring(trees["candidate"]) != etree.tostring(trees["running"])
 
     def assert_consistent(self) -> None:
-        """Every quota registration carries its end; a group rule in force names groups; the quota
-        tag is on blocked IPs only."""
+        """Every quota registration carries its end; the group rule names the DUG; the quota tag is
+        on blocked IPs and blocked group members only."""
         for ip, tags in self.registered().items():
             if "quota" in tags:
                 assert ip in BLOCKED_IPS and any(tag.startswith("quota.until.") for tag in tags), (ip, tags)
-        assert self.rule_users() in (None, [SALES])
+        assert self.rule_users() in (None, [DUG])
+        assert self.blocked_users() <= set(SALES_IPS.values())
 
     def assert_converged(self) -> None:
         registered = self.registered()
         assert set(registered) == BLOCKED_IPS
         assert all(len(tags) == 2 and "quota" in tags for tags in registered.values()), registered
-        assert self.rule_users() == [SALES]
+        assert self.rule_users() == [DUG] and self.blocked_users() == set(SALES_IPS.values())
         assert not self.pending()
 
 
@@ -151,7 +159,8 @@ def test_quota_story(firewall: Firewall) -> None:
     after 15 minutes without a re-block, and a new block when the traffic comes back."""
     firewall.start(bootstrapped=False)
     first = passed(firewall.playbook("quota_bootstrap.yml"))
-    assert first.changed() == 1
+    assert first.changed() == 2  # the objects, then the DUG and the permanent group rule
+    assert firewall.rule_users() == [DUG] and firewall.blocked_users() == set()
     assert passed(firewall.playbook("quota_bootstrap.yml")).changed() == 0
     assert not firewall.pending()
     firewall.control.advance(900)
@@ -172,17 +181,17 @@ def test_quota_story(firewall: Firewall) -> None:
     assert f"BLOCK group {SALES}" in blocking.output and "user over quota" in blocking.output
     assert passed(firewall.cycle()).changed() == 0
 
-    firewall.control.advance(900)  # the tags time out on the firewall; denied traffic counted nothing
+    firewall.control.advance(900)  # the tags time out on the firewall by themselves; denied traffic counted nothing
+    assert firewall.registered() == {} and firewall.blocked_users() == set()  # before any cycle runs
     releasing = passed(firewall.cycle())
-    assert releasing.changed() == 1 and f"RELEASE group {SALES}" in releasing.output
-    assert firewall.registered() == {}
-    assert firewall.rule_users() is None and not firewall.pending()
+    assert releasing.changed() == 0  # nothing left to release: no write, no commit
+    assert firewall.rule_users() == [DUG] and not firewall.pending()
 
     firewall.traffic([(GUEST, 3_000_000)])
     firewall.control.advance(900)
     passed(firewall.cycle())
     assert set(firewall.registered()) == {GUEST}
-    assert firewall.rule_users() is None
+    assert firewall.blocked_users() == set()
 
 
 @pytest.mark.parametrize("request_type", ["op", "report", "user-id", "config", "commit"])

@@ -50,10 +50,10 @@ def test_one_cycle_blocks_ip_and_every_ip_of_a_user_then_changes_nothing(
         firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
     result = cycle(provider, quotas={"ip": "20MB", "user": "25MB"})
     assert result["changed"] and not result["failed"], result
-    # One key; system info, clock, IP-user mapping and one registered-IP page; the report job; one User-ID message; the rule,
-    # candidate and running (a deletion pending from a failed commit leaves no candidate entry to see).
+    # One key; system info, clock, IP-user mapping, one registered-IP and one registered-user page; the report job;
+    # one User-ID message; the group rule and its DUG in the candidate, both in one read of the running config.
     counts = firewall.counters()
-    assert (counts["keygen"], counts["op"], counts["report"], counts["user-id"], counts["config"], counts["commit"]) == (1, 4, 3, 1, 2, 0), counts
+    assert (counts["keygen"], counts["op"], counts["report"], counts["user-id"], counts["config"], counts["commit"]) == (1, 5, 3, 1, 3, 0), counts
     assert result["api_calls"] == counts["total"]
     # the guest by address; bob (30MB > 25MB) on both reporting devices and the silent third one
     assert sorted(result["registered"]) == sorted([GUEST, *BOB_IPS, "10.1.2.29"])
@@ -91,8 +91,35 @@ def test_check_mode_writes_nothing_and_says_what_would_change(
     assert registered(xapi) == [] and "'BlockQuota'" not in firewall.config()["candidate"].replace('"', "'")
 
 
+def test_a_group_over_quota_is_blocked_through_the_dynamic_user_group_then_steady(
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
+    result = cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")
+    assert result["groups_blocked"] == [SALES] and result["users_tagged"] == ["acme\\bob", "acme\\carol"], result
+    assert result["committed"] and result["summary"][-1].endswith("rule BlockQuota created, committed")
+    xapi.op(cmd="<show><object><registered-user><all/></registered-user></object></show>")
+    assert sorted(e.get("user") for e in xapi.element_root.findall("./result/entry")) == ["acme\\bob", "acme\\carol"]
+    firewall.reset_counters()
+    again = cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")
+    assert again["changed"] is False and again["currently_blocked"] == 1, again
+    counts = firewall.counters()
+    # reads only, the same each steady minute: key, clock, report job, group list and members, IP and user tags,
+    # rule and DUG (candidate) and one running-config read of both
+    assert counts["user-id"] == counts["commit"] == 0 and counts["total"] == again["api_calls"] == 13, counts
+    assert cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")["api_calls"] == 13
+
+
+@pytest.mark.parametrize("name", ["BlockQuotaDAG", "Allow-Outbound"])
+def test_a_rule_name_of_another_rule_deletes_nothing_and_commits_nothing(
+        firewall: EmulatorControl, provider: dict[str, Any], name: str) -> None:
+    before = firewall.config()
+    result = cycle(provider, quotas={"ip": "20MB", "group": "30MB"}, rule_name=name)
+    assert result["failed"] and "rule_name: rule %r exists and is not managed by tagwarden.panos" % name in result["msg"]
+    counts = firewall.counters()
+    assert counts["user-id"] == counts["commit"] == 0 and firewall.config() == before
+
+
 def test_bad_settings_are_refused_before_any_request(firewall: EmulatorControl, provider: dict[str, Any]) -> None:
-    result = cycle(provider, quotas={"ip": "20Mb", "users": "5GB"}, block_duration="forever")
+    result = cycle(provider, quotas={"ip": "20Mb", "users": "5GB"}, block_duration="forever", rule_name="")
     assert result["failed"], result
     assert "20Mb" in result["msg"] and "users" in result["msg"] and "forever" in result["msg"]
     assert firewall.counters()["total"] == 0

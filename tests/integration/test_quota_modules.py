@@ -62,7 +62,7 @@ def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorContro
     emu.reset_counters()
     made = run("quota_objects", rules=[{"name": "QuotaDeny", "from": ["trust"], "to": ["untrust"]}])
     assert made["changed"] and made["committed"], made
-    assert made["created"] == ["tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
+    assert made["created"] == ["tag tagwarden.panos", "tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
     assert emu.counters()["commit"] == 1
     again = run("quota_objects", "--check", rules=[{"name": "QuotaDeny", "from": ["trust"], "to": ["untrust"]}])
     assert again["changed"] is False and again["created"] == again["updated"] == []
@@ -143,9 +143,7 @@ def test_group_block_hostile_name_rule_at_top_then_released(run: Any, emu: Emula
 
     rules = running_rules(emu)
     assert [r.get("name") for r in rules] == ["BlockQuota", "QuotaDeny"]
-    assert [m.text for m in rules[0].findall("source-user/member")] == [HOSTILE]
-    xapi.show(xpath=RULES + "/entry[@name='BlockQuota']/source-user")
-    assert [m.text for m in xapi.element_root.findall(".//member")] == [HOSTILE]
+    assert [m.text for m in rules[0].findall("source-user/member")] == ["quota-users"]  # the name never reaches a rule
     assert policy_match(xapi, "10.0.0.5") == ["BlockQuota"]
     assert policy_match(xapi, "10.0.0.6") != ["BlockQuota"]
     assert run("quota_block_facts")["blocked"]["groups"] == {HOSTILE: until}
@@ -154,40 +152,46 @@ def test_group_block_hostile_name_rule_at_top_then_released(run: Any, emu: Emula
     again = run("quota_block", now=now, groups={HOSTILE: until}, rule_from=["trust"], rule_to=["untrust"])
     assert again["changed"] is False and writes(emu) == {}
 
-    released = run("quota_block", now=now, groups={})
-    assert released["rule_change"] == "deleted" and released["groups_released"] == [HOSTILE] and released["committed"]
-    assert [r.get("name") for r in running_rules(emu)] == ["QuotaDeny"]
-    assert run("quota_block", now=now, groups={})["changed"] is False
+    released = run("quota_block", now=now, groups={}, rule_from=["trust"], rule_to=["untrust"])
+    assert released["rule_change"] is None and released["groups_released"] == [HOSTILE] and not released["committed"]
+    assert policy_match(xapi, "10.0.0.5") != ["BlockQuota"]
+    assert [r.get("name") for r in running_rules(emu)] == ["BlockQuota", "QuotaDeny"]  # permanent; its DUG is empty
+    assert run("quota_block", now=now, groups={}, rule_from=["trust"], rule_to=["untrust"])["changed"] is False
 
 
-def test_keyword_group_is_refused_before_anything_is_sent(run: Any, emu: EmulatorControl) -> None:
-    emu.reset_counters()
-    result = run("quota_block", now=emu.now()["local"], groups={"Known-User": later(emu, 60)})
-    assert result["failed"] and "keyword" in result["msg"]
-    assert emu.counters()["total"] <= 1  # at most the key generation
+def test_keyword_group_is_refused_on_its_own(run: Any, emu: EmulatorControl) -> None:
+    emu.set_groups({"cn=sales": ["acme\\bob"]})
+    until = later(emu, 60)
+    result = run("quota_block", now=emu.now()["local"], groups={"Known-User": until, "cn=sales": until})
+    assert not result.get("failed") and [r["group"] for r in result["groups_refused"]] == ["Known-User"], result
+    assert result["groups_blocked"] == ["cn=sales"]
 
 
 def test_check_mode_sends_no_write(run: Any, emu: EmulatorControl) -> None:
+    emu.set_groups({"cn=sales": ["acme\\bob"]})
     now = emu.now()["local"]
     emu.reset_counters()
     result = run("quota_block", "--check", "--diff", now=now, block_ips=[{"ip": "10.0.0.7", "until": later(emu, 300)}],
                  groups={"cn=sales": later(emu, 900)})
     assert result["changed"] and result["registered"] == ["10.0.0.7"] and result["rule_change"] == "created", result
+    assert result["users_tagged"] == ["acme\\bob"]
     assert writes(emu) == {} and running_rules(emu) == []
     assert ET.fromstring(emu.config()["candidate"]).find(".//rules/entry") is None
 
 
 def test_failed_commit_converges_on_the_next_run(run: Any, emu: EmulatorControl) -> None:
+    emu.set_groups({"cn=sales": ["acme\\bob"]})
     now, until = emu.now()["local"], later(emu, 900)
     emu.inject_fault("commit", "http500", count=4)  # every attempt of the connection's bounded retries
     emu.reset_counters()
     failed = run("quota_block", now=now, groups={"cn=sales": until})
     assert emu.counters()["commit"] == 4
     assert failed["failed"] and "HTTP 500" in failed["msg"] and failed["rule_change"] == "created", failed
+    assert failed["users_tagged"] == [] and emu.counters()["user-id"] == 0  # no group block before the rule is in force
     assert running_rules(emu) == []
     emu.reset_counters()
     fixed = run("quota_block", now=now, groups={"cn=sales": until})
-    assert fixed["committed"] and fixed["rule_change"] is None, fixed
+    assert fixed["committed"] and fixed["rule_change"] is None and fixed["users_tagged"] == ["acme\\bob"], fixed
     assert [r.get("name") for r in running_rules(emu)] == ["BlockQuota"]
     assert run("quota_block", now=now, groups={"cn=sales": until})["changed"] is False
 
@@ -210,7 +214,8 @@ def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[st
     address = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address"
     other.set(xpath=address, element="<entry name='pending-by-other'><ip-netmask>192.0.2.1</ip-netmask></entry>")
     result, _output = adhoc("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
-                                            "groups": {"cn=sales": later(emu, 900)}})
+                                            "groups": {"cn=sales": later(emu, 900)},
+                                            "group_members": {"cn=sales": ["acme\\bob"]}})
     assert result["committed"], result
     config = emu.config()
     assert "pending-by-other" in config["candidate"] and "pending-by-other" not in config["running"]

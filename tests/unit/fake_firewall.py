@@ -40,10 +40,12 @@ class FakeTransport:
 
 class TagStore:
     """A tiny in-memory firewall for User-ID: answers registered-ip reads (paged, one tag filter)
-    and uid-messages (register/unregister), with optional per-IP rejections."""
+    and uid-messages (register/unregister), with optional per-IP rejections; user tags
+    (register-user/unregister-user, ``show object registered-user all``) in ``users``."""
 
-    def __init__(self, registrations=None, reject=None):
+    def __init__(self, registrations=None, reject=None, users=None):
         self.tags = {ip: set(tags) for ip, tags in (registrations or {}).items()}
+        self.users = {user: set(tags) for user, tags in (users or {}).items()}
         self.timeouts = {}
         self.reject = dict(reject or {})  # ip -> message
         self.messages = []
@@ -60,6 +62,8 @@ class TagStore:
         raise AssertionError(params)
 
     def _read(self, cmd):
+        if cmd.find("./object/registered-user") is not None:
+            return self._read_users(cmd.find("./object/registered-user/all"))
         node = cmd.find("./object/registered-ip")
         limit = int(node.findtext("limit"))
         start = int(node.findtext("start-point"))
@@ -77,10 +81,27 @@ class TagStore:
         root.append(result)
         return root
 
+    def _read_users(self, node):
+        start, limit = int(node.findtext("start-point")), int(node.findtext("limit"))
+        result = ET.Element("result")
+        for user in sorted(u for u, tags in self.users.items() if tags)[start - 1:start - 1 + limit]:
+            members = ET.SubElement(ET.SubElement(result, "entry", {"user": user}), "tag")
+            for t in sorted(self.users[user]):
+                ET.SubElement(members, "member").text = t
+        root = ET.Element("response", {"status": "success"})
+        root.append(result)
+        return root
+
     def _update(self, cmd):
         failed = []
         for section in cmd.find("payload"):
             for entry in section:
+                if section.tag.endswith("-user"):
+                    held = self.users.setdefault(entry.get("user"), set())
+                    for member in entry.findall("./tag/member"):
+                        (held.add if section.tag == "register-user" else held.discard)(member.text)
+                        self.timeouts[(entry.get("user"), member.text)] = member.get("timeout")
+                    continue
                 ip = entry.get("ip")
                 if ip in self.reject:
                     failed.append((section.tag, ip, self.reject[ip]))

@@ -78,12 +78,17 @@ def dynamic_group_object(name: str, filter_text: str, description: Optional[str]
     """``<entry><dynamic><filter>...</filter></dynamic>[<description>][<tag>]</entry>``."""
     entry = element("entry", name=name)
     sub(sub(entry, "dynamic"), "filter", filter_text)
+    return ConfigObject(ADDRESS_GROUP, name, _described(entry, description, tags))
+
+
+def _described(entry: ET.Element, description: Optional[str], tags: Iterable[str]) -> ET.Element:
+    """``entry`` with ``<description>`` and ``<tag>`` appended when given."""
     if description:
         sub(entry, "description", description)
     tags = list(tags)
     if tags:
         members(entry, "tag", tags)
-    return ConfigObject(ADDRESS_GROUP, name, entry)
+    return entry
 
 
 def url_category_object(name: str, urls: Sequence[str], description: Optional[str] = None) -> ConfigObject:
@@ -109,3 +114,15 @@ def traffic_summary_report_object(name: str, period: str, topn: int, aggregate_b
     sub(entry, "topm", "10")
     sub(entry, "caption", name)
     return ConfigObject(REPORT, name, entry)
+
+
+#: A dynamic user group (PAN-OS 9.1+): users are members while their User-ID tags match the filter.
+DYNAMIC_USER_GROUP = ObjectType("dynamic-user-group", "dynamic-user-group", ("filter", "description", "tag"))
+
+
+def dynamic_user_group_object(name: str, filter_text: str, description: Optional[str] = None,
+                              tags: Iterable[str] = ()) -> ConfigObject:
+    """``<entry><filter>...</filter>[<description>][<tag>]</entry>``."""
+    entry = element("entry", name=name)
+    sub(entry, "filter", filter_text)
+    return ConfigObject(DYNAMIC_USER_GROUP, name, _described(entry, description, tags))

@@ -3,11 +3,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Quota block state on the firewall: read it (quota_block_facts) and apply an evaluation (quota_block).
 
-IP blocks are the quota tag plus its until-tag (``_state._until``), registered with the native
-timeout, planned and written by the desired-set engine; group blocks are the source-users of
-the deny rule (``_rule``), written through a ChangeSet. :func:`apply` reads the registrations
-of the tag once and the rule once, then writes only the difference: one batched set of
-uid-messages, one rule write (edit, or delete when no group stays blocked), a partial commit
+IP blocks are the quota tag plus its until-tag (``_state._until``) registered on the IP; group
+blocks are the same two tags plus one group tag per blocked group (``_rule.group_tag``)
+registered on each member of the group as User-ID user tags. Every tag carries the native
+timeout, so every block ends on the firewall by itself. Users with the tag are members of the
+dynamic user group that the permanent deny rule names as source-user: no commit per block.
+:func:`apply` reads the registrations (IP and user) once and the three config objects once,
+writes only the difference through the desired-set engine (batched uid-messages) and, only when
+the DUG or the rule had to be written or is not yet in the running config, one partial commit
 of this admin's changes. Plain Python, no Ansible imports.
 """
 
@@ -21,7 +24,8 @@ from datetime import datetime
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import entry_as_dict
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import DYNAMIC_USER_GROUP
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import ConfigStore
 from ansible_collections.tagwarden.panos.plugins.module_utils._desired import _engine as engine
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import check_ip, ip_sort_key
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time, parse_firewall_time
@@ -32,21 +36,34 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_TAG_LENGTH, MAX_TAG_TIMEOUT
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import deny_rule, rule_groups, rule_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import (
+    dug_object,
+    existing_rule_problem,
+    group_marker,
+    group_rule,
+    group_tag,
+    group_until,
+    is_group_tag,
+    rule_problems,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG, is_owned, owner_tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, keyword_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule, keyword_problems
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import (
     UNTIL_SUFFIX_LENGTH,
     is_until_tag,
     until_by_holder,
     until_tag,
 )
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import group_members, parse_group_list, result_text
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import (
     DEFAULT_CHUNK_SIZE,
     TagWriter,
+    UserTagWriter,
     read_registered,
+    read_registered_users,
 )
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
 
 COMMIT_DESCRIPTION = "tagwarden.panos quota_block"
 
@@ -63,46 +80,108 @@ def ip_blocks(registrations: Mapping[str, Set[str]], tag: str) -> Dict[str, Opti
 
 class BlockState(NamedTuple):
     """What the firewall holds of the blocks, read once: its clock, the registrations of the tag
-    (each IP with all its tags) and the deny rule (None when absent)."""
+    (each IP with all its tags), every user's tags, the candidate entries of the deny rule and
+    the dynamic user group (None when absent), and which of them the running config holds."""
 
     now: datetime
     registrations: Dict[str, Set[str]]
+    users: Dict[str, Set[str]]
     rule: Optional[ET.Element]
+    dug: Optional[ET.Element]
+    running: Set[str]  # "rule", "dug"
+
+    @property
+    def enforced(self) -> bool:
+        """Whether the running config holds the rule and the DUG (group blocks are in force)."""
+        return self.running == {"rule", "dug"}
+
+
+def _running(conn: Connection, rule_name: str, dug_name: str, vsys: Optional[str]) -> Set[str]:
+    """One ``show`` (running config) of the rule and the DUG: which of them are in force."""
+    try:
+        root = conn.config("show", SECURITY_RULE.xpath(rule_name, vsys) + "|" + DYNAMIC_USER_GROUP.xpath(dug_name, vsys))
+    except FirewallError as exc:
+        if exc.kind == "panos" and exc.code in (None, "7"):
+            return set()
+        raise
+    found = set()
+    for entry in root.iter("entry"):
+        if entry.find("filter") is not None and entry.get("name") == dug_name:
+            found.add("dug")
+        elif entry.find("action") is not None and entry.get("name") == rule_name:
+            found.add("rule")
+    return found
 
 
 def read_state(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuota", vsys: Optional[str] = "vsys1",
-               now: Optional[datetime] = None) -> BlockState:
+               now: Optional[datetime] = None, dug_name: str = "quota-users") -> BlockState:
     """Read the blocks; ``now``: the firewall's clock if this run has read it already."""
-    rule = conn.config("get", SECURITY_RULE.xpath(rule_name, vsys)).find("./result/entry")
-    return BlockState(now or conn.clock(), read_registered(conn, [tag], vsys), rule)
+    found = ConfigStore(conn, vsys).read([(SECURITY_RULE, rule_name), (DYNAMIC_USER_GROUP, dug_name)])
+    return BlockState(now or conn.clock(), read_registered(conn, [tag], vsys), read_registered_users(conn, vsys),
+                      found[(SECURITY_RULE, rule_name)], found[(DYNAMIC_USER_GROUP, dug_name)],
+                      _running(conn, rule_name, dug_name, vsys))
 
 
-def blocked(conn: Connection, state: BlockState, tag: str, rule_name: str) -> Dict[str, Dict[str, Optional[datetime]]]:
-    """``{"ips": {ip: until}, "groups": {group: until}}`` (None: not ours / no time)."""
-    try:
-        groups = rule_groups(state.rule)
-    except ValueError as exc:
-        raise FirewallError("rule %s on %s: %s" % (rule_name, conn.where, exc), kind="malformed")
-    return {"ips": ip_blocks(state.registrations, tag), "groups": groups}
+def _ours(tag: str, name: str) -> bool:
+    return name == tag or is_until_tag(tag, name) or is_group_tag(tag, name)
+
+
+def group_blocks(users: Mapping[str, Set[str]], tag: str, names: Sequence[str] = (),
+                 keep_unknown: bool = False) -> Dict[str, datetime]:
+    """``{group: until}`` from the user tags: a group is blocked while a member holds ``tag``
+    and the group's tag. Group tags are hashes of the names: ``names`` are the groups known; a
+    group tag of none of them is listed as its marker (``quota.g.<hash>``) with
+    ``keep_unknown``, else left out (the group is gone, so its tags are released)."""
+    by_marker = {}  # type: Dict[str, datetime]
+    for tags in users.values():
+        if tag not in tags:
+            continue
+        for name in tags:
+            until = group_until(tag, name)
+            if until is not None:
+                marker = name[:len(name) - UNTIL_SUFFIX_LENGTH]
+                by_marker[marker] = max(until, by_marker.get(marker, until))
+    known = {group_marker(tag, name): name for name in names}
+    found = {}  # type: Dict[str, datetime]
+    for marker, until in by_marker.items():
+        if marker in known or keep_unknown:
+            found[known.get(marker, marker)] = until
+    return dict(sorted(found.items()))
+
+
+def blocked(conn: Connection, state: BlockState, tag: str, rule_name: str,
+            names: Sequence[str] = ()) -> Dict[str, Dict[str, Optional[datetime]]]:
+    """``{"ips": {ip: until}, "groups": {group: until}}`` (None: not ours / no time) for the
+    groups ``names``. Group blocks count only while the running config enforces them."""
+    groups = group_blocks(state.users, tag, names) if state.enforced else {}
+    return {"ips": ip_blocks(state.registrations, tag), "groups": dict(groups)}
+
+
+def known_groups(conn: Connection, vsys: Optional[str] = "vsys1") -> List[str]:
+    """The group names User-ID lists (one request), to name blocked groups by their tags."""
+    return parse_group_list(result_text(conn.op(cmd("show", "user", "group", "list"), vsys)))
 
 
 def block_facts(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuota",
-                vsys: Optional[str] = "vsys1") -> Dict[str, Any]:
-    """The quota_block_facts module: ``blocked`` {ips, groups}, ``firewall_time``, ``api_calls``."""
-    state = read_state(conn, tag, rule_name, vsys)
-    found = blocked(conn, state, tag, rule_name)
-    return {"blocked": {"ips": _times(found["ips"]), "groups": _times(found["groups"])},
-            "firewall_time": format_firewall_time(state.now), "api_calls": conn.api_calls}
+                vsys: Optional[str] = "vsys1", dug_name: str = "quota-users") -> Dict[str, Any]:
+    """The quota_block_facts module: ``blocked`` {ips, groups}, ``groups_enforced``,
+    ``firewall_time``, ``api_calls``. Groups User-ID no longer lists appear as their tag."""
+    state = read_state(conn, tag, rule_name, vsys, dug_name=dug_name)
+    names = known_groups(conn, vsys) if state.enforced and group_blocks(state.users, tag, keep_unknown=True) else []
+    groups = group_blocks(state.users, tag, names, keep_unknown=True) if state.enforced else {}
+    return {"blocked": {"ips": _times(ip_blocks(state.registrations, tag)), "groups": _times(dict(groups))},
+            "groups_enforced": state.enforced, "firewall_time": format_firewall_time(state.now),
+            "api_calls": conn.api_calls}
 
 
 class Wanted(NamedTuple):
     """quota_block's inputs, checked: the blocks in force after this run."""
 
-    now: datetime
+    now: Optional[datetime]  # None: the firewall's clock, read with the state
     block: Dict[str, datetime]  # ip -> until
     release: List[str]
-    groups: Dict[str, Optional[datetime]]  # the complete set of blocked groups
-    description: str
+    groups: Optional[Dict[str, datetime]]  # the complete set of blocked groups; None: leave them
+    refused: Dict[str, str]  # group -> why it cannot be blocked
 
 
 def _until(value: Any, where: str, problems: List[str]) -> Optional[datetime]:
@@ -146,31 +225,39 @@ def _release_ips(release_ips: Sequence[Any], block: Mapping[str, datetime], prob
     return release
 
 
-def validate(tag: str, block_ips: Sequence[Any], release_ips: Sequence[Any], groups: Mapping[str, Any], now: Any,
-             rule_name: str, placement: Placement, rule_action: str, chunk_size: int) -> Wanted:
-    """Every problem in one ValidationError; else the checked inputs."""
+def validate(tag: str, block_ips: Sequence[Any], release_ips: Sequence[Any], groups: Optional[Mapping[str, Any]],
+             now: Any, rule_name: str, placement: Placement, rule_action: str, chunk_size: int,
+             dug_name: str = "quota-users") -> Wanted:
+    """Every problem in one ValidationError; else the checked inputs. A group that cannot be
+    blocked (a PAN-OS keyword, an empty name) is refused on its own, in ``refused``."""
     problems = []  # type: List[str]
     moment = _until(now, "now", problems)
-    if moment is None and not problems:
-        problems.append("now: give the firewall time, YYYY/MM/DD HH:MM:SS (quota_block_facts returns firewall_time)")
     if not tag or len(tag) + UNTIL_SUFFIX_LENGTH > MAX_TAG_LENGTH:
         problems.append("tag: %r must be 1 to %d characters so that its until-tag fits the %d PAN-OS allows"
                         % (tag, MAX_TAG_LENGTH - UNTIL_SUFFIX_LENGTH, MAX_TAG_LENGTH))
+    elif "'" in tag and '"' in tag:
+        problems.append("tag: %r holds both quote kinds, which no filter can name" % tag)
     block = _block_ips(block_ips, problems)
     release = _release_ips(release_ips, block, problems)
-    wanted = {str(name): _until(until, "groups[%r]" % name, problems) for name, until in (groups or {}).items()}
-    problems.extend("groups: %s" % p for p in keyword_problems(list(wanted)))
-    description = ""
-    try:
-        description = encode_rule_description(wanted) if wanted else ""
-    except ValueError as exc:
-        problems.append("groups: %s" % exc)
-    problems.extend(rule_problems(rule_name, placement, rule_action))
+    wanted = None  # type: Optional[Dict[str, datetime]]
+    refused = {}  # type: Dict[str, str]
+    if groups is not None:
+        wanted = {}
+        for name, value in groups.items():
+            until = _until(value, "groups[%r]" % name, problems)
+            refusal = keyword_problems([str(name)])
+            if refusal:
+                refused[str(name)] = refusal[0]
+            elif until is not None:
+                wanted[str(name)] = until
+            elif value in (None, ""):
+                problems.append("groups[%r]: give its release time, YYYY/MM/DD HH:MM:SS" % name)
+    problems.extend(rule_problems(rule_name, placement, rule_action, dug_name, tag))
     if chunk_size < 1:
         problems.append("chunk_size: %s must be at least 1" % chunk_size)
-    if problems or moment is None:
+    if problems:
         raise invalid_input(problems)
-    return Wanted(moment, block, release, wanted, description)
+    return Wanted(moment, block, release, wanted, refused)
 
 
 def timeout_for(until: datetime, now: datetime) -> int:
@@ -194,62 +281,155 @@ def plan_ips(current: Mapping[str, Set[str]], tag: str, block: Mapping[str, date
                        in_scope=lambda name: name == tag or is_until_tag(tag, name), replace=True)
 
 
+def plan_users(current: Mapping[str, Set[str]], tag: str, groups: Mapping[str, datetime],
+               members: Mapping[str, Sequence[str]], now: datetime) -> engine.Plan:
+    """The user tags that make the group blocks match ``groups`` (the complete set).
+
+    A member of blocked groups holds the tag and its until-tag for the latest end among them,
+    and one group tag per group with that group's end, each with its seconds left; a changed
+    end replaces the old tags in the same message (the timeout starts anew). A user holding
+    tags of ours and no longer in a blocked group loses them; a user holding only ``tag`` (not
+    ours: no until-tag, no group tag) is left alone.
+    """
+    present = {}  # type: Dict[str, Dict[str, Optional[int]]]
+    latest = {}  # type: Dict[str, datetime]
+    for group, until in groups.items():
+        for user in members.get(group, ()):
+            present.setdefault(user, {})[group_tag(tag, group, until)] = timeout_for(until, now)
+            latest[user] = max(until, latest.get(user, until))
+    for user, until in latest.items():
+        seconds = timeout_for(until, now)
+        present[user].update({tag: seconds, until_tag(tag, until): seconds})
+    absent = {user: None for user, tags in current.items()
+              if user not in present and any(name != tag and _ours(tag, name) for name in tags)}
+    return engine.plan(current, present=present, absent=absent, in_scope=lambda name: _ours(tag, name), replace=True)
+
+
+def _user_view(held: Mapping[str, Set[str]], tag: str) -> Dict[str, List[str]]:
+    return {user: sorted(name for name in tags if _ours(tag, name)) for user, tags in sorted(held.items())
+            if any(_ours(tag, name) for name in tags)}
+
+
 def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), release_ips: Sequence[Any] = (),
           groups: Optional[Mapping[str, Any]] = None, now: Any = None, rule_name: str = "BlockQuota",
           rule_location: str = "top", rule_existing: Optional[str] = None, rule_from: Sequence[str] = ("any",),
           rule_to: Sequence[str] = ("any",), rule_destination: Sequence[str] = ("any",), rule_action: str = "deny",
           commit: bool = True, commit_admin: Optional[str] = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-          vsys: Optional[str] = "vsys1", check_mode: bool = False, state: Optional[BlockState] = None) -> Dict[str, Any]:
-    """The quota_block module. Raises ValidationError before any request, FirewallError while
-    reading, ApplyFailed (with the result so far) once writing has begun. ``state``: the blocks as
-    already read in this run (see :func:`read_state`), so that they are not read twice."""
+          vsys: Optional[str] = "vsys1", check_mode: bool = False, state: Optional[BlockState] = None,
+          dug_name: str = "quota-users", rule_log_setting: Optional[str] = None, rule_log_end: bool = True,
+          rule_tags: Sequence[str] = (), members: Optional[Mapping[str, Sequence[str]]] = None,
+          bootstrap: bool = False) -> Dict[str, Any]:
+    """The quota_block module. ``groups``: the complete set of blocked groups (None: leave the
+    group blocks as they are); ``members``: their users (None: read from User-ID); ``now``:
+    the firewall's time (None: read its clock); ``bootstrap``: create the DUG and the rule now,
+    even with no group to block, and convert 0.1.0's group rule.
+
+    Raises ValidationError before any write (bad input, or a rule_name held by a rule that is
+    not ours), FirewallError while reading, ApplyFailed (with the result so far) once writing
+    has begun. ``state``: the blocks as already read in this run (see :func:`read_state`)."""
     placement = Placement(rule_location, rule_existing)
-    wanted = validate(tag, block_ips, release_ips, groups or {}, now, rule_name, placement, rule_action, chunk_size)
+    wanted = validate(tag, block_ips, release_ips, groups, now, rule_name, placement, rule_action, chunk_size, dug_name)
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=COMMIT_DESCRIPTION)
     if state is None:
-        current, rule = read_registered(conn, [tag], vsys), changes.current(SECURITY_RULE, rule_name)
-    else:
-        current, rule = state.registrations, state.rule
-        changes.known(SECURITY_RULE, rule_name, rule)
-    desired = None
+        state = read_state(conn, tag, rule_name, vsys, wanted.now, dug_name)
+    problem = existing_rule_problem(state.rule, rule_name, dug_name, adopt=bootstrap)
+    if state.dug is not None and not is_owned(state.dug):
+        problem = problem or ("dug_name: dynamic user group %r exists and is not managed by tagwarden.panos (no %s tag); "
+                              "nothing was changed. Choose another dug_name" % (dug_name, OWNER_TAG))
+    if problem:
+        raise invalid_input([problem])
+    changes.known(SECURITY_RULE, rule_name, state.rule)
+    changes.known(DYNAMIC_USER_GROUP, dug_name, state.dug)
+    refused = dict(wanted.refused)
+    blocking = {}  # type: Dict[str, datetime]
     if wanted.groups:
-        desired = deny_rule(rule_name, sorted(wanted.groups), wanted.description, rule_from, rule_to, rule_destination,
-                            rule_action).as_object()
-        changes.present(desired, then=lambda: place(conn, rule_name, placement, vsys))
-    else:
-        changes.absent(SECURITY_RULE, rule_name)
-    before_groups = rule_groups(rule, strict=False)
-    todo = plan_ips(current, tag, wanted.block, wanted.release, wanted.now)
+        if members is None:
+            members = group_members(conn, sorted(wanted.groups), vsys)
+        for group, until in wanted.groups.items():
+            if members.get(group):
+                blocking[group] = until
+            else:
+                refused[group] = "no members known to User-ID: nobody to block"
+    before = group_blocks(state.users, tag, _names(conn, state, tag, wanted.groups, members, vsys))
+    if blocking or bootstrap or state.rule is not None or state.dug is not None:
+        _ensure_group_rule(conn, changes, state, rule_name, dug_name, tag, placement, vsys, group_rule(
+            rule_name, dug_name, rule_from, rule_to, rule_destination, rule_action, rule_log_setting, rule_log_end,
+            rule_tags))
+    users_todo = None if wanted.groups is None else plan_users(state.users, tag, blocking, members or {}, state.now)
+    todo = plan_ips(state.registrations, tag, wanted.block, wanted.release, state.now)
     result = {
-        "groups_blocked": sorted(set(wanted.groups) - set(before_groups)),
-        "groups_released": sorted(set(before_groups) - set(wanted.groups)),
-        "rule": "absent" if desired is None else "present",
-        "rule_change": changes.changes[0].action if changes.changes else None,
+        "groups_blocked": sorted(set(blocking) - set(before)),
+        "groups_released": [] if wanted.groups is None else sorted(set(before) - set(blocking)),
+        "groups_refused": [{"group": group, "reason": reason} for group, reason in sorted(refused.items())],
+        "warnings": ["group %s cannot be blocked: %s" % (group, reason) for group, reason in sorted(refused.items())],
+        "rule": "present" if state.rule is not None or changes.labels("created") else "absent",
+        "rule_change": next((c.action for c in changes.changes if c.kind is SECURITY_RULE), None),
         "committed": False,
-        "changed": todo.changed or changes.changed,
+        "enforced": state.enforced,
+        "changed": todo.changed or changes.changed or bool(users_todo and users_todo.changed),
         "registered": sorted(todo.add, key=ip_sort_key),
         "unregistered": sorted(todo.remove, key=ip_sort_key),
+        "users_tagged": [],
+        "users_untagged": [],
         "failed_entries": [],
     }  # type: Dict[str, Any]
-    writer = None if check_mode else TagWriter(conn, vsys, chunk_size=chunk_size)
     try:
-        outcome = engine.run(current, todo, writer, lambda held: _times(ip_blocks(held, tag)), order=ip_sort_key)
-        _book(result, outcome, rule, desired.element if desired is not None else None)
+        # addresses first (they need no config); user tags only once the rule and the DUG are written
+        outcome = engine.run(state.registrations, todo, None if check_mode else TagWriter(conn, vsys, chunk_size=chunk_size),
+                             lambda held: _times(ip_blocks(held, tag)), order=ip_sort_key)
+        _book(result, outcome, None, changes)
         commit_result = changes.apply()
         result["committed"] = bool(commit_result and commit_result["changed"])
+        result["enforced"] = state.enforced or result["committed"]
+        users = engine.run(state.users, users_todo or engine.Plan({}, {}, 0),
+                           None if check_mode else UserTagWriter(conn, vsys, chunk_size=chunk_size),
+                           lambda held: _user_view(held, tag))
+        _book(result, outcome, users, changes)
     except FirewallError as exc:
         raise ApplyFailed(exc, _finish(conn, result))
+    if not result["enforced"] and (blocking or before):
+        result["warnings"].append("the deny rule %s and dynamic user group %s are not in the running config: group "
+                                  "blocks are not in force until they are committed%s"
+                                  % (rule_name, dug_name, "" if commit else " (commit: false)"))
     return _finish(conn, result)
 
 
-def _book(result: Dict[str, Any], outcome: engine.Outcome, rule: Optional[ET.Element],
-          desired: Optional[ET.Element]) -> None:
-    """What the writes did: the IPs the firewall rejected move to failed_entries."""
-    result.update(registered=outcome.added, unregistered=outcome.removed,
-                  failed_entries=outcome.failed,
-                  diff={"before": {"ips": outcome.before, "rule": entry_as_dict(rule)},
-                        "after": {"ips": outcome.after, "rule": entry_as_dict(desired)}})
+def _names(conn: Connection, state: BlockState, tag: str, groups: Optional[Mapping[str, Any]],
+           members: Optional[Mapping[str, Any]], vsys: Optional[str]) -> List[str]:
+    """The group names that may be blocked now: those given, and when a group tag is none of
+    theirs and blocks change, those User-ID lists (one request), to name the groups released."""
+    names = sorted(set(groups or ()) | set(members or ()))
+    markers = {group_marker(tag, name) for name in names}
+    if groups is not None and any(m not in markers for m in group_blocks(state.users, tag, keep_unknown=True)):
+        names.extend(known_groups(conn, vsys))
+    return names
+
+
+def _ensure_group_rule(conn: Connection, changes: ChangeSet, state: BlockState, rule_name: str, dug_name: str,
+                       tag: str, placement: Placement, vsys: Optional[str], rule: SecurityRule) -> None:
+    """Plan the DUG and the rule as they must be (the owner tag first when one of them is new),
+    and a commit when they are not yet in the running config."""
+    if state.rule is None or state.dug is None:
+        changes.present(owner_tag_object())
+    changes.present(dug_object(dug_name, tag))
+    changes.present(rule.as_object(), then=lambda: place(conn, rule_name, placement, vsys))
+    if changes.commit and not state.enforced:
+        changes.pending = True  # in the candidate only (an earlier commit failed): commit it now
+
+
+def _book(result: Dict[str, Any], outcome: engine.Outcome, users: Optional[engine.Outcome], changes: ChangeSet) -> None:
+    """What the writes did (``users``: None before the user tags are written): the entries the
+    firewall rejected move to failed_entries."""
+    diff = changes.diff()
+    result.update(registered=outcome.added, unregistered=outcome.removed, failed_entries=list(outcome.failed),
+                  diff={"before": {"ips": outcome.before, "config": diff["before"]},
+                        "after": {"ips": outcome.after, "config": diff["after"]}})
+    if users is not None:
+        result.update(users_tagged=users.added, users_untagged=users.removed)
+        result["failed_entries"].extend(users.failed)
+        result["diff"]["before"]["users"] = users.before
+        result["diff"]["after"]["users"] = users.after
 
 
 def _finish(conn: Connection, result: Dict[str, Any]) -> Dict[str, Any]:

@@ -3,6 +3,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The firewall objects quota enforcement needs (quota_objects, used by the bootstrap role):
 the tag, the DAG matching it, the custom report ``Quota`` and the deny rules using the DAG.
+(The group rule and its dynamic user group are quota_block's, ``_blocks``.)
+
+The DAG and the rules carry the owner tag. A rule of a configured name that is not ours is
+refused before any write, unless it has the shape 0.1.0's bootstrap created (the DAG as its
+only source, a blocking action): that one is adopted (the owner tag is added).
 
 All of it goes through one ChangeSet: read in one batch per object type, written only where it
 differs (``set`` when new, ``edit`` of a merge when changed), new rules moved into place, one
@@ -28,8 +33,10 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_REPORT_TOPN
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, xpath_literal
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import BLOCKING_ACTIONS, name_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG, is_owned, mark, owner_tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SecurityRule
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
 
 REPORT_PERIODS = ("last-15-minutes", "last-hour", "last-6-hrs", "last-12-hrs", "last-24-hrs", "last-calendar-day",
                   "last-7-days", "last-30-days")
@@ -45,16 +52,33 @@ QuotaRule = Tuple[SecurityRule, Placement]
 def rule_defaults(rule: Mapping[str, Any]) -> Dict[str, Any]:
     """A ``rules`` item with defaults filled in (module options may leave keys out or None)."""
     defaults = {"from": ["any"], "to": ["any"], "destination": ["any"], "action": "deny", "location": "top",
-                "existing_rule": None, "description": None, "disabled": False}
+                "existing_rule": None, "description": None, "disabled": False, "log_setting": None, "log_end": True,
+                "tags": []}
     return dict(defaults, **{k: v for k, v in rule.items() if v is not None})
 
 
 def quota_rule(rule: Mapping[str, Any], dag_name: str) -> QuotaRule:
-    """A ``rules`` item (with defaults) as the rule denying the DAG, and its placement."""
+    """A ``rules`` item (with defaults) as the rule denying the DAG (ours: the owner tag), and its placement."""
     model = SecurityRule(name=rule.get("name") or "", from_zones=tuple(rule["from"]), to_zones=tuple(rule["to"]),
                          sources=(dag_name,), destinations=tuple(rule["destination"]), services=("any",),
-                         action=rule["action"], description=rule["description"], disabled=bool(rule["disabled"]))
-    return model, Placement(rule["location"], rule["existing_rule"])
+                         action=rule["action"], description=rule["description"], disabled=bool(rule["disabled"]),
+                         log_setting=rule["log_setting"], log_end=bool(rule["log_end"]), tags=tuple(rule["tags"]))
+    return mark(model), Placement(rule["location"], rule["existing_rule"])
+
+
+def foreign_rule_problems(current: Mapping[Tuple[Any, str], Any], rules: Sequence[QuotaRule], dag_name: str) -> List[str]:
+    """The configured rule names held by rules that are not ours and not 0.1.0's DAG rules."""
+    problems = []
+    for model, _placement in rules:
+        entry = current.get((SECURITY_RULE, model.name))
+        if entry is None or is_owned(entry):
+            continue
+        existing = SecurityRule.from_entry(entry)
+        if existing.sources != (dag_name,) or existing.action not in BLOCKING_ACTIONS:
+            problems.append("rules: rule %r exists and is not managed by tagwarden.panos (no %s tag, and not the "
+                            "deny rule of the DAG %r); nothing was changed. Choose another name"
+                            % (model.name, OWNER_TAG, dag_name))
+    return problems
 
 
 def validate(tag: str, dag_name: str, report_name: str, report_period: str, report_topn: int,
@@ -68,6 +92,8 @@ def validate(tag: str, dag_name: str, report_name: str, report_period: str, repo
             xpath_literal(name)
         except XPathQuoteError as exc:
             problems.append("%s: %s" % (what, exc))
+    if dag_name:
+        problems.extend(name_problems("dag_name", dag_name))
     if report_period not in REPORT_PERIODS:
         problems.append("report_period: %r is not one of %s" % (report_period, ", ".join(REPORT_PERIODS)))
     if not 1 <= report_topn <= MAX_TOPN:
@@ -75,7 +101,7 @@ def validate(tag: str, dag_name: str, report_name: str, report_period: str, repo
     full = [quota_rule(rule_defaults(rule), dag_name) for rule in rules]
     for index, (model, placement) in enumerate(full):
         where = "rules item %d" % (index + 1)
-        problems.extend(model.problems(where))
+        problems.extend(name_problems("%s: name" % where, model.name) or model.problems(where))
         problems.extend(placement.problems(model.name, where))
     names = [model.name for model, _placement in full]
     if len(set(names)) != len(names):
@@ -90,8 +116,9 @@ def desired_objects(tag: str, dag_name: str, report_name: str, report_period: st
     """Every object with the placement of the rules, in creation order (the tag before the DAG
     that matches it, the DAG before the rules that use it)."""
     objects = [
+        (owner_tag_object(), None),
         (tag_object(tag, TAG_COLOR, TAG_COMMENT), None),
-        (dynamic_group_object(dag_name, xpath_literal(tag), DAG_DESCRIPTION % tag), None),
+        (dynamic_group_object(dag_name, xpath_literal(tag), DAG_DESCRIPTION % tag, tags=(OWNER_TAG,)), None),
         (traffic_summary_report_object(report_name, report_period, report_topn), None),
     ]  # type: List[Tuple[ConfigObject, Optional[Placement]]]
     objects.extend((model.as_object(), placement) for model, placement in rules)
@@ -111,11 +138,13 @@ def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report
     Raises ValidationError before any request, FirewallError while reading, ApplyFailed once
     writing has begun.
     """
-    objects = desired_objects(tag, dag_name, report_name, report_period, report_topn,
-                              validate(tag, dag_name, report_name, report_period, report_topn, rules))
+    checked = validate(tag, dag_name, report_name, report_period, report_topn, rules)
+    objects = desired_objects(tag, dag_name, report_name, report_period, report_topn, checked)
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=COMMIT_DESCRIPTION)
-    changes.read((obj.type, obj.name) for obj, _placement in objects)
+    problems = foreign_rule_problems(changes.read((obj.type, obj.name) for obj, _placement in objects), checked, dag_name)
+    if problems:
+        raise invalid_input(problems)
     for obj, placement in objects:
         changes.present(obj, then=_mover(conn, obj.name, placement, vsys) if placement is not None else None)
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),

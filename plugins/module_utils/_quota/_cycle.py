@@ -49,9 +49,12 @@ def outcome_line(applied: Mapping[str, Any], check_mode: bool) -> str:
     prefix = "firewall (check mode, nothing written): " if check_mode else "firewall: "
     if not applied["changed"]:
         return prefix + "unchanged"
-    return prefix + "IPs registered %d, unregistered %d, rule %s %s%s" % (
-        len(applied["registered"]), len(applied["unregistered"]), applied["rule_name"],
-        applied["rule_change"] or applied["rule"], ", committed" if applied["committed"] else "")
+    line = prefix + "IPs registered %d, unregistered %d, users tagged %d, untagged %d" % (
+        len(applied["registered"]), len(applied["unregistered"]), len(applied["users_tagged"]),
+        len(applied["users_untagged"]))
+    if applied["rule_change"]:
+        line += ", rule %s %s" % (applied["rule_name"], applied["rule_change"])
+    return line + (", committed" if applied["committed"] else "")
 
 
 def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False) -> Dict[str, Any]:
@@ -73,16 +76,20 @@ def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False
                         minutes=options["minutes"], job_timeout=options["job_timeout"])
     needs = userid_needs(policy, membership)
     identity = userid_facts(conn, gather=needs, groups=options.get("groups") or None, vsys=vsys) if needs else {}
-    state = read_state(conn, policy["tag"], options["rule_name"], vsys, now=report.now)
+    state = read_state(conn, policy["tag"], options["rule_name"], vsys, now=report.now, dug_name=options["dug_name"])
+    # User-ID lists dynamic user groups too: ours holds the blocked users, it is no group with a quota
+    members = {group: users for group, users in (membership or identity.get("groups") or {}).items()
+               if group.lower() != options["dug_name"].lower()}
     evaluation = evaluate(report.rows, state.now, quotas=policy["quotas"], overrides=policy["overrides"],
-                          exempt=policy["exempt"], groups=membership or identity.get("groups") or {},
+                          exempt=policy["exempt"], groups=members,
                           ip_user_mapping=identity.get("ip_user_mapping") or [],
-                          blocked=blocked(conn, state, policy["tag"], options["rule_name"]),
+                          blocked=blocked(conn, state, policy["tag"], options["rule_name"], list(members)),
                           block_seconds=policy["block_seconds"], top=policy["top"], tag=policy["tag"])
     apply_options = dict((name, options[name]) for name in APPLY_OPTIONS if options.get(name) is not None)
     apply_options.update(rule_options(options))
     applied = apply(conn, block_ips=evaluation.block_ips, release_ips=[entry["ip"] for entry in evaluation.release_ips],
-                    groups=evaluation.groups_after, now=state.now, check_mode=check_mode, state=state, **apply_options)
+                    groups=evaluation.groups_after, members=members, now=state.now, check_mode=check_mode, state=state,
+                    **apply_options)
     applied["rule_name"] = options["rule_name"]
     result = evaluation.as_dict()
     # Every block in force can run to 100,000 entries, costly to hand back through Ansible each
@@ -91,7 +98,7 @@ def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False
     result.update(applied)
     firewall = options.get("firewall_name") or conn.where
     result.update(window=report.window(), firewall_time=format_firewall_time(state.now),
-                  warnings=identity.get("warnings", []), events=events(evaluation, firewall),
+                  warnings=identity.get("warnings", []) + applied["warnings"], events=events(evaluation, firewall),
                   summary=summary_lines(evaluation, policy["top"], firewall=firewall, window=(report.start, report.end),
                                         applied=not check_mode, outcome=outcome_line(applied, check_mode)))
     return result

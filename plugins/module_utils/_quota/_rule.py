@@ -1,10 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The quota deny rule: its options, the rule for a set of blocked groups, and reading them back.
+"""The quota group rule: its options, the dynamic user group it denies, names PAN-OS accepts,
+and which existing rule may be used.
 
-A group block is a source-user of the rule; the release times are in its description
-(``_release``). Plain Python, no Ansible imports.
+Group blocks are user tags (``_blocks``): a blocked group's members carry the quota tag, so
+they are members of the dynamic user group ``dug_name`` (filter: the tag), the source-user of
+the permanent deny rule ``rule_name``. Each blocked group is marked on its members by a short
+stable tag (a hash of its name: DNs can be 1,008 characters, tags 127) carrying its end time.
+Plain Python, no Ansible imports.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,61 +16,142 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+import hashlib
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import decode_rule_description
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, dynamic_user_group_object
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_RULE_NAME, MAX_TAG_LENGTH
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import xpath_literal
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import RELEASES
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG, is_owned, mark
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import RULE_ACTIONS, SecurityRule, keyword_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import RULE_ACTIONS, SecurityRule
+from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import UNTIL_SUFFIX_LENGTH, parse_until_tag, until_tag
 
 # The argument spec of doc fragment tagwarden.panos.quota_rule (quota_block, quota_cycle).
 RULE_OPTIONS = dict(
     rule_name=dict(type="str", default="BlockQuota"),
+    dug_name=dict(type="str", default="quota-users"),
     rule_location=dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
     rule_existing=dict(type="str"),
     rule_from=dict(type="list", elements="str", default=["any"]),
     rule_to=dict(type="list", elements="str", default=["any"]),
     rule_destination=dict(type="list", elements="str", default=["any"]),
     rule_action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
+    rule_log_setting=dict(type="str"),
+    rule_log_end=dict(type="bool", default=True),
+    rule_tags=dict(type="list", elements="str", default=[]),
     chunk_size=dict(type="int", default=1000),
 )  # type: Dict[str, Dict[str, Any]]
 BLOCKING_ACTIONS = tuple(action for action in RULE_ACTIONS if action != "allow")
+RULE_DESCRIPTION = "tagwarden.panos quota: denies the users of dynamic user group %s (users over their group's quota)"
+DUG_DESCRIPTION = "tagwarden.panos quota: users tagged %s (their group is over its quota)"
+#: What PAN-OS accepts in a rule or object name: letters, digits, space, hyphen, underscore, period.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9 ._-]+")
+GROUP_MARKER = ".g."
+GROUP_HASH_LENGTH = 10
+#: Characters a group's until-tag adds to the quota tag.
+GROUP_SUFFIX_LENGTH = len(GROUP_MARKER) + GROUP_HASH_LENGTH + UNTIL_SUFFIX_LENGTH
 
 
-def deny_rule(name: str, groups: Sequence[str], description: str, from_zones: Sequence[str] = ("any",),
-              to_zones: Sequence[str] = ("any",), destinations: Sequence[str] = ("any",),
-              action: str = "deny") -> SecurityRule:
-    """The rule blocking ``groups`` (as source-users) from any source, for every service."""
-    return SecurityRule(name=name, from_zones=tuple(from_zones), to_zones=tuple(to_zones),
-                        destinations=tuple(destinations), source_users=tuple(groups),
-                        services=("any",), action=action, description=description)
-
-
-def rule_problems(name: str, placement: Placement, action: str) -> List[str]:
-    """Problems with the rule options, before anything is sent."""
-    problems = SecurityRule(name=name).problems("rule_name")
-    problems.extend(placement.problems(name, "rule_location"))
-    if action not in BLOCKING_ACTIONS:
-        problems.append("rule_action: %r is not a blocking action (%s)" % (action, ", ".join(BLOCKING_ACTIONS)))
+def name_problems(option: str, name: Optional[str], limit: int = MAX_RULE_NAME) -> List[str]:
+    """Why PAN-OS would refuse ``name`` as a rule or object name (empty when it accepts it)."""
+    if not name or not name.strip():
+        return ["%s: a name is required (letters, digits, space, hyphen, underscore, period)" % option]
+    problems = []
+    if len(name) > limit:
+        problems.append("%s: %r has %d characters, PAN-OS allows %d" % (option, name, len(name), limit))
+    if not NAME_PATTERN.fullmatch(name):
+        bad = sorted(set(c for c in name if not NAME_PATTERN.fullmatch(c)))
+        problems.append("%s: %r holds %s; PAN-OS allows only letters, digits, space, hyphen, underscore and period"
+                        % (option, name, " ".join(repr(c) for c in bad)))
     return problems
 
 
-def rule_groups(entry: Optional[ET.Element], strict: bool = True) -> Dict[str, Optional[datetime]]:
-    """``{group: release time}`` from the rule's source-users and description (None: no time).
+def group_marker(tag: str, group: str) -> str:
+    """The tag prefix naming ``group`` on its members: ``quota.g.<10 hex digits>``."""
+    return tag + GROUP_MARKER + hashlib.sha256(group.encode("utf-8")).hexdigest()[:GROUP_HASH_LENGTH]
 
-    ``strict``: a damaged description raises ValueError; otherwise its times are dropped.
-    """
-    if entry is None:
-        return {}
+
+def group_tag(tag: str, group: str, until: datetime) -> str:
+    """The user tag saying that ``group`` is blocked until ``until``."""
+    return until_tag(group_marker(tag, group), until)
+
+
+def is_group_tag(tag: str, name: str) -> bool:
+    return group_until(tag, name) is not None
+
+
+def group_until(tag: str, name: str) -> Optional[datetime]:
+    """The end time of a group tag of ``tag`` (None: not one)."""
+    prefix = tag + GROUP_MARKER
+    if not name.startswith(prefix):
+        return None
+    return parse_until_tag(name[:len(prefix) + GROUP_HASH_LENGTH], name)
+
+
+def group_rule(name: str, dug_name: str, from_zones: Sequence[str] = ("any",), to_zones: Sequence[str] = ("any",),
+               destinations: Sequence[str] = ("any",), action: str = "deny", log_setting: Optional[str] = None,
+               log_end: bool = True, tags: Sequence[str] = ()) -> SecurityRule:
+    """The permanent rule denying the dynamic user group, carrying the owner tag."""
+    return mark(SecurityRule(name=name, from_zones=tuple(from_zones), to_zones=tuple(to_zones),
+                             destinations=tuple(destinations), source_users=(dug_name,), services=("any",),
+                             action=action, log_setting=log_setting or None, log_end=log_end,
+                             description=RULE_DESCRIPTION % dug_name, tags=tuple(tags)))
+
+
+def dug_object(name: str, tag: str) -> ConfigObject:
+    """The dynamic user group holding the users that carry ``tag`` (carrying the owner tag)."""
+    return dynamic_user_group_object(name, xpath_literal(tag), DUG_DESCRIPTION % tag, tags=(OWNER_TAG,))
+
+
+def rule_problems(name: str, placement: Placement, action: str, dug_name: str = "quota-users",
+                  tag: str = "quota") -> List[str]:
+    """Problems with the rule options, before anything is sent."""
+    problems = name_problems("rule_name", name)
+    problems.extend(name_problems("dug_name", dug_name))
+    if not problems:
+        problems.extend(SecurityRule(name=name).problems("rule_name"))
+        problems.extend(placement.problems(name, "rule_location"))
+    if action not in BLOCKING_ACTIONS:
+        problems.append("rule_action: %r is not a blocking action (%s)" % (action, ", ".join(BLOCKING_ACTIONS)))
+    if len(tag) + GROUP_SUFFIX_LENGTH > MAX_TAG_LENGTH:
+        problems.append("tag: %r must be at most %d characters so that its group tags fit the %d PAN-OS allows"
+                        % (tag, MAX_TAG_LENGTH - GROUP_SUFFIX_LENGTH, MAX_TAG_LENGTH))
+    return problems
+
+
+def is_legacy_rule(entry: ET.Element) -> bool:
+    """Whether ``entry`` is the group rule of tagwarden.panos 0.1.0: no owner tag, groups as
+    source-users and the release record in its description."""
     try:
-        releases = decode_rule_description(entry.findtext("description"))
-    except ValueError:
-        if strict:
-            raise
-        releases = {}
-    names = [m.text or "" for m in entry.findall("source-user/member")]
-    return {name: releases.get(name) for name in names if not keyword_problems([name])}
+        record = RELEASES.decode(entry.findtext("description"))
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return record is not None and not is_owned(entry)
+
+
+def existing_rule_problem(entry: Optional[ET.Element], name: str, dug_name: str, adopt: bool = False) -> Optional[str]:
+    """Why the rule found under ``rule_name`` must not be written (None: absent, ours, or adopted)."""
+    if entry is None:
+        return None
+    if is_legacy_rule(entry):
+        if adopt:
+            return None
+        return ("rule_name: rule %r is the group rule of tagwarden.panos 0.1.0 (groups as source-users, release "
+                "times in its description); run the bootstrap once (role tagwarden.panos.quota_bootstrap, or "
+                "quota_block with bootstrap: true) to convert it to the dynamic user group %r" % (name, dug_name))
+    if not is_owned(entry):
+        return ("rule_name: rule %r exists and is not managed by tagwarden.panos (no %s tag); nothing was changed. "
+                "Choose another rule_name" % (name, OWNER_TAG))
+    users = [m.text for m in entry.findall("source-user/member")]
+    if users != [dug_name]:
+        return ("rule_name: rule %r is a tagwarden.panos rule for something else (source-user %s, not the dynamic "
+                "user group %r); nothing was changed. Choose another rule_name" % (name, users or ["any"], dug_name))
+    return None
 
 
 def rule_options(options: Mapping[str, Any]) -> Dict[str, Any]:

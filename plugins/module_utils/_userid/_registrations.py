@@ -80,8 +80,9 @@ def _tag_items(tags: TagSpec, timeout: Optional[int]) -> List[Tuple[str, Optiona
     return unique
 
 
-def _register_entry(ip: str, tags: TagSpec, timeout: Optional[int], persistent: Optional[bool]) -> ET.Element:
-    entry = ET.Element("entry", {"ip": ip})
+def _register_entry(ip: str, tags: TagSpec, timeout: Optional[int], persistent: Optional[bool],
+                    holder: str = "ip") -> ET.Element:
+    entry = ET.Element("entry", {holder: ip})
     if persistent is not None:
         entry.set("persistent", "1" if persistent else "0")
     tag_node = ET.SubElement(entry, "tag")
@@ -93,8 +94,8 @@ def _register_entry(ip: str, tags: TagSpec, timeout: Optional[int], persistent: 
     return entry
 
 
-def _unregister_entry(ip: str, tags: TagSpec) -> ET.Element:
-    entry = ET.Element("entry", {"ip": ip})
+def _unregister_entry(ip: str, tags: TagSpec, holder: str = "ip") -> ET.Element:
+    entry = ET.Element("entry", {holder: ip})
     tag_node = ET.SubElement(entry, "tag")
     for tag, _unused in _tag_items(tags, None):
         ET.SubElement(tag_node, "member").text = tag
@@ -114,7 +115,7 @@ def build_uid_messages(register: Optional[Mapping[str, TagSpec]] = None,
                        unregister: Optional[Mapping[str, TagSpec]] = None,
                        timeout: Optional[int] = None, persistent: Optional[bool] = None,
                        chunk_size: int = DEFAULT_CHUNK_SIZE,
-                       max_bytes: int = DEFAULT_MAX_BYTES) -> List[ET.Element]:
+                       max_bytes: int = DEFAULT_MAX_BYTES, users: bool = False) -> List[ET.Element]:
     """Build the fewest ``<uid-message>`` elements for the given registrations.
 
     ``register`` and ``unregister`` map an IP to its tags (a list, or a mapping tag -> timeout
@@ -126,16 +127,20 @@ def build_uid_messages(register: Optional[Mapping[str, TagSpec]] = None,
     and about ``max_bytes`` of XML. Within a message ``<unregister>`` comes before ``<register>``,
     so unregistering and registering the same IP/tag in one call re-registers it (for example to
     give it a new timeout).
+
+    ``users``: the keys are user names and the tags user tags (``register-user`` /
+    ``unregister-user``, matched by dynamic user groups) instead of IP addresses.
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     entries = []  # type: List[Tuple[str, ET.Element]]
+    holder, suffix = ("user", "-user") if users else ("ip", "")
     for ip, tags in (unregister or {}).items():
         if tags:
-            entries.append(("unregister", _unregister_entry(ip, tags)))
+            entries.append(("unregister" + suffix, _unregister_entry(ip, tags, holder)))
     for ip, tags in (register or {}).items():
         if tags:
-            entries.append(("register", _register_entry(ip, tags, timeout, persistent)))
+            entries.append(("register" + suffix, _register_entry(ip, tags, timeout, None if users else persistent, holder)))
 
     messages = []  # type: List[ET.Element]
     root = None  # type: Optional[ET.Element]
@@ -146,10 +151,8 @@ def build_uid_messages(register: Optional[Mapping[str, TagSpec]] = None,
         entry_size = _estimated_size(entry)
         if root is None or count >= chunk_size or (count and size + entry_size > max_bytes):
             root, payload = new_uid_message()
-            sections = {
-                "unregister": ET.Element("unregister"),
-                "register": ET.Element("register"),
-            }
+            sections = {name: ET.Element(name) for name in (
+                "unregister" + suffix, "register" + suffix)}
             messages.append(root)
             count = 0
             size = 200
@@ -308,4 +311,44 @@ class TagWriter:
                                       chunk_size=self.chunk_size)
         sent = send_uid_messages(self.conn, messages, self.vsys)
         failures = [ItemFailure(f.ip, f.section == "register", f.as_dict()) for f in sent.failures]
+        return WriteReport(sent.messages, failures, len(sent.ignored))
+
+
+def registered_user_command(limit: int = DEFAULT_PAGE_SIZE, start: int = 1) -> ET.Element:
+    """``<show><object><registered-user><all><limit/><start-point/></all>`` (one page of user tags)."""
+    show = ET.Element("show")
+    every = ET.SubElement(ET.SubElement(ET.SubElement(show, "object"), "registered-user"), "all")
+    ET.SubElement(every, "limit").text = str(int(limit))
+    ET.SubElement(every, "start-point").text = str(int(start))
+    return show
+
+
+def read_registered_users(conn: Connection, vsys: Optional[str] = "vsys1",
+                          page_size: int = DEFAULT_PAGE_SIZE) -> Dict[str, Set[str]]:
+    """Every user tag: ``{user: {tags}}``, paged as pan-os-python's ``get_user_tags`` does."""
+    result = {}  # type: Dict[str, Set[str]]
+    start = 1
+    while True:
+        reply = conn.op(registered_user_command(page_size, start), vsys)
+        entries = reply.findall("./result/entry")
+        new = 0
+        for entry in entries:
+            user = entry.get("user")
+            if user is None:
+                continue
+            new += user not in result
+            result.setdefault(user, set()).update(m.text for m in entry.findall("./tag/member") if m.text is not None)
+        if len(entries) < page_size or not new:  # a short page, or a firewall ignoring start-point
+            return result
+        start += len(entries)
+
+
+class UserTagWriter(TagWriter):
+    """The desired-set engine's writer for user tags (``register-user`` / ``unregister-user``),
+    batched as :class:`TagWriter`; the keys are user names."""
+
+    def write(self, add: Mapping[str, Mapping[str, Optional[int]]], remove: Mapping[str, Iterable[str]]) -> WriteReport:
+        messages = build_uid_messages(add, remove, timeout=self.timeout, chunk_size=self.chunk_size, users=True)
+        sent = send_uid_messages(self.conn, messages, self.vsys)
+        failures = [ItemFailure(f.ip, f.section == "register-user", f.as_dict()) for f in sent.failures]
         return WriteReport(sent.messages, failures, len(sent.ignored))

@@ -75,7 +75,7 @@ class Firewall:
                 return reply(CLOCK)
             if words.startswith("show jobs"):
                 return reply(JOB)
-            if words.startswith("show object registered-ip"):
+            if words.startswith(("show object registered-ip", "show object registered-user")):
                 return self.tags(params)
             for prefix, answer in self.op.items():
                 if words.startswith(prefix):

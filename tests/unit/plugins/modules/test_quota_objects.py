@@ -12,10 +12,10 @@ def test_creates_every_object_in_order_reading_once_per_type(run_module) -> None
     failed, result = run_module(quota_objects.main, {"provider": PROVIDER, "rules": [
         {"name": "QuotaDeny", "from": ["trust"], "to": ["untrust"]}]}, firewall, diff=True)
     assert not failed and result["committed"]
-    assert result["created"] == ["tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
+    assert result["created"] == ["tag tagwarden.panos", "tag quota", "address-group quota", "report Quota", "rule QuotaDeny"]
     assert result["diff"]["after"]["rule QuotaDeny"]["source"] == ["quota"]
     kinds = firewall.kinds()
-    assert kinds.count("config get") == 4 and kinds.count("config set") == 4 and kinds.count("commit") == 1
+    assert kinds.count("config get") == 4 and kinds.count("config set") == 5 and kinds.count("commit") == 1
 
 
 def test_bad_options_name_each_problem(run_module) -> None:

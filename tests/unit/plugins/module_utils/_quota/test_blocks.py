@@ -9,16 +9,22 @@ from typing import Any
 import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import differences, merged
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import to_string
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks as qb
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import deny_rule
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, keyword_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import (
+    existing_rule_problem,
+    group_rule,
+    group_tag,
+    name_problems,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SecurityRule, keyword_problems
 
 NOW = "2026/11/22 10:00:00"
 HOSTILE = ["a'b", 'c"d', "<e>", "f&g", "x</member><member>any", "cn=sales,dc=acme,dc=local"]
+T = datetime(2026, 11, 22, 10, 30)
 
 
 class FakeConn:
@@ -71,15 +77,22 @@ def apply(conn: FakeConn, **kwargs: Any) -> dict[str, Any]:
     return qb.apply(conn, **kwargs)
 
 
-# -- rule element --------------------------------------------------------------------------------
+# -- names and rules --------------------------------------------------------------------------------
 
-def test_hostile_group_names_stay_literal_members() -> None:
-    rule = deny_rule("BlockQuota", HOSTILE, "d").to_element()
-    text = to_string(rule)
-    assert "<member>any</member>" not in text.split("<source-user>")[1].split("</source-user>")[0]
-    parsed = ET.fromstring(text)
-    assert [m.text for m in parsed.findall("source-user/member")] == HOSTILE
-    assert "&lt;/member&gt;" in text and "f&amp;g" in text
+@pytest.mark.parametrize("name, part", [("", "a name is required"), ("x" * 64, "64 characters"),
+                                        ("Block/Quota", "'/'"), ("a'b\"c", "'\"'"), ("ok\n", "'\\n'")])
+def test_names_pan_os_refuses_are_refused_by_option(name: str, part: str) -> None:
+    problems = name_problems("rule_name", name)
+    assert problems and all(p.startswith("rule_name: ") for p in problems) and part in " ".join(problems)
+    assert name_problems("rule_name", "Block Quota-1_v2.0") == []
+
+
+def test_apply_refuses_bad_names_before_any_request() -> None:
+    for options in ({"rule_name": ""}, {"rule_name": "a'b\"c"}, {"dug_name": "x" * 64}, {"tag": "a'b\"c"}):
+        conn = FakeConn()
+        with pytest.raises(ValidationError, match=list(options)[0] + ":"):
+            apply(conn, **options)
+        assert conn.api_calls == 0
 
 
 def test_keywords_and_empty_names_are_refused_case_insensitively() -> None:
@@ -88,29 +101,37 @@ def test_keywords_and_empty_names_are_refused_case_insensitively() -> None:
     assert all("sales" not in p for p in problems)
 
 
-@pytest.mark.parametrize("name", ["any", "Unknown", "", "PRE-LOGON"])
-def test_apply_refuses_keyword_groups_before_any_request(name: str) -> None:
-    conn = FakeConn()
-    with pytest.raises(ValidationError, match="nothing was sent"):
-        apply(conn, groups={name: "2026/11/22 10:30:00"})
-    assert conn.api_calls == 0
+def test_group_rule_names_the_dug_and_carries_owner_tag_and_log_settings() -> None:
+    rule = SecurityRule.from_entry(group_rule("BlockQuota", "quota-users", log_setting="siem", log_end=False,
+                                              tags=("quota-siem",)).to_element())
+    assert rule.source_users == ("quota-users",) and rule.sources == ("any",) and rule.services == ("any",)
+    assert rule.log_setting == "siem" and rule.log_end is False and set(rule.tags) == {OWNER_TAG, "quota-siem"}
 
 
-def test_description_overflow_is_refused_before_any_request() -> None:
-    conn = FakeConn()
-    groups = {"cn=group-%03d,ou=very-long-organisational-unit,dc=acme,dc=local" % i: "2026/11/22 10:30:00" for i in range(20)}
-    with pytest.raises(ValidationError, match="1024"):
-        apply(conn, groups=groups)
-    assert conn.api_calls == 0
+def test_group_tags_are_short_and_stable_whatever_the_name() -> None:
+    for name in HOSTILE + ["cn=" + "x" * 1005]:
+        tag = group_tag("quota", name, T)
+        assert tag.startswith("quota.g.") and tag.endswith(".until.20261122103000") and len(tag) == 39
+        assert tag == group_tag("quota", name, T) and all(c.isalnum() or c == "." for c in tag)
+    assert group_tag("quota", "cn=a", T) != group_tag("quota", "cn=b", T)
 
 
-def test_all_problems_in_one_message() -> None:
-    with pytest.raises(ValidationError) as info:
-        apply(FakeConn(), now="tomorrow", block_ips=[{"ip": "10.0.0.0/24", "until": NOW}, {"ip": "10.0.0.1"}],
-              release_ips=["bogus"], rule_location="before", rule_action="allow")
-    message = str(info.value)
-    for part in ("now:", "block_ips item 1", "block_ips item 2", "release_ips item 1", "rule_location", "rule_action"):
-        assert part in message
+def _legacy(groups: list[str]) -> ET.Element:
+    return SecurityRule("BlockQuota", source_users=tuple(groups), action="deny",
+                        description=encode_rule_description(dict.fromkeys(groups, T))).to_element()
+
+
+def test_which_existing_rule_may_be_used() -> None:
+    ours = group_rule("BlockQuota", "quota-users").to_element()
+    assert existing_rule_problem(None, "BlockQuota", "quota-users") is None
+    assert existing_rule_problem(ours, "BlockQuota", "quota-users") is None
+    admin = SecurityRule("Allow-Outbound").to_element()
+    assert "not managed by tagwarden.panos" in (existing_rule_problem(admin, "Allow-Outbound", "quota-users") or "")
+    dag_rule = SecurityRule("BlockQuotaDAG", sources=("quota",), action="deny", tags=(OWNER_TAG,)).to_element()
+    assert "for something else" in (existing_rule_problem(dag_rule, "BlockQuotaDAG", "quota-users") or "")
+    assert "run the bootstrap" in (existing_rule_problem(_legacy(["cn=a"]), "BlockQuota", "quota-users") or "")
+    assert existing_rule_problem(_legacy(["cn=a"]), "BlockQuota", "quota-users", adopt=True) is None
+    assert existing_rule_problem(admin, "Allow-Outbound", "quota-users", adopt=True) is not None  # adopt: 0.1.0 only
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -151,98 +172,78 @@ def test_ip_blocks_without_companion_are_not_ours() -> None:
     assert list(state) == ["10.0.0.2", "10.0.0.9"]
 
 
-# -- diffing -------------------------------------------------------------------------------------
-
-def _rule(groups: list[str]) -> ET.Element:
-    releases = {g: datetime(2026, 11, 22, 10, 30) for g in groups}
-    return deny_rule("BlockQuota", groups, encode_rule_description(releases)).to_element()
-
-
-def test_differences_ignore_dirty_marks_and_member_order_but_not_members() -> None:
-    current = ET.fromstring(to_string(_rule(["b", "a"])))
-    current.set("admin", "admin")
-    current.set("dirtyId", "3")
-    desired = _rule(["b", "a"])
-    reordered = _rule(["a", "b"])
-    reordered.find("description").text = desired.find("description").text
-    assert differences(current, reordered, SECURITY_RULE) == []
-    assert differences(current, _rule(["a"]), SECURITY_RULE) == ["source-user", "description"]
-    assert differences(None, desired) == [child.tag for child in desired]
+def test_plan_users_tags_members_with_the_latest_end_and_one_tag_per_group() -> None:
+    now = datetime(2026, 11, 22, 10, 0)
+    early, late = datetime(2026, 11, 22, 10, 15), datetime(2026, 11, 22, 10, 30)
+    todo = qb.plan_users({}, "quota", {"g1": early, "g2": late}, {"g1": ["bob"], "g2": ["bob", "carol"]}, now)
+    assert todo.add == {"bob": {group_tag("quota", "g1", early): 900, group_tag("quota", "g2", late): 1800,
+                                "quota": 1800, "quota.until.20261122103000": 1800},
+                        "carol": {group_tag("quota", "g2", late): 1800, "quota": 1800, "quota.until.20261122103000": 1800}}
+    held = {user: set(tags) for user, tags in todo.add.items()}
+    assert not qb.plan_users(held, "quota", {"g1": early, "g2": late}, {"g1": ["bob"], "g2": ["bob", "carol"]}, now).changed
+    assert qb.group_blocks(held, "quota", ["g1", "g2"]) == {"g1": early, "g2": late}
+    assert list(qb.group_blocks(held, "quota", ["g2"])) == ["g2"]  # g1 unknown: left out (it will be released)
 
 
-def test_merged_keeps_unmanaged_children() -> None:
-    current = _rule(["a"])
-    ET.SubElement(current, "log-setting").text = "default"
-    result = merged(current, _rule(["a", "b"]), SECURITY_RULE)
-    assert result.findtext("log-setting") == "default"
-    assert [m.text for m in result.findall("source-user/member")] == ["a", "b"]
-
-
-def test_rule_groups_reads_times_and_skips_keywords() -> None:
-    rule = _rule(["a", "b"])
-    rule.find("source-user").append(ET.fromstring("<member>any</member>"))
-    rule.find("source-user").append(ET.fromstring("<member>someone-else</member>"))
-    assert qb.rule_groups(rule) == {"a": datetime(2026, 11, 22, 10, 30), "b": datetime(2026, 11, 22, 10, 30),
-                                    "someone-else": None}
-    rule.find("description").text = 'x {"release": {broken'
-    with pytest.raises(ValueError):
-        qb.rule_groups(rule)
-    assert qb.rule_groups(rule, strict=False) == {"a": None, "b": None, "someone-else": None}
+def test_plan_users_releases_ours_only() -> None:
+    held = {"bob": {"quota", "quota.until.20261122103000", group_tag("quota", "g1", T), "other"}, "eve": {"quota"}}
+    todo = qb.plan_users(held, "quota", {}, {}, datetime(2026, 11, 22, 10, 0))
+    assert todo.add == {} and todo.remove == {"bob": sorted(held["bob"] - {"other"})}
 
 
 # -- apply against a recording fake --------------------------------------------------------------
 
-def test_apply_creates_moves_commits_then_is_idempotent() -> None:
+def _running(*entries: ET.Element) -> ET.Element:
+    root = ET.Element("result")
+    root.extend(entries)
+    return root
+
+
+def test_apply_creates_the_dug_and_rule_once_then_is_idempotent() -> None:
     conn = FakeConn()
     result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00", "reason": "x"}],
-                   groups={"g1": "2026/11/22 10:30:00"})
-    actions = [s[0] for s in conn.sent]
-    assert actions == ["user-id", "set", "move", "commit"]
-    assert conn.sent[2][3] == {"where": "top"}
-    assert result["rule_change"] == "created" and result["committed"] and result["registered"] == ["10.0.0.5"]
-    assert result["groups_blocked"] == ["g1"]
-
-    created = ET.fromstring(conn.sent[1][2])
-    again = FakeConn({"10.0.0.5": {"quota", "quota.until.20261122101500"}}, rule=created)
-    result = apply(again, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00"}], groups={"g1": "2026/11/22 10:30:00"})
-    assert again.sent == [] and result["changed"] is False
+                   groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]})
+    assert [s[0] for s in conn.sent] == ["user-id", "set", "set", "set", "move", "commit", "user-id"]
+    assert result["rule_change"] == "created" and result["committed"] and result["enforced"]
+    assert result["registered"] == ["10.0.0.5"] and result["users_tagged"] == ["bob"] and result["groups_blocked"] == ["g1"]
 
 
-def test_apply_edits_changed_rule_and_deletes_empty_one() -> None:
-    conn = FakeConn(rule=_rule(["g1"]))
-    result = apply(conn, groups={"g1": "2026/11/22 10:30:00", "g2": "2026/11/22 10:40:00"})
-    assert [s[0] for s in conn.sent] == ["edit", "commit"]
-    assert result["groups_blocked"] == ["g2"] and result["rule_change"] == "updated"
-
-    conn = FakeConn(rule=_rule(["g1"]))
-    result = apply(conn, groups={})
-    assert [s[0] for s in conn.sent] == ["delete", "commit"]
-    assert result["rule"] == "absent" and result["groups_released"] == ["g1"]
+def test_apply_without_groups_leaves_the_rule_alone() -> None:
+    conn = FakeConn()
+    result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00"}])
+    assert [s[0] for s in conn.sent] == ["user-id"] and result["rule_change"] is None and not result["committed"]
 
 
-def test_pending_changes_of_ours_are_committed() -> None:
-    rule = _rule(["g1"])
-    rule.set("admin", "admin")
+def test_a_rule_in_the_candidate_only_is_committed_and_not_in_force_before() -> None:
+    rule = group_rule("BlockQuota", "quota-users").to_element()
+    conn = FakeConn(rule=rule)  # a DUG-less candidate: the DUG is created, then both are committed
+    result = apply(conn, groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]})
+    assert "commit" in [s[0] for s in conn.sent] and result["committed"] and result["enforced"]
     conn = FakeConn(rule=rule)
-    result = apply(conn, groups={"g1": "2026/11/22 10:30:00"})
-    assert [s[0] for s in conn.sent] == ["commit"] and result["changed"]
-    # a deletion that was not committed: the candidate has no rule, the running config has it
-    conn = FakeConn(rule=None, running_rule=_rule(["g1"]))
-    assert apply(conn)["committed"] and [s[0] for s in conn.sent] == ["commit"]
+    result = apply(conn, groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]}, commit=False)
+    assert not result["enforced"] and any("not in the running config" in w for w in result["warnings"])
+
+
+def test_a_foreign_rule_name_is_refused_before_any_write() -> None:
+    conn = FakeConn(rule=SecurityRule("BlockQuota").to_element())
+    with pytest.raises(ValidationError, match="rule_name: rule 'BlockQuota' exists and is not managed"):
+        apply(conn, groups={})
+    assert conn.sent == []
 
 
 def test_check_mode_sends_nothing() -> None:
     conn = FakeConn()
-    result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00"}], groups={"g": None},
-                   check_mode=True)
+    result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00"}], groups={"g": "2026/11/22 10:30:00"},
+                   members={"g": ["bob"]}, check_mode=True)
     assert conn.sent == [] and result["changed"] and result["rule_change"] == "created"
     assert result["diff"]["after"]["ips"] == {"10.0.0.5": "2026/11/22 10:15:00"}
+    assert list(result["diff"]["after"]["users"]) == ["bob"]
 
 
 def test_commit_needs_an_admin_when_only_a_key_is_known() -> None:
     conn = FakeConn()
     with pytest.raises(ValidationError, match="commit_admin"):
-        apply(conn, groups={"g": None}, commit_admin=None)
+        apply(conn, groups={"g": "2026/11/22 10:30:00"}, commit_admin=None)
     assert conn.sent == []
     assert commit_admin_for(None, {"username": "auto", "password": "x"}) == "auto"
     assert commit_admin_for(None, {"username": "auto", "api_key": "k"}) is None

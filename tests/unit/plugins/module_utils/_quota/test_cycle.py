@@ -33,7 +33,11 @@ def test_given_group_membership_replaces_the_group_read() -> None:
 
 def test_outcome_line_says_what_changed_and_where_nothing_was_written() -> None:
     applied = {"changed": True, "registered": ["10.0.0.5"], "unregistered": [], "rule_name": "BlockQuota",
-               "rule_change": "created", "rule": "present", "committed": True}
-    assert outcome_line(applied, False) == "firewall: IPs registered 1, unregistered 0, rule BlockQuota created, committed"
+               "rule_change": "created", "rule": "present", "committed": True, "users_tagged": ["acme\\bob"],
+               "users_untagged": []}
+    assert outcome_line(applied, False) == ("firewall: IPs registered 1, unregistered 0, users tagged 1, untagged 0, "
+                                            "rule BlockQuota created, committed")
+    assert outcome_line(dict(applied, rule_change=None, committed=False), False) == (
+        "firewall: IPs registered 1, unregistered 0, users tagged 1, untagged 0")
     assert outcome_line(dict(applied, committed=False), True).startswith("firewall (check mode, nothing written): ")
     assert outcome_line(dict(applied, changed=False), False) == "firewall: unchanged"

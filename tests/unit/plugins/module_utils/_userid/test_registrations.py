@@ -133,3 +133,32 @@ def test_update_sends_messages_and_sorts_failures():
     assert [(f.ip, f.message) for f in result.failures] == [("10.0.0.3", "Invalid ip")]
     assert [f.ip for f in result.ignored] == ["10.0.0.1"]
     assert store.tags["10.0.0.2"] == {"q"} and store.timeouts[("10.0.0.2", "q")] == "30"
+
+
+def test_user_tags_go_in_register_user_sections_keyed_by_user() -> None:
+    from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import build_uid_messages
+    [message] = build_uid_messages({"acme\\bob": {"quota": 60}}, {"acme\\eve": ["quota"]}, users=True)
+    payload = message.find("payload")
+    assert [section.tag for section in payload] == ["unregister-user", "register-user"]
+    entry = payload.find("register-user/entry")
+    assert entry.get("user") == "acme\\bob" and entry.get("ip") is None and entry.get("persistent") is None
+    assert entry.find("tag/member").get("timeout") == "60"
+
+
+def test_read_registered_users_pages_until_a_short_page() -> None:
+    import xml.etree.ElementTree as ET
+    from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import read_registered_users
+
+    class Conn:
+        calls = []
+
+        def op(self, cmd, vsys=None):
+            start = int(cmd.findtext(".//start-point"))
+            self.calls.append(start)
+            users = ["u%d" % n for n in range(3)][start - 1:start + 1]
+            return ET.fromstring("<response><result>%s</result></response>" % "".join(
+                "<entry user='%s'><tag><member>quota</member></tag></entry>" % u for u in users))
+
+    conn = Conn()
+    assert read_registered_users(conn, page_size=2) == {"u0": {"quota"}, "u1": {"quota"}, "u2": {"quota"}}
+    assert conn.calls == [1, 3]
