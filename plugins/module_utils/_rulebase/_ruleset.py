@@ -329,7 +329,7 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=description)
     rulebase = read_all(conn, SECURITY_RULE, vsys)
-    service_entries = read_all(conn, SERVICE, vsys) if specs or scope is None else []
+    service_entries = read_all(conn, SERVICE, vsys)
     by_name = {s.name: s for s in specs}
     matcher = (lambda rule: policy_match(conn, vsys=vsys, **match_query(rule, by_name))) if match else None
     result_plan = plan(rulebase, service_entries, models, specs, owner=owner, scope=scope, placement=placement,
