@@ -25,13 +25,13 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.aws
   - tagwarden.panos.aws_rules
-  - tagwarden.panos.attributes
 attributes:
   check_mode:
     support: full
     description: Reads AWS only, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: The module changes nothing.
 options:
   event:
     description:
@@ -71,7 +71,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 rules:
-  description: The desired rules (dicts with the keys of M(tagwarden.panos.security_rule_set)'s O(rules)), by name.
+  description: The desired rules (dicts with the keys of O(tagwarden.panos.security_rule_set#module:rules)), by name.
   returned: success
   type: list
   elements: dict
@@ -97,7 +97,7 @@ scope:
   elements: str
   sample: ["i-0abc1234def567890"]
 name_prefixes:
-  description: The rule-name prefixes of RV(scope) (C(<instance id>-)), for M(tagwarden.panos.security_rule_set)'s O(scope).
+  description: The rule-name prefixes of RV(scope) (C(<instance id>-)), for O(tagwarden.panos.security_rule_set#module:scope).
   returned: success
   type: list
   elements: str

@@ -382,4 +382,3 @@ def read_all(conn: Connection, kind: ObjectType, vsys: Optional[str]) -> List[ET
 
 def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str]) -> Callable[[], None]:
     return lambda: place(conn, name, placement, vsys)
-
