@@ -146,3 +146,26 @@ def test_a_firewall_fault_mid_reconcile_is_reported_and_the_next_run_commits_wha
     retry = story.run()
     assert retry["committed"] and retry["created"] == [] and len(story.rules()) == 3
     assert re.match(r"i-[0-9a-f]+-tcp-8443", story.rules()[0])
+
+
+@pytest.mark.playbook
+def test_the_reconcile_playbook_by_name_with_an_event(story: Story, tmp_path: Any) -> None:
+    """What cron, AWX and the EDA rulebook run: tagwarden.panos.aws_rules_reconcile, the event as aws_event."""
+    import json
+
+    from tests.integration.ansible_cli import panos_env, playbook
+
+    extra = tmp_path / "vars.json"
+    extra.write_text(json.dumps({
+        "aws_event": {"detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2",
+                      "detail": instances_record("StartInstances", story.web)},
+        "aws_security_rules_region": REGION, "aws_security_rules_endpoint_url": story.endpoint,
+        "aws_security_rules_firewall_instance_ids": [story.world.firewall_id],
+        "aws_security_rules_existing_rule": "deny-all"}))
+    env = dict(panos_env(story.provider), AWS_ACCESS_KEY_ID=CREDENTIALS["access_key"],
+               AWS_SECRET_ACCESS_KEY=CREDENTIALS["secret_key"])
+    proc = playbook("tagwarden.panos.aws_rules_reconcile", "-i", "localhost,", "-e", "@%s" % extra, env=env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-4000:]
+    assert story.rules() == ["%s-tcp-8443" % story.web, "%s-udp-500-600" % story.web, "deny-all"]
+    assert "created: tag tagwarden-aws, service tcp-8443" in output and CREDENTIALS["secret_key"] not in output
