@@ -21,6 +21,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# pylint: disable=wrong-import-position
 from panos_emulator import builders  # noqa: E402
 from panos_emulator.client import EmulatorControl  # noqa: E402
 from panos_emulator.process import provider_for, start_emulator, stop_emulator  # noqa: E402
@@ -30,7 +31,6 @@ from tests.integration.ansible_cli import link_collection  # noqa: E402
 link_collection()
 sys.path.insert(0, str(ROOT / "build" / "collections"))
 
-# pylint: disable=wrong-import-position
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._facts import rules_facts  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement  # noqa: E402
