@@ -122,6 +122,12 @@ class ChangeSet:
         self.changes.append(Change("deleted", kind, name, current, None, None))
         return "deleted"
 
+    def step(self, action: str, kind: ObjectType, name: str, run: Callable[[], None]) -> str:
+        """Plan a write that is not an entry's content (``moved``: a rule moved into place); it runs
+        in plan order with the other changes and counts as a change."""
+        self.changes.append(Change(action, kind, name, self.current(kind, name), None, run))
+        return action
+
     @property
     def needs_commit(self) -> bool:
         return self.commit and (bool(self.changes) or self.pending)
@@ -137,6 +143,10 @@ class ChangeSet:
         before = {}  # type: Dict[str, Any]
         after = {}  # type: Dict[str, Any]
         for change in self.changes:
+            if change.desired is None and change.then is not None:  # a step: the entry stays as it is
+                before.setdefault(change.label, entry_as_dict(change.current))
+                after.setdefault(change.label, entry_as_dict(change.current))
+                continue
             before[change.label] = entry_as_dict(change.current)
             after[change.label] = entry_as_dict(change.desired.element) if change.desired is not None else None
         return {"before": before, "after": after}
@@ -148,6 +158,9 @@ class ChangeSet:
         if self.check_mode:
             return None
         for change in self.changes:
+            if change.desired is None and change.then is not None:  # a step
+                change.then()
+                continue
             if change.desired is None:
                 self.store.delete(change.kind, change.name)
                 continue

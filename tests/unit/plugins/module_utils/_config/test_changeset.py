@@ -75,3 +75,19 @@ def test_a_deletion_waiting_for_its_commit_is_committed() -> None:
     assert changes.absent(TAG, "here") == "deleted"
     changes.apply()
     assert conn.actions() == ["delete"] and len(conn.commits) == 1
+
+
+def test_a_step_runs_in_plan_order_counts_as_a_change_and_leaves_the_diff_unchanged() -> None:
+    conn = FakeConfig()
+    conn.add(ROOT + "/tag", ET.fromstring('<entry name="a"><color>color1</color></entry>'))
+    changes = ChangeSet(conn, admin="auto")
+    ran = []
+    assert changes.present(tag_object("a", "color2")) == "updated"
+    assert changes.step("moved", TAG, "a", lambda: ran.append(conn.actions())) == "moved"
+    assert changes.labels("moved") == ["tag a"] and changes.changed
+    assert changes.diff()["after"]["tag a"] == {"color": "color2"}  # the update's, not overwritten by the step
+    changes.apply()
+    assert ran == [["edit"]] and len(conn.commits) == 1
+    check = ChangeSet(conn, admin="auto", check_mode=True)
+    check.step("moved", TAG, "a", lambda: ran.append(["sent"]))
+    assert check.apply() is None and ran == [["edit"]]

@@ -1,0 +1,384 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A managed set of security rules and the service objects they use, reconciled as one.
+
+Generic (any source of desired rules, AWS being the first): the rules carrying the owner tag are
+ours; of those, the ones in ``scope`` (name prefixes; None: all of ours) are replaced by the desired
+ones: created, updated, moved into place, deleted. A rule without the owner tag is never touched,
+even when its name shares the prefix; a desired name held by such a rule is refused before any write.
+
+The rulebase is read once (the whole ``rules`` container), the services once. Before a new rule is
+added, ``test security-policy-match`` (at most ``match_limit`` calls) asks whether a rule that is not
+ours allows the traffic already (then the rule is skipped, and the result names that rule) or a deny
+above the new rule's position would shadow it (a warning). Plain Python, no Ansible imports.
+"""
+
+from __future__ import absolute_import, division, print_function
+from __future__ import annotations
+
+__metaclass__ = type
+
+import ipaddress
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType, tag_object
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError, invalid_input
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, element, members, sub, xpath_literal
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import PROTOCOLS, policy_match
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import is_owned, mark
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
+
+SERVICE = ObjectType("service", "service", ("protocol", "description", "tag"))
+SERVICE_PROTOCOLS = ("tcp", "udp", "sctp")
+DEFAULT_MATCH_LIMIT = 50
+COMMIT_DESCRIPTION = "tagwarden.panos managed security rules"
+OWNER_COMMENT = "security rules managed by tagwarden.panos; it touches no rule without this tag"
+_PORT = re.compile(r"^\d{1,5}(-\d{1,5})?$")
+# Policy-match stand-ins for "any": documentation addresses, which no specific rule is about.
+_ANY_ADDRESS = {4: "192.0.2.1", 6: "2001:db8::1"}
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service object: protocol tcp, udp or sctp and a destination port or range ("22", "500-600")."""
+
+    name: str
+    protocol: str
+    port: str
+
+    def problems(self, what: str) -> List[str]:
+        found = []
+        try:
+            xpath_literal(self.name or "")
+            if not self.name:
+                raise XPathQuoteError("a name is required")
+        except XPathQuoteError as exc:
+            found.append("%s: %s" % (what, exc))
+        if self.protocol not in SERVICE_PROTOCOLS:
+            found.append("%s: protocol %r is not one of %s" % (what, self.protocol, ", ".join(SERVICE_PROTOCOLS)))
+        if not _PORT.match(self.port or "") or not all(0 <= int(p) <= 65535 for p in self.port.split("-")):
+            found.append("%s: port %r is not a port (0-65535) or a range such as 500-600" % (what, self.port))
+        return found
+
+    def as_object(self, owner: str) -> ConfigObject:
+        entry = element("entry", name=self.name)
+        sub(sub(sub(entry, "protocol"), self.protocol), "port", self.port)
+        members(entry, "tag", [owner])
+        return ConfigObject(SERVICE, self.name, entry)
+
+    @classmethod
+    def from_entry(cls, entry: ET.Element) -> Optional["ServiceSpec"]:
+        """The service an entry read from the firewall describes; None when it is not one port service."""
+        for protocol in SERVICE_PROTOCOLS:
+            port = entry.findtext("protocol/%s/port" % protocol)
+            if port is not None:
+                return cls(entry.get("name") or "", protocol, port.strip())
+        return None
+
+
+@dataclass
+class RuleSetPlan:
+    """What one reconcile does. ``rules``: (desired rule, current entry or None, move or None) in the
+    desired order; a move is a Placement resolved against the rulebase as it will be."""
+
+    rules: List[Tuple[SecurityRule, Optional[ET.Element], Optional[Placement]]] = field(default_factory=list)
+    delete_rules: List[str] = field(default_factory=list)
+    services: List[ServiceSpec] = field(default_factory=list)
+    delete_services: List[str] = field(default_factory=list)
+    reused_services: List[str] = field(default_factory=list)
+    service_conflicts: List[Dict[str, str]] = field(default_factory=list)
+    skipped: List[Dict[str, str]] = field(default_factory=list)
+    shadowed: List[Dict[str, str]] = field(default_factory=list)
+    policy_matches: int = 0
+
+
+Matcher = Callable[[SecurityRule], Optional[str]]
+
+
+def in_scope(name: str, scope: Optional[Sequence[str]]) -> bool:
+    return scope is None or any(name.startswith(prefix) for prefix in scope)
+
+
+def validate(rules: Sequence[Mapping[str, Any]], services: Sequence[Mapping[str, Any]], owner: str,
+             scope: Optional[Sequence[str]], placement: Placement) -> Tuple[List[SecurityRule], List[ServiceSpec]]:
+    """The desired rules (marked as ours) and services; every problem in one ValidationError."""
+    problems = []  # type: List[str]
+    models = []  # type: List[SecurityRule]
+    for index, values in enumerate(rules):
+        what = "rules item %d" % (index + 1)
+        try:
+            model = mark(SecurityRule.from_dict(values), owner)
+        except (TypeError, ValueError) as exc:
+            problems.append("%s: %s" % (what, exc))
+            continue
+        problems.extend(model.problems("%s (%s)" % (what, model.name)))
+        if not in_scope(model.name, scope):
+            problems.append("%s: %r is outside scope (%s): it would never be removed; give a name starting with "
+                            "one of the scope prefixes" % (what, model.name, ", ".join(scope or ())))
+        models.append(model)
+    specs = []  # type: List[ServiceSpec]
+    for index, values in enumerate(services):
+        spec = ServiceSpec(str(values.get("name") or ""), str(values.get("protocol") or ""), str(values.get("port") or ""))
+        problems.extend(spec.problems("services item %d (%s)" % (index + 1, spec.name)))
+        specs.append(spec)
+    for what, names in (("rules", [m.name for m in models]), ("services", [s.name for s in specs])):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            problems.append("%s: each name may appear once (repeated: %s)" % (what, ", ".join(repeated)))
+    try:
+        xpath_literal(owner or "")
+        if not owner:
+            raise XPathQuoteError("it is empty")
+    except XPathQuoteError as exc:
+        problems.append("owner_tag: %s" % exc)
+    problems.extend(placement.problems("", "placement"))
+    if problems:
+        raise invalid_input(problems)
+    return models, specs
+
+
+class _Order:
+    """The rulebase order as the plan changes it, to place rules and say what lies above them."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+
+    def index(self, name: Optional[str]) -> Optional[int]:
+        return self.names.index(name) if name in self.names else None
+
+    def put(self, name: str, placement: Placement) -> None:
+        if name in self.names:
+            self.names.remove(name)
+        other = self.index(placement.rule)
+        if placement.where == "top":
+            self.names.insert(0, name)
+        elif placement.where in ("before", "above") and other is not None:
+            self.names.insert(other, name)
+        elif placement.where == "after" and other is not None:
+            self.names.insert(other + 1, name)
+        else:
+            self.names.append(name)
+
+
+def resolve(placement: Placement, order: _Order) -> Placement:
+    """``above`` as before the bottom rule, or bottom when it does not exist (known from the read)."""
+    if placement.where == "above":
+        return Placement("before", placement.rule) if order.index(placement.rule) is not None else Placement("bottom")
+    return placement
+
+
+def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], rules: Sequence[SecurityRule],
+         services: Sequence[ServiceSpec], *, owner: str, scope: Optional[Sequence[str]], placement: Placement,
+         matcher: Optional[Matcher] = None, match_limit: int = DEFAULT_MATCH_LIMIT) -> RuleSetPlan:
+    """The changes that turn the owned rules in scope into ``rules``. ValidationError (nothing written)
+    when a desired name is held by a rule that is not ours."""
+    current = {entry.get("name") or "": entry for entry in rulebase}
+    taken = ["%s (rules: %r is an existing rule without the owner tag %r: rename one of them)" % (r.name, r.name, owner)
+             for r in rules if r.name in current and not is_owned(current[r.name], owner)]
+    if taken:
+        raise invalid_input(taken)
+    result = RuleSetPlan()
+    by_service = {entry.get("name") or "": entry for entry in service_entries}
+    conflicting = set()
+    for spec in services:
+        entry = by_service.get(spec.name)
+        if entry is not None and owner not in [m.text for m in entry.findall("tag/member")]:
+            found = ServiceSpec.from_entry(entry)
+            if found is not None and (found.protocol, found.port) == (spec.protocol, spec.port):
+                result.reused_services.append(spec.name)
+                continue
+            conflicting.add(spec.name)
+            result.service_conflicts.append({
+                "service": spec.name, "wanted": "%s/%s" % (spec.protocol, spec.port),
+                "found": "%s/%s" % (found.protocol, found.port) if found else "not a single-port service"})
+            continue
+        result.services.append(spec)
+    ports = {s.name: s for s in services}
+    desired = {r.name for r in rules}
+    result.delete_rules = [name for name, entry in current.items()
+                           if is_owned(entry, owner) and in_scope(name, scope) and name not in desired]
+    order = _Order([name for name in current if name not in result.delete_rules])
+    bottom = placement.rule if placement.where == "above" else None
+    previous = None  # type: Optional[str]
+    for rule in rules:
+        clash = sorted(set(rule.services) & conflicting)
+        if clash:
+            result.skipped.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
+                                   "another port (see service_conflicts)" % ", ".join(clash), "allowed_by": ""})
+            continue
+        entry = current.get(rule.name)
+        if entry is None:
+            move = Placement("after", previous) if previous else _first_place(rules, current, placement, order)
+            if matcher is not None and not _allowed_elsewhere(rule, move, order, current, owner, matcher,
+                                                              match_limit, result):
+                continue
+            order.put(rule.name, move)
+            result.rules.append((rule, None, move))
+        else:
+            at, before, bottom_at = order.index(rule.name), order.index(previous), order.index(bottom)
+            misplaced = (before is not None and at is not None and at < before) or (
+                bottom_at is not None and at is not None and at > bottom_at)
+            move = None
+            if misplaced:
+                move = Placement("after", previous) if previous else resolve(placement, order)
+                order.put(rule.name, move)
+            result.rules.append((rule, entry, move))
+        previous = rule.name
+    used = {s for entry in current.values() if entry.get("name") not in result.delete_rules
+            for s in (m.text for m in entry.findall("service/member"))}
+    used.update(s for rule, _entry, _move in result.rules for s in rule.services)
+    result.delete_services = [name for name, entry in by_service.items()
+                              if owner in [m.text for m in entry.findall("tag/member")] and name not in used
+                              and name not in ports]
+    return result
+
+
+def _first_place(rules: Sequence[SecurityRule], current: Mapping[str, ET.Element], placement: Placement,
+                 order: _Order) -> Placement:
+    """A new rule with no desired rule before it: before the first desired rule that exists (the
+    relative order stays), else where ``placement`` says."""
+    for rule in rules:
+        if rule.name in current and order.index(rule.name) is not None:
+            return Placement("before", rule.name)
+    return resolve(placement, order)
+
+
+def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, current: Mapping[str, ET.Element],
+                       owner: str, matcher: Matcher, limit: int, result: RuleSetPlan) -> bool:
+    """Whether to add ``rule`` (False: a rule that is not ours allows it already; recorded)."""
+    if result.policy_matches >= limit:
+        return True
+    result.policy_matches += 1
+    hit = matcher(rule)
+    entry = current.get(hit or "")
+    if hit is None or entry is None or is_owned(entry, owner):
+        return True
+    action = (entry.findtext("action") or "allow").strip()
+    if action == "allow":
+        if covers(SecurityRule.from_entry(entry), rule):
+            result.skipped.append({"rule": rule.name, "reason": "the traffic is allowed already", "allowed_by": hit})
+            return False
+        return True
+    probe = _Order(order.names)
+    probe.put(rule.name, move)
+    at, hit_at = probe.index(rule.name), probe.index(hit)
+    if hit_at is not None and at is not None and hit_at < at:
+        result.shadowed.append({"rule": rule.name, "denied_by": hit})
+    return True
+
+
+def covers(other: SecurityRule, rule: SecurityRule) -> bool:
+    """Whether ``other`` (matched by the probe of ``rule``) allows all of ``rule``'s traffic, as far as its
+    member lists tell: each is ``any`` or holds every member of ``rule``'s. The probe stands for one
+    source and destination, so a rule with several is never covered."""
+    if len(rule.sources) != 1 or len(rule.destinations) != 1:
+        return False
+    for attr in ("from_zones", "to_zones", "source_users", "categories", "applications", "services", "sources",
+                 "destinations"):
+        theirs, ours = set(getattr(other, attr)), set(getattr(rule, attr))
+        if "any" in theirs or (attr in ("sources", "destinations") and "any" not in ours):
+            continue  # the probe found the address inside theirs
+        if not ours <= theirs:
+            return False
+    return not other.disabled and other.schedule is None
+
+
+def probe_address(value: str, family: Optional[int] = None) -> str:
+    """One address standing for a member: its first host, or a documentation address for ``any``."""
+    if value == "any":
+        return _ANY_ADDRESS[family or 4]
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return value  # an address object's name: the firewall resolves it, or answers an error
+    return str(network.network_address if network.num_addresses <= 2 else network.network_address + 1)
+
+
+def match_query(rule: SecurityRule, services: Mapping[str, ServiceSpec]) -> Dict[str, Any]:
+    """``policy_match`` arguments for the first source, destination and service of ``rule``."""
+    destination = rule.destinations[0]
+    family = 6 if ":" in destination else 4
+    query = {"source": probe_address(rule.sources[0], family), "destination": probe_address(destination, family),
+             "from_zone": None if rule.from_zones[0] == "any" else rule.from_zones[0],
+             "to_zone": None if rule.to_zones[0] == "any" else rule.to_zones[0],
+             "application": None if rule.applications[0] == "any" else rule.applications[0]}  # type: Dict[str, Any]
+    spec = services.get(rule.services[0])
+    if spec is not None:
+        query["protocol"] = PROTOCOLS.get(spec.protocol, 6)
+        query["port"] = int(spec.port.split("-")[0])
+    return query
+
+
+def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Sequence[Mapping[str, Any]] = (), *,
+              owner: str, scope: Optional[Sequence[str]] = None, placement: Placement = Placement("bottom"),
+              match: bool = True, match_limit: int = DEFAULT_MATCH_LIMIT, commit: bool = True,
+              commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1", check_mode: bool = False,
+              description: str = COMMIT_DESCRIPTION) -> Dict[str, Any]:
+    """The security_rule_set module. ValidationError before any request, FirewallError while reading,
+    ApplyFailed (with what was done) once writing has begun."""
+    if match_limit < 0:
+        raise invalid_input(["match_limit: %d is negative; give 0 (no check) or more" % match_limit])
+    models, specs = validate(rules, services, owner, scope, placement)
+    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
+                        description=description)
+    rulebase = read_all(conn, SECURITY_RULE, vsys)
+    service_entries = read_all(conn, SERVICE, vsys)
+    by_name = {s.name: s for s in specs}
+    matcher = (lambda rule: policy_match(conn, vsys=vsys, **match_query(rule, by_name))) if match else None
+    result_plan = plan(rulebase, service_entries, models, specs, owner=owner, scope=scope, placement=placement,
+                       matcher=matcher, match_limit=match_limit)
+    for kind, entries, wanted in ((SECURITY_RULE, rulebase, [m.name for m in models]),
+                                  (SERVICE, service_entries, [s.name for s in specs])):
+        found = {entry.get("name") or "": entry for entry in entries}
+        for name in set(found) | set(wanted):  # the containers were read whole: a name not found is missing
+            changes.known(kind, name, found.get(name))
+    if result_plan.rules or result_plan.services:
+        changes.present(tag_object(owner, comments=OWNER_COMMENT))
+    for spec in result_plan.services:
+        changes.present(spec.as_object(owner))
+    for name in result_plan.delete_rules:
+        changes.absent(SECURITY_RULE, name)
+    for rule, entry, move in result_plan.rules:
+        mover = _mover(conn, rule.name, move, vsys) if move is not None else None
+        changes.present(rule.as_object(), then=mover if entry is None else None)
+        if entry is not None and mover is not None:
+            changes.step("moved", SECURITY_RULE, rule.name, mover)
+    for name in result_plan.delete_services:
+        changes.absent(SERVICE, name)
+    result = {
+        "changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
+        "moved": changes.labels("moved"), "deleted": changes.labels("deleted"),
+        "reused_services": result_plan.reused_services, "service_conflicts": result_plan.service_conflicts,
+        "skipped": result_plan.skipped, "shadowed": result_plan.shadowed, "policy_matches": result_plan.policy_matches,
+        "committed": False, "diff": changes.diff(),
+        "warnings": ["rule %s would be shadowed by deny rule %s above it" % (s["rule"], s["denied_by"])
+                     for s in result_plan.shadowed] + [
+            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules skipped"
+            % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
+    }  # type: Dict[str, Any]
+    try:
+        commit_result = changes.apply()
+    except FirewallError as exc:
+        result["api_calls"] = conn.api_calls
+        raise ApplyFailed(exc, result) from None
+    result["committed"] = bool(commit_result and commit_result["changed"])
+    result["api_calls"] = conn.api_calls
+    return result
+
+
+def read_all(conn: Connection, kind: ObjectType, vsys: Optional[str]) -> List[ET.Element]:
+    """Every entry of a container, in order: one ``get``."""
+    root = conn.config("get", kind.parent_xpath(vsys))
+    container = root.find("./result/" + kind.container.rsplit("/", 1)[-1])
+    return [] if container is None else container.findall("entry")
+
+
+def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str]) -> Callable[[], None]:
+    return lambda: place(conn, name, placement, vsys)
