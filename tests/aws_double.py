@@ -149,7 +149,10 @@ class AwsWorld:
     def addresses(self, instance_id: str) -> List[str]:
         reservation = self.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]
         found = []
-        for eni in reservation["Instances"][0]["NetworkInterfaces"]:
+        # The primary interface (device index 0) first: AWS does not promise the list's order.
+        interfaces = sorted(reservation["Instances"][0]["NetworkInterfaces"],
+                            key=lambda eni: eni.get("Attachment", {}).get("DeviceIndex", 0))
+        for eni in interfaces:
             found += [a["PrivateIpAddress"] for a in eni["PrivateIpAddresses"]]
             found += [a["Ipv6Address"] for a in eni.get("Ipv6Addresses", ())]
         return found

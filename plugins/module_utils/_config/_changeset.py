@@ -31,7 +31,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._config._store imp
     entry_as_dict,
     pending_for,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError, ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 
 COMMIT_ADMIN_UNKNOWN = ("commit_admin: with only provider.api_key the admin whose changes to commit is unknown; "
@@ -170,3 +170,15 @@ class ChangeSet:
         if not self.needs_commit or self.admin is None:  # no admin: __init__ refused to commit
             return None
         return self.conn.commit_partial(self.admin, self.description)
+
+    def apply_into(self, result: Dict[str, Any]) -> Dict[str, Any]:
+        """:meth:`apply`, then ``committed`` and ``api_calls`` in ``result``; a failure once writing
+        began raises ApplyFailed carrying ``result``, so the task still says what was done."""
+        try:
+            commit_result = self.apply()
+        except FirewallError as exc:
+            result["api_calls"] = self.conn.api_calls
+            raise ApplyFailed(exc, result) from None
+        result["committed"] = bool(commit_result and commit_result["changed"])
+        result["api_calls"] = self.conn.api_calls
+        return result

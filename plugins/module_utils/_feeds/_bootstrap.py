@@ -92,7 +92,7 @@ def ensure(conn: Connection, tag: str = "threat-feed", dag_name: str = "threat-f
         changes.present(rule.as_object(), then=_mover(conn, rule.name, where, vsys))
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
               "rules": [rule.name for rule in rules], "committed": False, "diff": changes.diff()}  # type: Dict[str, Any]
-    return _category.apply(changes, conn, result)
+    return changes.apply_into(result)
 
 
 def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str]) -> Any:

@@ -22,12 +22,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects i
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._guard import Removal, check_removals, parse_bound
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import IndicatorError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._url_category import normalise_entry
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import (
-    ApplyFailed,
-    FirewallError,
-    ValidationError,
-    invalid_input,
-)
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError, invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, texts, xpath_literal
 
@@ -113,18 +108,6 @@ def check_state(state: str) -> Optional[str]:
     return None if state in STATES else "state: %r is not one of %s" % (state, ", ".join(STATES))
 
 
-def apply(changes: ChangeSet, conn: Connection, result: Dict[str, Any]) -> Dict[str, Any]:
-    """Write what ``changes`` planned and commit once; ApplyFailed (with ``result``) once writing began."""
-    try:
-        commit_result = changes.apply()
-    except FirewallError as exc:
-        result["api_calls"] = conn.api_calls
-        raise ApplyFailed(exc, result)
-    result["committed"] = bool(commit_result and commit_result["changed"])
-    result["api_calls"] = conn.api_calls
-    return result
-
-
 def ensure(conn: Connection, name: str, members: Sequence[str], state: str = "present",
            description: Optional[str] = None, take_ownership: bool = False, max_removals: Any = "50%",
            commit: bool = True, commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1",
@@ -156,4 +139,4 @@ def ensure(conn: Connection, name: str, members: Sequence[str], state: str = "pr
     result = {"changed": changes.changed, "added": todo.add, "removed": todo.remove, "members": todo.after,
               "created": todo.created and changes.changed, "committed": False,
               "diff": changes.diff()}  # type: Dict[str, Any]
-    return apply(changes, conn, result)
+    return changes.apply_into(result)

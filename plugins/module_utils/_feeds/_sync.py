@@ -349,7 +349,7 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     if rejected:
         report["warnings"] = ["%d feed item%s rejected (see 'rejected'), the rest applied: %s" % (
             len(rejected), "" if len(rejected) == 1 else "s were", "; ".join(r["message"] for r in rejected[:3]))]
-    return _category.apply(changes, conn, report)
+    return changes.apply_into(report)
 
 
 def _older(written: Any, now: datetime) -> bool:

@@ -29,7 +29,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects i
     tag_object,
     traffic_summary_report_object,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError, invalid_input
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_REPORT_TOPN
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, xpath_literal
@@ -149,11 +149,4 @@ def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report
         changes.present(obj, then=_mover(conn, obj.name, placement, vsys) if placement is not None else None)
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
               "committed": False, "diff": changes.diff()}  # type: Dict[str, Any]
-    try:
-        commit_result = changes.apply()
-    except FirewallError as exc:
-        result["api_calls"] = conn.api_calls
-        raise ApplyFailed(exc, result)
-    result["committed"] = bool(commit_result and commit_result["changed"])
-    result["api_calls"] = conn.api_calls
-    return result
+    return changes.apply_into(result)

@@ -27,7 +27,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType, tag_object
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError, invalid_input
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, element, members, sub, xpath_literal
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import PROTOCOLS, policy_match
@@ -363,14 +363,7 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
             "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules skipped"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
-    try:
-        commit_result = changes.apply()
-    except FirewallError as exc:
-        result["api_calls"] = conn.api_calls
-        raise ApplyFailed(exc, result) from None
-    result["committed"] = bool(commit_result and commit_result["changed"])
-    result["api_calls"] = conn.api_calls
-    return result
+    return changes.apply_into(result)
 
 
 def read_all(conn: Connection, kind: ObjectType, vsys: Optional[str]) -> List[ET.Element]:

@@ -219,8 +219,8 @@ def test_different_destinations_never_widen(aws_endpoint: str, world: AwsWorld, 
     ssh_a = world.group(permissions=[tcp(2222, "192.0.2.0/24")])
     ssh_b = world.group(permissions=[tcp(2222, "198.51.100.0/24")])
     instance = world.instance(routed_subnet)
-    primary = world.ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0][
-        "NetworkInterfaces"][0]["NetworkInterfaceId"]
+    primary = next(eni["NetworkInterfaceId"] for eni in world.ec2.describe_instances(InstanceIds=[instance])[
+        "Reservations"][0]["Instances"][0]["NetworkInterfaces"] if eni["Attachment"]["DeviceIndex"] == 0)
     world.ec2.modify_network_interface_attribute(NetworkInterfaceId=primary, Groups=[ssh_a])
     eni = world.attach_eni(instance, routed_subnet, [ssh_b])
     result = derive(aws_endpoint, world)
