@@ -100,7 +100,7 @@ def registered(info: dict[str, Any]) -> set[str]:
 def test_installed_playbooks_run_by_name_with_the_example_inventory_and_no_warning(user: dict[str, Any]) -> None:
     first = ansible_cli.playbook("tagwarden.panos.quota_bootstrap", "-i", "inventory.yml", env=user["env"], cwd=user["dir"])
     assert first.returncode == 0, output(first)[-3000:]
-    assert "created tag quota" in first.stdout and "committed" in first.stdout
+    assert "created tag tagwarden.panos, tag quota" in first.stdout and "committed" in first.stdout
     assert warnings(output(first)) == []
     second = ansible_cli.playbook("tagwarden.panos.quota_bootstrap", "-i", "inventory.yml", env=user["env"], cwd=user["dir"])
     assert second.returncode == 0 and re.search(r'"msg": "unchanged"', second.stdout), output(second)[-3000:]
@@ -208,7 +208,7 @@ def test_missing_password_on_a_terminal_is_asked_for(emu: EmulatorControl, tmp_p
     returncode, seen = on_a_terminal(command, ansible_cli.ansible_env(), emu.info["password"])
     assert f"Password of {emu.info['username']} (output is hidden):" in seen
     assert returncode == 0, seen[-3000:]
-    assert "created tag quota" in seen and emu.info["password"] not in seen
+    assert "created tag tagwarden.panos, tag quota" in seen and emu.info["password"] not in seen
 
 
 def test_one_firewall_named_with_dash_i_gives_no_warning(emulator: dict[str, Any]) -> None:

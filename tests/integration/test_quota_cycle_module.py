@@ -102,10 +102,10 @@ def test_a_group_over_quota_is_blocked_through_the_dynamic_user_group_then_stead
     again = cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")
     assert again["changed"] is False and again["currently_blocked"] == 1, again
     counts = firewall.counters()
-    # reads only, the same each steady minute: key, clock, report job, group list and members, IP and user tags,
+    # reads only, the same each steady minute: key, system info, clock, report job, group list and members, IP and user tags,
     # rule and DUG (candidate) and one running-config read of both
-    assert counts["user-id"] == counts["commit"] == 0 and counts["total"] == again["api_calls"] == 13, counts
-    assert cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")["api_calls"] == 13
+    assert counts["user-id"] == counts["commit"] == 0 and counts["total"] == again["api_calls"] == 14, counts
+    assert cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")["api_calls"] == 14
 
 
 @pytest.mark.parametrize("name", ["BlockQuotaDAG", "Allow-Outbound"])
