@@ -11,16 +11,14 @@ import os
 import subprocess
 import sys
 
+from panos_emulator.serving import split_command
+
 from .server import LumuEmulator
 
 
 def main(argv: list[str]) -> int:
     """``[--key KEY] -- CMD ARGS``."""
-    if "--" in argv:
-        split = argv.index("--")
-        options, command = argv[:split], argv[split + 1:]
-    else:
-        options, command = [], argv
+    options, command = split_command(argv)
     key = options[options.index("--key") + 1] if "--key" in options[:-1] else None
     if not command:
         sys.stderr.write("usage: python -m lumu_emulator.run [--key KEY] -- CMD [ARGS...]\n")

@@ -331,13 +331,7 @@ class _Handler(QuietHandler):
         self._send(reply)
 
     def _send(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
+        self.send_body(reply.status, reply.content_type, reply.body, reply.headers)
 
 
 LumuEmulator.handler = _Handler

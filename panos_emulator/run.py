@@ -12,15 +12,12 @@ import subprocess
 import sys
 
 from .process import start_emulator, stop_emulator
+from .serving import split_command
 
 
 def main(argv: list[str]) -> int:
     """``[EMULATOR OPTIONS] -- CMD ARGS``: options before ``--`` go to ``python -m panos_emulator``."""
-    if "--" in argv:
-        split = argv.index("--")
-        options, command = argv[:split], argv[split + 1:]
-    else:
-        options, command = [], argv
+    options, command = split_command(argv)
     if not command:
         sys.stderr.write("usage: python -m panos_emulator.run [EMULATOR OPTIONS] -- CMD [ARGS...]\n")
         return 2

@@ -247,11 +247,7 @@ class _Handler(QuietHandler):
         self._send(reply)
 
     def _send(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
+        self.send_body(reply.status, reply.content_type, reply.body)
 
 
 EmulatorServer.handler = _Handler

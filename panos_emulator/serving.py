@@ -61,6 +61,15 @@ class QuietHandler(BaseHTTPRequestHandler):
     def dispatch(self, method: str) -> None:
         raise NotImplementedError
 
+    def send_body(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
 
 class ServedEmulator:
     """Start / stop / context manager for a double served by :class:`TlsServer` with a CA of its own.
@@ -129,6 +138,14 @@ def serve_until_signalled(server: Any) -> int:
     server.stopping.wait()
     server.stop()
     return 0
+
+
+def split_command(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``OPTIONS -- CMD ARGS`` of a ``run`` wrapper: (options, command); without ``--`` all is the command."""
+    if "--" not in argv:
+        return [], argv
+    split = argv.index("--")
+    return argv[:split], argv[split + 1:]
 
 
 def json_call(url: str, method: str, body: dict[str, Any] | None, context: ssl.SSLContext, timeout: float) -> Any:
