@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-from datetime import datetime, timezone
 from typing import Callable
 
 from lxml import etree
@@ -11,7 +10,7 @@ from lxml import etree
 from . import config, device, panorama, policy
 from .state import ApiError, EmulatorState, address_range, parse_xml, response, success
 
-CLOCK_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
+CLOCK_FORMAT = "%a %b %d %H:%M:%S %Z %Y"
 
 
 def _text_result(text: str) -> etree._Element:
@@ -51,9 +50,10 @@ def _tags_element(tags: list[str]) -> etree._Element:
 
 
 def show_clock(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    """The local time and the zone's abbreviation (``Sun Nov 22 02:00:00 PST 2026``), as ``date`` prints it."""
     del cmd, vsys
     root = response("success")
-    etree.SubElement(root, "result").text = datetime.fromtimestamp(state.now(), timezone.utc).strftime(CLOCK_FORMAT) + "\n"
+    etree.SubElement(root, "result").text = state.local().strftime(CLOCK_FORMAT) + "\n"
     return root
 
 

@@ -122,7 +122,7 @@ def test_the_story_incidents_block_second_run_unchanged_new_incident_from_the_cu
     firewall.reset_counters()
     second = run(provider, lumu_server)  # a fresh connection: nothing kept between the runs but the firewall
     assert not second["changed"] and writes(firewall) == {} and second["uid_messages"] == 0
-    assert second["cursor"] == first["cursor"] and second["api_calls"] <= 6
+    assert second["cursor"] == first["cursor"] and second["api_calls"] <= 7  # keygen, clock, zone, info, config, ips
 
     firewall.advance(600)
     # one new incident after the cursor, and one dated a day back, before it: only the new one is fetched
@@ -131,6 +131,33 @@ def test_the_story_incidents_block_second_run_unchanged_new_incident_from_the_cu
     third = run(provider, lumu_server)
     assert third["counts"]["addresses"]["new"] == 1 and tagged(provider) == {"203.0.113.5", "198.51.100.77"}
     assert third["cursor"] > first["cursor"] and "new addresses: 198.51.100.77" in third["summary"]
+
+
+def test_a_firewall_on_pacific_time_keeps_a_utc_cursor_and_the_next_run_fetches_only_new_incidents(
+        emu: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
+    emu.set_config(etree.tostring(config(rules=(rule("Allow-Outbound", application=["any"], service=["any"]),),
+                                         timezone="America/Los_Angeles")).decode())
+    bootstrap(provider)
+    lumu.add_incidents([incident(emu, "203.0.113.5", "203.0.113.5", minutes=10)])
+    first = run(provider, lumu_server)
+    # the cursor is the firewall's now in UTC (show clock prints Pacific time), not 8 hours off
+    now = datetime.fromtimestamp(emu.now()["epoch"], timezone.utc)
+    cursor = datetime.strptime(first["cursor"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=timezone.utc)
+    assert abs((now - cursor).total_seconds()) < 60 and tagged(provider) == {"203.0.113.5"}
+    emu.advance(600)
+    lumu.add_incidents([incident(emu, "198.51.100.77", "198.51.100.77", minutes=1),
+                        incident(emu, "192.0.2.99", "192.0.2.99", minutes=60)])  # before the cursor: not fetched
+    second = run(provider, lumu_server)
+    assert second["counts"]["addresses"]["new"] == 1 and tagged(provider) == {"203.0.113.5", "198.51.100.77"}
+    assert second["cursor"] > first["cursor"]
+
+
+def test_a_timezone_the_controller_does_not_know_fails_naming_it(
+        emu: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
+    emu.set_config(etree.tostring(config(timezone="Canada/East-Saskatchewan")).decode())  # in PAN-OS's list, not tzdata's
+    with pytest.raises(ValueError, match="timezone 'Canada/East-Saskatchewan'.*IANA name") as raised:
+        run(provider, lumu_server, options(url_category=None))
+    assert writes(emu) == {}
 
 
 def test_a_block_ends_by_itself_and_is_renewed_while_the_feed_lists_it(

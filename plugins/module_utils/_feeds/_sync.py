@@ -27,7 +27,7 @@ from __future__ import annotations
 __metaclass__ = type
 
 import ipaddress
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
@@ -49,7 +49,13 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._url_category import indicator_entries, parse_version
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import ip_sort_key
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time, parse_firewall_time
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import (
+    format_firewall_time,
+    parse_firewall_time,
+    read_zone,
+    to_local,
+    to_utc,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_TAG_LENGTH, MAX_TAG_TIMEOUT
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
@@ -85,26 +91,20 @@ class Device(NamedTuple):
     now: datetime  # firewall-local, naive
     model: str  # the platform as the capacity table names it (a VM's license: VM-300)
     version: Tuple[int, int]
+    zone: tzinfo  # the firewall's time zone: feeds speak UTC, the firewall its local time
 
 
 def read_device(conn: Connection) -> Device:
-    """The firewall's clock and ``show system info`` (2 requests)."""
+    """The firewall's clock, its time zone and ``show system info`` (3 requests); a ValueError naming
+    a time zone the controller does not know, before anything is written."""
     now = conn.clock()
+    zone = read_zone(conn)
     info = conn.op(cmd("show", "system", "info")).find("./result/system")
     model = (info.findtext("model") if info is not None else None) or ""
     if model.upper() == "PA-VM" and info is not None and info.findtext("vm-license"):
         model = info.findtext("vm-license") or model
     version = (info.findtext("sw-version") if info is not None else None) or "0.0"
-    return Device(now, model, parse_version(version, "sw-version"))
-
-
-def utc(moment: datetime) -> datetime:
-    """A firewall-local time as the aware UTC time the feeds speak (the firewall's zone is taken as UTC)."""
-    return moment.replace(tzinfo=timezone.utc)
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return Device(now, model, parse_version(version, "sw-version"), zone)
 
 
 class Options(NamedTuple):
@@ -175,7 +175,7 @@ class AddressPlan(NamedTuple):
 
 
 def plan_addresses(current: Dict[str, Set[str]], indicators: Sequence[Indicator], tag: str, mode: str,
-                   now: datetime, age: int, renew_before: int) -> AddressPlan:
+                   now: datetime, age: int, renew_before: int, zone: tzinfo = timezone.utc) -> AddressPlan:
     """The registrations that make the tag hold the feed's addresses (see the module docstring)."""
     holders = until_by_holder(current, tag)
 
@@ -185,7 +185,7 @@ def plan_addresses(current: Dict[str, Set[str]], indicators: Sequence[Indicator]
     present = {}  # type: Dict[str, Dict[str, Optional[int]]]
     new, renewed = [], []
     for indicator in indicators:
-        expires = local(indicator.expires) if indicator.expires is not None else now + timedelta(seconds=age)
+        expires = to_local(indicator.expires, zone) if indicator.expires is not None else now + timedelta(seconds=age)
         seconds = min(int((expires - now).total_seconds()), MAX_TAG_TIMEOUT)
         if seconds <= 0:
             continue  # expired already: the feed still lists what it no longer means
@@ -294,7 +294,7 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=COMMIT_DESCRIPTION)
     device = read_device(conn)
-    feed = select_source(source, source_options, clock=lambda: utc(device.now))
+    feed = select_source(source, source_options, clock=lambda: to_utc(device.now, device.zone))
     refs = [(TAG, options.tag)] + ([(URL_CATEGORY, options.url_category)] if options.url_category else [])
     changes.read(refs)
     record, problem = _stored(changes, options.tag, source)
@@ -306,7 +306,8 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     addresses, names = _split(result, device, options.url_category is not None)
 
     current = read_registered(conn, [options.tag], vsys)
-    ips = plan_addresses(current, addresses, options.tag, options.mode, device.now, options.age, options.renew_before)
+    ips = plan_addresses(current, addresses, options.tag, options.mode, device.now, options.age, options.renew_before,
+                         device.zone)
     total = len(engine.applied(current, ips.todo.add, ips.todo.remove))
     limit = check_capacity(total, device.model or None, options.max_registered_ips)
     members = None
