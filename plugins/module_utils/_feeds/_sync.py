@@ -33,7 +33,7 @@ from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Seq
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import TAG, URL_CATEGORY, tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._desired import _engine as engine
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _category
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _category, _ledger
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._capacity import check_capacity
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._guard import Removal, check_removals, parse_bound
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import (
@@ -59,7 +59,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock impo
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_TAG_LENGTH, MAX_TAG_TIMEOUT
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd, texts
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._record import DescriptionRecord
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import (
     UNTIL_SUFFIX_LENGTH,
@@ -125,6 +125,9 @@ def check_options(options: Options) -> List[str]:
                         "most %d: shorten it" % (options.tag, len(options.tag), UNTIL_SUFFIX_LENGTH, MAX_TAG_LENGTH))
     if options.url_category is not None:
         problems.extend(_category.check_name(options.url_category, "url_category"))
+        ledger_problem = _ledger.name_problem(options.url_category) if options.mode == "append" else None
+        if ledger_problem:
+            problems.append(ledger_problem)
     if options.mode not in MODES:
         problems.append("mode: %r is not one of %s" % (options.mode, ", ".join(MODES)))
     if not 60 <= options.age <= MAX_TAG_TIMEOUT:
@@ -231,19 +234,21 @@ def _split(result: FeedResult, device: Device, with_category: bool) -> Tuple[Lis
     return addresses, names
 
 
-def _entries(names: Sequence[Indicator], include_subdomains: bool, result: FeedResult) -> List[str]:
-    entries = []  # type: List[str]
-    seen = set()  # type: Set[str]
+def _entries(names: Sequence[Indicator], include_subdomains: bool, result: FeedResult, device: Device,
+             age: int) -> Dict[str, datetime]:
+    """The category entries of ``names`` in feed order, each with its firewall-local expiry (the
+    latest of its indicators', at most ``age`` ahead)."""
+    horizon = device.now + timedelta(seconds=age)
+    entries = {}  # type: Dict[str, datetime]
     for indicator in names:
         try:
             more = indicator_entries(indicator, include_subdomains)
         except IndicatorError as exc:
             result.reject(indicator.value, indicator.source, str(exc))
             continue
+        expires = min(horizon, to_local(indicator.expires, device.zone)) if indicator.expires is not None else horizon
         for entry in more:
-            if entry not in seen:
-                seen.add(entry)
-                entries.append(entry)
+            entries[entry] = max(expires, entries.get(entry, expires))
     return entries
 
 
@@ -295,8 +300,8 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
                         description=COMMIT_DESCRIPTION)
     device = read_device(conn)
     feed = select_source(source, source_options, clock=lambda: to_utc(device.now, device.zone))
-    refs = [(TAG, options.tag)] + ([(URL_CATEGORY, options.url_category)] if options.url_category else [])
-    changes.read(refs)
+    changes.read([(TAG, options.tag)])
+    ledger = _ledger.read(changes, options.url_category) if options.url_category else None
     record, problem = _stored(changes, options.tag, source)
     if problem:
         raise invalid_input([problem])
@@ -310,11 +315,15 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
                          device.zone)
     total = len(engine.applied(current, ips.todo.add, ips.todo.remove))
     limit = check_capacity(total, device.model or None, options.max_registered_ips)
-    members = None
-    if options.url_category:
-        entries = _entries(names, options.include_subdomains, result)
-        state = "exact" if options.mode == "exact" else "present"
-        members = _category.plan_members(changes, options.url_category, entries, state)
+    members, dated = None, None  # type: Optional[_category.MemberPlan], Optional[_ledger.LedgerPlan]
+    if options.url_category and ledger is not None:
+        entries = _entries(names, options.include_subdomains, result, device, options.age)
+        if options.mode == "append":
+            held = texts(changes.current(URL_CATEGORY, options.url_category), "./list/member")
+            dated = _ledger.plan(held, ledger, entries, device.now, options.renew_before)
+        members = _category.plan_members(changes, options.url_category, dated.members if dated else list(entries),
+                                         "exact")
+        _ledger.stage(changes, options.url_category, ledger, dated)
     if options.mode == "exact":
         guarded = [Removal("tag %s" % options.tag, ips.held, len(ips.removed))]
         if members is not None:
@@ -327,7 +336,8 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     counts = {"addresses": _counts(ips.new, ips.renewed, ips.expired, ips.removed, ips.held)}
     top = {"addresses": ips.new[:TOP]}
     if members is not None:
-        counts["urls"] = _counts(members.add, [], [], members.remove, len(members.before))
+        counts["urls"] = _counts(members.add, dated.renewed, dated.expired, [], len(members.before)) if dated else \
+            _counts(members.add, [], [], members.remove, len(members.before))
         top["urls"] = members.add[:TOP]
     changed = outcome.changed or bool(changes.changes)
     cursor = stored_cursor
