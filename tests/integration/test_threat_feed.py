@@ -221,6 +221,17 @@ def test_append_mode_domains_expire_through_the_ledger_and_renewed_ones_stay(
     assert not third["changed"] and writes(firewall) == {} and config_writes(firewall) == 0
 
 
+def test_exact_mode_keeps_no_ledger_and_drops_append_modes(
+        firewall: Any, provider: dict[str, Any], lumu_server: Any, tmp_path: Any) -> None:
+    listing = tmp_path / "feed.txt"
+    listing.write_text("a.example\n")
+    opts = options(url_category="threat-feed", include_subdomains=False)
+    run(provider, lumu_server, opts, "list", {"path": str(listing)})
+    assert len(ledger(firewall)) == 1
+    run(provider, lumu_server, opts._replace(mode="exact"), "list", {"path": str(listing)})
+    assert ledger(firewall) == {} and category(firewall) == ["a.example/"]
+
+
 def test_the_steady_runs_reads_do_not_grow_with_the_buckets(
         firewall: Any, provider: dict[str, Any], lumu_server: Any, tmp_path: Any) -> None:
     listing = tmp_path / "feed.txt"
