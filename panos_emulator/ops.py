@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Callable
 
 from lxml import etree
@@ -38,8 +39,13 @@ def _page(items: list, cmd: etree._Element) -> list:
 
 
 def _ip_key(key: str) -> tuple[int, int, int]:
-    # Cached (address_range): every page of a paged read sorts all registered IPs again.
-    return address_range(key)
+    """address_range's order; a single address (stored canonical) through inet_pton, 10 times faster than
+    ipaddress and not bounded by address_range's cache, which 100,000 registrations overflow."""
+    if "/" in key or "-" in key:
+        return address_range(key)
+    family, version = (socket.AF_INET6, 6) if ":" in key else (socket.AF_INET, 4)
+    number = int.from_bytes(socket.inet_pton(family, key), "big")
+    return version, number, number
 
 
 def _tags_element(tags: list[str]) -> etree._Element:

@@ -187,21 +187,27 @@ def plan_addresses(current: Dict[str, Set[str]], indicators: Sequence[Indicator]
 
     present = {}  # type: Dict[str, Dict[str, Optional[int]]]
     new, renewed = [], []
+    # per run, not per indicator (100,000 of them): the default timeout, the renewal bound, the until-tags
+    default_seconds = min(age, MAX_TAG_TIMEOUT)
+    due_at = now + timedelta(seconds=renew_before)
+    untils = {}  # type: Dict[int, str]
     for indicator in indicators:
-        expires = to_local(indicator.expires, zone) if indicator.expires is not None else now + timedelta(seconds=age)
-        seconds = min(int((expires - now).total_seconds()), MAX_TAG_TIMEOUT)
+        seconds = default_seconds if indicator.expires is None else \
+            min(int((to_local(indicator.expires, zone) - now).total_seconds()), MAX_TAG_TIMEOUT)
         if seconds <= 0:
             continue  # expired already: the feed still lists what it no longer means
         key = indicator.value
         if key in holders:
             until = holders[key]
-            if until is None or until - now > timedelta(seconds=renew_before):  # someone else's, or not due
+            if until is None or until > due_at:  # someone else's, or not due
                 present[key] = dict.fromkeys(m for m in current[key] if in_scope(m))
                 continue
             renewed.append(key)
         else:
             new.append(key)
-        present[key] = {tag: seconds, until_tag(tag, now + timedelta(seconds=seconds)): seconds}
+        if seconds not in untils:
+            untils[seconds] = until_tag(tag, now + timedelta(seconds=seconds))
+        present[key] = {tag: seconds, untils[seconds]: seconds}
     expired = sorted((ip for ip, until in holders.items() if until is not None and until <= now and ip not in present),
                      key=ip_sort_key)
     absent = dict.fromkeys(expired)  # type: Dict[str, Optional[List[str]]]
@@ -313,7 +319,7 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     current = read_registered(conn, [options.tag], vsys)
     ips = plan_addresses(current, addresses, options.tag, options.mode, device.now, options.age, options.renew_before,
                          device.zone)
-    total = len(engine.applied(current, ips.todo.add, ips.todo.remove))
+    total = len(current) + sum(1 for ip in ips.todo.add if ip not in current)  # = len(engine.applied(...))
     limit = check_capacity(total, device.model or None, options.max_registered_ips)
     members, dated = None, None  # type: Optional[_category.MemberPlan], Optional[_ledger.LedgerPlan]
     if options.url_category and ledger is not None:
