@@ -199,7 +199,10 @@ def test_append_mode_domains_expire_through_the_ledger_and_renewed_ones_stay(
     source = {"path": str(listing)}
     first = run(provider, lumu_server, opts, "list", source)
     assert first["counts"]["urls"]["new"] == 2 and category(firewall) == ["gone.example/", "kept.example/"]
-    day = lambda: datetime.fromtimestamp(firewall.now()["epoch"], timezone.utc)  # noqa: E731  # emulator: UTC
+
+    def day() -> datetime:
+        return datetime.fromtimestamp(firewall.now()["epoch"], timezone.utc)  # the emulator's zone: UTC
+
     [(bucket, members)] = ledger(firewall).items()
     assert bucket == "threat-feed.exp-" + (day() + timedelta(days=2)).strftime("%Y%m%d")
     assert members == ["gone.example/", "kept.example/"]

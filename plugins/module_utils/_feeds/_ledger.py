@@ -42,8 +42,9 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._state._record imp
 SUFFIX = ".exp-"
 DAY_FORMAT = "%Y%m%d"
 SUFFIX_LENGTH = len(SUFFIX) + 8
-RECORD = DescriptionRecord("ledger", _category.OWNER_MARK + " (threat_feed_sync): the expiry ledger of a custom "
-                                     "URL category; its entries leave the category after this day")
+RECORD = DescriptionRecord(
+    "ledger", _category.OWNER_MARK + " (threat_feed_sync): the expiry ledger of a custom URL category; its entries "
+    "leave the category after this day")
 
 
 def bucket_name(category: str, day: date) -> str:
@@ -73,12 +74,12 @@ def _owned_day(entry: ET.Element, category: str) -> Optional[date]:
         return None
     try:
         record = RECORD.decode(text)
-        day = datetime.strptime(str(record["day"]), DAY_FORMAT).date() if isinstance(record, dict) else None
-    except (ValueError, KeyError):
+        if not isinstance(record, dict) or record.get("category") != category:
+            return None
+        day = datetime.strptime(str(record.get("day")), DAY_FORMAT).date()
+    except ValueError:
         return None
-    if day is None or record.get("category") != category or entry.get("name") != bucket_name(category, day):
-        return None
-    return day
+    return day if entry.get("name") == bucket_name(category, day) else None
 
 
 def read(changes: ChangeSet, category: str) -> Ledger:
