@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
                 print("%-20s %6.1f s  api calls %s  (total %d)  addresses new %d, urls new %d, changed %s"
                       % (label, elapsed, ", ".join("%s %d" % item for item in calls.items()), sum(calls.values()),
                          counts["addresses"]["new"], counts["urls"]["new"], result["changed"]))
-            print("reads bound for the second run: N/500 = %d registered-ip pages (+ clock, system info, 2 config gets)"
+            print("reads bound for the second run: N/500 = %d registered-ip pages (+ clock, system info, the timezone, 2 config gets)"
                   % (ips // 500))
     finally:
         stop_emulator(process)

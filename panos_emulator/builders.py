@@ -54,10 +54,14 @@ def report(name: str = "Quota", period: str = "last-15-minutes", keys: tuple[str
     return entry
 
 
-def config(*, rules: tuple[etree._Element, ...] = (), reports: tuple[etree._Element, ...] = (), **sections: list[etree._Element]) -> etree._Element:
-    """A full ``<config>``: the emulator's default plus rules, reports and other vsys sections
-    (``address=[...]``, ``address_group=[...]``, ``service=[...]``)."""
+def config(*, rules: tuple[etree._Element, ...] = (), reports: tuple[etree._Element, ...] = (), timezone: str | None = None,
+           **sections: list[etree._Element]) -> etree._Element:
+    """A full ``<config>``: the emulator's default plus rules, reports, the device's timezone (an IANA
+    name, ``deviceconfig/system/timezone``) and other vsys sections (``address=[...]``, ``address_group=[...]``,
+    ``service=[...]``)."""
     tree = default_config()
+    if timezone is not None:
+        etree.SubElement(tree.find("devices/entry/deviceconfig/system"), "timezone").text = timezone
     root = tree.xpath(VSYS)[0]
     root.find("rulebase/security/rules").extend(rules)
     root.find("reports").extend(reports)

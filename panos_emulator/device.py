@@ -4,7 +4,6 @@ pending changes); the device itself is :class:`models.Device`."""
 from __future__ import annotations
 
 import ipaddress
-from datetime import datetime, timezone
 
 from lxml import etree
 
@@ -18,7 +17,7 @@ def system_info_fields(state: EmulatorState) -> dict[str, str]:
         "hostname": hostname, "devicename": hostname,
         "ip-address": "127.0.0.1", "netmask": "255.255.255.0", "default-gateway": "127.0.0.254",
         "mac-address": "00:1b:17:00:01:01",
-        "time": datetime.fromtimestamp(state.now(), timezone.utc).strftime("%a %b %d %H:%M:%S %Y"),
+        "time": state.local().strftime("%a %b %d %H:%M:%S %Y"),
         "uptime": "0 days, 1:00:00", "family": platform.family, "model": platform.model,
         "serial": state.device.serial,
     }
@@ -70,7 +69,7 @@ def show_high_availability(state: EmulatorState, cmd: etree._Element, vsys: str)
 def show_system_resources(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
     """``top`` output, as PAN-OS 9.0 and later print it."""
     del cmd, vsys
-    clock = datetime.fromtimestamp(state.now(), timezone.utc).strftime("%H:%M:%S")
+    clock = state.local().strftime("%H:%M:%S")
     return _text(
         f"top - {clock} up 1 day,  1:00,  0 users,  load average: 0.42, 0.51, 0.48\n"
         "Tasks: 142 total,   1 running, 141 sleeping,   0 stopped,   0 zombie\n"

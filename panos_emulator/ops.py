@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from datetime import datetime, timezone
+import socket
 from typing import Callable
 
 from lxml import etree
@@ -11,7 +11,7 @@ from lxml import etree
 from . import config, device, panorama, policy
 from .state import ApiError, EmulatorState, address_range, parse_xml, response, success
 
-CLOCK_FORMAT = "%a %b %d %H:%M:%S UTC %Y"
+CLOCK_FORMAT = "%a %b %d %H:%M:%S %Z %Y"
 
 
 def _text_result(text: str) -> etree._Element:
@@ -39,8 +39,13 @@ def _page(items: list, cmd: etree._Element) -> list:
 
 
 def _ip_key(key: str) -> tuple[int, int, int]:
-    # Cached (address_range): every page of a paged read sorts all registered IPs again.
-    return address_range(key)
+    """address_range's order; a single address (stored canonical) through inet_pton, 10 times faster than
+    ipaddress and not bounded by address_range's cache, which 100,000 registrations overflow."""
+    if "/" in key or "-" in key:
+        return address_range(key)
+    family, version = (socket.AF_INET6, 6) if ":" in key else (socket.AF_INET, 4)
+    number = int.from_bytes(socket.inet_pton(family, key), "big")
+    return version, number, number
 
 
 def _tags_element(tags: list[str]) -> etree._Element:
@@ -51,9 +56,10 @@ def _tags_element(tags: list[str]) -> etree._Element:
 
 
 def show_clock(state: EmulatorState, cmd: etree._Element, vsys: str) -> etree._Element:
+    """The local time and the zone's abbreviation (``Sun Nov 22 02:00:00 PST 2026``), as ``date`` prints it."""
     del cmd, vsys
     root = response("success")
-    etree.SubElement(root, "result").text = datetime.fromtimestamp(state.now(), timezone.utc).strftime(CLOCK_FORMAT) + "\n"
+    etree.SubElement(root, "result").text = state.local().strftime(CLOCK_FORMAT) + "\n"
     return root
 
 

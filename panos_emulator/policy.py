@@ -258,7 +258,8 @@ class RuleBase:
             and self._users_match(rule.users, identity)
             and (flow.protocol is None and flow.port is None or any(self._service_matches(s, flow, set()) for s in rule.services))
             and (flow.categories is None or "any" in rule.categories or not flow.categories.isdisjoint(rule.categories))
-            and (rule.schedule is None or schedules.in_force(self.objects["schedule"].get(rule.schedule), self.now))
+            and (rule.schedule is None
+                 or schedules.in_force(self.objects["schedule"].get(rule.schedule), self.now, self.state.zone()))
         )
 
     def _users_match(self, members: list[str], identity: _Identity | None) -> bool:

@@ -1,4 +1,4 @@
-"""Schedule objects: when a rule that names one is in force (firewall-local time; the emulator's is UTC).
+"""Schedule objects: when a rule that names one is in force (firewall-local time, in the configured timezone).
 
 ``schedule-type/non-recurring/member`` holds ``YYYY/MM/DD@HH:MM-YYYY/MM/DD@HH:MM``;
 ``schedule-type/recurring/daily/member`` holds ``HH:MM-HH:MM``, and ``recurring/weekly/<day>/member``
@@ -9,7 +9,7 @@ whose end is not after its start runs past midnight.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 
 from lxml import etree
 
@@ -18,15 +18,15 @@ _NON_RECURRING = re.compile(r"^(\d{4}/\d{2}/\d{2})@(\d{2}:\d{2})-(\d{4}/\d{2}/\d
 _DAILY = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 
-def _epoch(day: str, clock: str) -> float:
-    return datetime.strptime(f"{day} {clock}", "%Y/%m/%d %H:%M").replace(tzinfo=timezone.utc).timestamp()
+def _epoch(day: str, clock: str, zone: tzinfo) -> float:
+    return datetime.strptime(f"{day} {clock}", "%Y/%m/%d %H:%M").replace(tzinfo=zone).timestamp()
 
 
-def _non_recurring(text: str) -> tuple[float, float]:
+def _non_recurring(text: str, zone: tzinfo = timezone.utc) -> tuple[float, float]:
     found = _NON_RECURRING.match(text.strip())
     if found is None:
         raise ValueError(text)
-    start, end = _epoch(found[1], found[2]), _epoch(found[3], found[4])
+    start, end = _epoch(found[1], found[2], zone), _epoch(found[3], found[4], zone)
     if end <= start:
         raise ValueError(text)
     return start, end
@@ -66,16 +66,17 @@ def schedule_error(schedule: etree._Element) -> str | None:
     return None
 
 
-def in_force(schedule: etree._Element | None, epoch: float) -> bool:
-    """Whether a rule with this schedule applies at ``epoch``; a missing or empty schedule never applies."""
+def in_force(schedule: etree._Element | None, epoch: float, zone: tzinfo = timezone.utc) -> bool:
+    """Whether a rule with this schedule applies at ``epoch`` (its times are local in ``zone``); a missing or
+    empty schedule never applies."""
     if schedule is None:
         return False
-    moment = datetime.fromtimestamp(epoch, timezone.utc)
+    moment = datetime.fromtimestamp(epoch, zone)
     minute_of_day = moment.hour * 60 + moment.minute
     for kind, text in _ranges(schedule):
         try:
             if kind == "non-recurring":
-                start, end = _non_recurring(text)
+                start, end = _non_recurring(text, zone)
                 if start <= epoch < end:
                     return True
             elif kind in ("daily", WEEKDAYS[moment.weekday()]) and _in_daily(text, minute_of_day):

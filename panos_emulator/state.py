@@ -1,7 +1,8 @@
 """Everything the emulated firewall knows, behind one lock.
 
 The server holds ``state.lock`` around every request; helpers here assume the caller does.
-Times are epoch seconds on the emulator clock; the emulator's timezone is UTC.
+Times are epoch seconds on the emulator clock; local times follow the timezone of the running config
+(``deviceconfig/system/timezone``, as a firewall's do), UTC when none is set.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import math
 import threading
 import time
 import uuid
+import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any, Callable
 
 from lxml import etree
@@ -114,6 +116,15 @@ class Clock:
         self.offset += seconds
 
 
+@functools.lru_cache(maxsize=64)
+def zone_named(name: str | None) -> tzinfo:
+    """A timezone setting as a zone: UTC for none, or for a name this machine's zone database lacks."""
+    try:
+        return zoneinfo.ZoneInfo(name.strip()) if name and name.strip() else timezone.utc
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def address_range(key: str) -> tuple[int, int, int]:
     """(IP version, first, last address as integers) of a registered-IP key: an address, ``a.b.c.d/n`` or ``a-b``."""
@@ -186,6 +197,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         # The server passes its own lock so that a reset (a new state) keeps serialising requests.
         self.lock = lock or threading.RLock()
         self.clock = Clock()
+        self._zone: tuple[etree._Element | None, tzinfo] = (None, timezone.utc)
         self.hostname = hostname
         self.device = device or Device()
         self.candidate: etree._Element = default_config(hostname)
@@ -227,10 +239,25 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
     def now(self) -> float:
         return self.clock.now()
 
+    def zone(self) -> tzinfo:
+        """The running config's timezone (``deviceconfig/system/timezone``); UTC when none is set or the
+        name is unknown here (a real firewall accepts only the zones it knows)."""
+        running = self.running
+        if self._zone[0] is not running:  # the running config is replaced by each commit
+            self._zone = (running, zone_named(running.findtext("devices/entry/deviceconfig/system/timezone")))
+        return self._zone[1]
+
+    def local(self, epoch: float | None = None) -> datetime:
+        """The firewall's local time (aware, in :meth:`zone`)."""
+        return datetime.fromtimestamp(self.now() if epoch is None else epoch, self.zone())
+
     def local_time(self, epoch: float | None = None) -> str:
-        """PAN-OS local time text, ``YYYY/MM/DD HH:MM:SS`` (emulator timezone: UTC)."""
-        moment = self.now() if epoch is None else epoch
-        return datetime.fromtimestamp(moment, timezone.utc).strftime(LOCAL_FORMAT)
+        """PAN-OS local time text, ``YYYY/MM/DD HH:MM:SS``."""
+        return self.local(epoch).strftime(LOCAL_FORMAT)
+
+    def local_epoch(self, text: str) -> float:
+        """The epoch of a local ``YYYY/MM/DD HH:MM:SS`` (how log queries and schedules give times)."""
+        return datetime.strptime(text, LOCAL_FORMAT).replace(tzinfo=self.zone()).timestamp()
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward, running the traffic simulation at every minute boundary."""

@@ -11,7 +11,7 @@ import ipaddress
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from lxml import etree
@@ -178,8 +178,9 @@ class Simulation:
 
 
 # -- the log query language -------------------------------------------------------------------------
-def _parse_time(text: str) -> int:
-    return int(datetime.strptime(text, LOCAL_FORMAT).replace(tzinfo=timezone.utc).timestamp())
+def _parse_time(text: str, zone: tzinfo) -> int:
+    """A query's local time (in the firewall's timezone) as epoch seconds."""
+    return int(datetime.strptime(text, LOCAL_FORMAT).replace(tzinfo=zone).timestamp())
 
 
 def _folded(getter: Callable[[TrafficRecord], str]) -> Callable[[TrafficRecord], str]:
@@ -187,7 +188,8 @@ def _folded(getter: Callable[[TrafficRecord], str]) -> Callable[[TrafficRecord],
 
 
 # field -> (value parser, record getter)
-QUERY_FIELDS: dict[str, tuple[Callable[[str], Any], Callable[[TrafficRecord], Any]]] = {
+# (time fields' parsers also take the firewall's zone: the query gives local times)
+QUERY_FIELDS: dict[str, tuple[Callable[..., Any], Callable[[TrafficRecord], Any]]] = {
     "receive_time": (_parse_time, lambda r: int(r.time)),
     "time_generated": (_parse_time, lambda r: int(r.time)),
     "addr.src": (lambda v: str(ipaddress.ip_address(v)), COLUMNS["src"]),
@@ -201,7 +203,7 @@ QUERY_FIELDS: dict[str, tuple[Callable[[str], Any], Callable[[TrafficRecord], An
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {"eq": operator.eq, "neq": operator.ne, "geq": operator.ge, "leq": operator.le}
 
 
-def _query_atom(parser: policy.ExpressionParser) -> policy.Predicate:
+def _query_atom(parser: policy.ExpressionParser, zone: tzinfo) -> policy.Predicate:
     field, op, value = parser.next(), parser.next(), parser.next()
     if field.kind != "word" or field.text.lower() not in QUERY_FIELDS:
         raise ValueError(f"unknown field {field.text!r}")
@@ -218,14 +220,15 @@ def _query_atom(parser: policy.ExpressionParser) -> policy.Predicate:
         return lambda record: (ipaddress.ip_address(getter(record)) in network) == wanted
     if op_name not in COMPARISONS:
         raise ValueError(f"unknown operator {op.text!r} for {field.text!r}")
-    compare, target = COMPARISONS[op_name], parse(value.text)
+    target = parse(value.text, zone) if parse is _parse_time else parse(value.text)
+    compare = COMPARISONS[op_name]
     return lambda record: compare(getter(record), target)
 
 
 @functools.lru_cache(maxsize=256)
-def compile_query(text: str) -> policy.Predicate:
-    """A predicate on TrafficRecord for a log query; ValueError when it does not parse."""
-    return policy.ExpressionParser(text, _query_atom).parse()
+def compile_query(text: str, zone: tzinfo = timezone.utc) -> policy.Predicate:
+    """A predicate on TrafficRecord for a log query (its times local in ``zone``); ValueError when it does not parse."""
+    return policy.ExpressionParser(text, functools.partial(_query_atom, zone=zone)).parse()
 
 
 # -- replies ----------------------------------------------------------------------------------------
@@ -304,7 +307,7 @@ def build_report(state: Any, definition: etree._Element, vsys: str) -> etree._El
     now = state.clock.now()
     start, end = _period(definition.findtext("period") or "last-24-hrs", now, bucketed=database.tag != "traffic")
     query = definition.findtext("query")
-    predicate = compile_query(query) if query and query.strip() else None
+    predicate = compile_query(query, state.zone()) if query and query.strip() else None
 
     rows: list[tuple[tuple[str, ...], list[int]]] = []
     if database.tag in SUMMARY_DATABASES:
@@ -396,7 +399,7 @@ def handle_log(state: Any, params: dict[str, str], admin: str = "admin") -> etre
         raise ApiError(None, str(exc)) from None
     query = params.get("query", "").strip()
     try:
-        predicate = compile_query(query) if query else None
+        predicate = compile_query(query, state.zone()) if query else None
     except ValueError as exc:
         raise ApiError(None, f"Invalid query: {exc}") from None
     records = state.traffic.records if log_type == "traffic" else []

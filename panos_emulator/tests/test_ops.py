@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pan.xapi
 import pytest
 from lxml import etree
 from panos.firewall import Firewall
 
+from panos_emulator.builders import config
 from panos_emulator.client import EmulatorControl
 
 VSYS = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
@@ -29,6 +31,27 @@ def test_clock_follows_the_emulator_clock(emu: EmulatorControl, firewall: Firewa
     assert 3599 <= (after - before).total_seconds() <= 3605
     local = datetime.datetime.strptime(emu.now()["local"], "%Y/%m/%d %H:%M:%S")
     assert abs((local - after).total_seconds()) < 5
+
+
+def test_clock_and_local_times_follow_the_running_configs_timezone(emu: EmulatorControl, xapi: pan.xapi.PanXapi) -> None:
+    def clock() -> str:
+        xapi.op("<show><clock/></show>")
+        return (xapi.element_root.findtext("result") or "").strip()
+
+    assert clock().split()[4] == "UTC"
+    system = "/config/devices/entry[@name='localhost.localdomain']/deviceconfig/system"
+    xapi.set(xpath=system, element="<timezone>America/Los_Angeles</timezone>")
+    assert clock().split()[4] == "UTC"  # the candidate is not in force until committed
+    emu.set_config(etree.tostring(config(timezone="America/Los_Angeles")).decode())
+    utc = datetime.datetime.fromtimestamp(emu.now()["epoch"], datetime.timezone.utc)
+    zone = zoneinfo.ZoneInfo("America/Los_Angeles")
+    text = clock()
+    # what date prints on a firewall in that zone: local wall time and the zone's abbreviation
+    assert text.split()[4] == utc.astimezone(zone).tzname() and text.split()[4] in ("PST", "PDT")
+    shown = datetime.datetime.strptime(" ".join(text.split()[:4] + text.split()[5:]), "%a %b %d %H:%M:%S %Y")
+    assert abs((shown.replace(tzinfo=zone) - utc).total_seconds()) < 5
+    local = datetime.datetime.strptime(emu.now()["local"], "%Y/%m/%d %H:%M:%S").replace(tzinfo=zone)
+    assert abs((local - utc).total_seconds()) < 5
 
 
 def test_dynamic_address_group_members_from_running_config(xapi: pan.xapi.PanXapi) -> None:

@@ -176,3 +176,11 @@ def test_malformed_messages(xapi: pan.xapi.PanXapi, cmd: str, code: str) -> None
     assert xapi.status_code == code
     xapi.op("show clock", cmd_xml=True)
     assert xapi.status == "success"
+
+
+def test_the_listing_order_of_addresses_networks_and_ranges() -> None:
+    from panos_emulator.ops import _ip_key  # pylint: disable=import-outside-toplevel
+    from panos_emulator.state import address_range  # pylint: disable=import-outside-toplevel
+    keys = ["10.0.0.10", "10.0.0.9", "2001:db8::1", "10.0.0.0/24", "10.0.0.1-10.0.0.5", "::1", "9.255.255.255"]
+    assert [_ip_key(key) for key in keys] == [address_range(key) for key in keys]
+    assert sorted(keys, key=_ip_key)[:3] == ["9.255.255.255", "10.0.0.0/24", "10.0.0.1-10.0.0.5"]

@@ -18,6 +18,13 @@ description:
   - Every address gets a native tag timeout - its expiry in the feed, else O(age) - and an until-tag
     C(<tag>.until.YYYYMMDDHHMMSS) with the same timeout, so the firewall ends the block by itself when
     no run renews it. A run renews a block the feed still lists when less than O(renew_before) is left.
+  - In append mode every domain or URL gets an expiry too (the feed's, else O(age)), kept on the firewall in
+    an expiry ledger - owned custom URL categories C(<url_category>.exp-YYYYMMDD), one per expiry day, that
+    no rule references - and renewed like an address. The first run after its day leaves the ledger removes
+    the entry from O(url_category) and deletes the bucket. URL categories have no native timeout, so unlike
+    an address an entry ends only when a run removes it.
+  - Feed times are UTC; the firewall's local clock is converted with its configured timezone
+    (C(deviceconfig/system/timezone)); a zone the controller's zone database lacks fails the run, naming it.
   - The feed's state (its cursor) is kept on the firewall, in the comments of the tag object O(tag);
     a run from a fresh container or another host continues from it. The cursor advances only after
     the writes it follows succeeded (committed together). A run that changes nothing writes nothing.
@@ -62,7 +69,10 @@ options:
     type: str
     default: threat-feed
   url_category:
-    description: The custom URL category (URL List) receiving domains and URLs. Omitted, those are rejected.
+    description:
+      - The custom URL category (URL List) receiving domains and URLs. Omitted, those are rejected.
+      - With O(mode=append) at most 18 characters, so that its ledger's names (C(.exp-YYYYMMDD) added) stay
+        within the 31 characters of a PAN-OS custom URL category name.
     type: str
   include_subdomains:
     description: Block every subdomain of a domain too (C(*.example.com/) besides C(example.com/)).

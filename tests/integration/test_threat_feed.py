@@ -116,13 +116,16 @@ def test_the_story_incidents_block_second_run_unchanged_new_incident_from_the_cu
     assert writes(firewall) == {"user-id": 1, "commit": 1}
     assert match(provider, "203.0.113.5") == "BlockThreatFeed"
     assert match(provider, "198.51.100.9") == "Allow-Outbound"
-    assert firewall.url_categories("https://www.c2.example/x") == ["threat-feed"]
+    # the expiry ledger's bucket lists it too; no rule references the bucket
+    assert firewall.url_categories("https://www.c2.example/x")[0] == "threat-feed"
+    assert [c for c in firewall.url_categories("https://www.c2.example/x") if not c.startswith("threat-feed.exp-")] \
+        == ["threat-feed"]
     assert match(provider, "198.51.100.9", category="threat-feed") == "BlockThreatFeed-url"
 
     firewall.reset_counters()
     second = run(provider, lumu_server)  # a fresh connection: nothing kept between the runs but the firewall
     assert not second["changed"] and writes(firewall) == {} and second["uid_messages"] == 0
-    assert second["cursor"] == first["cursor"] and second["api_calls"] <= 6
+    assert second["cursor"] == first["cursor"] and second["api_calls"] <= 7  # keygen, clock, zone, info, config, ips
 
     firewall.advance(600)
     # one new incident after the cursor, and one dated a day back, before it: only the new one is fetched
@@ -131,6 +134,33 @@ def test_the_story_incidents_block_second_run_unchanged_new_incident_from_the_cu
     third = run(provider, lumu_server)
     assert third["counts"]["addresses"]["new"] == 1 and tagged(provider) == {"203.0.113.5", "198.51.100.77"}
     assert third["cursor"] > first["cursor"] and "new addresses: 198.51.100.77" in third["summary"]
+
+
+def test_a_firewall_on_pacific_time_keeps_a_utc_cursor_and_the_next_run_fetches_only_new_incidents(
+        emu: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
+    emu.set_config(etree.tostring(config(rules=(rule("Allow-Outbound", application=["any"], service=["any"]),),
+                                         timezone="America/Los_Angeles")).decode())
+    bootstrap(provider)
+    lumu.add_incidents([incident(emu, "203.0.113.5", "203.0.113.5", minutes=10)])
+    first = run(provider, lumu_server)
+    # the cursor is the firewall's now in UTC (show clock prints Pacific time), not 8 hours off
+    now = datetime.fromtimestamp(emu.now()["epoch"], timezone.utc)
+    cursor = datetime.strptime(first["cursor"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=timezone.utc)
+    assert abs((now - cursor).total_seconds()) < 60 and tagged(provider) == {"203.0.113.5"}
+    emu.advance(600)
+    lumu.add_incidents([incident(emu, "198.51.100.77", "198.51.100.77", minutes=1),
+                        incident(emu, "192.0.2.99", "192.0.2.99", minutes=60)])  # before the cursor: not fetched
+    second = run(provider, lumu_server)
+    assert second["counts"]["addresses"]["new"] == 1 and tagged(provider) == {"203.0.113.5", "198.51.100.77"}
+    assert second["cursor"] > first["cursor"]
+
+
+def test_a_timezone_the_controller_does_not_know_fails_naming_it(
+        emu: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
+    emu.set_config(etree.tostring(config(timezone="Canada/East-Saskatchewan")).decode())  # in PAN-OS's list, not tzdata's
+    with pytest.raises(ValueError, match="timezone 'Canada/East-Saskatchewan'.*IANA name") as raised:
+        run(provider, lumu_server, options(url_category=None))
+    assert writes(emu) == {}
 
 
 def test_a_block_ends_by_itself_and_is_renewed_while_the_feed_lists_it(
@@ -148,6 +178,78 @@ def test_a_block_ends_by_itself_and_is_renewed_while_the_feed_lists_it(
     assert tagged(provider) == {"203.0.113.5"}
     firewall.advance(3600)  # and nothing runs any more
     assert tagged(provider) == set()
+
+
+def ledger(emu: Any, name: str = "threat-feed") -> dict[str, list[str]]:
+    """The expiry ledger's buckets in the running config: name -> members."""
+    running = ET.fromstring(emu.config()["running"])
+    return {entry.get("name") or "": [m.text or "" for m in entry.findall("list/member")]
+            for entry in running.iter("entry") if (entry.get("name") or "").startswith(name + ".exp-")}
+
+
+def config_writes(emu: Any) -> int:
+    return emu.counters()["config"] - 3  # the timezone's show, the tag's and the categories' get
+
+
+def test_append_mode_domains_expire_through_the_ledger_and_renewed_ones_stay(
+        firewall: Any, provider: dict[str, Any], lumu_server: Any, tmp_path: Any) -> None:
+    listing = tmp_path / "feed.txt"
+    listing.write_text("gone.example\nkept.example\n")
+    opts = options(url_category="threat-feed", include_subdomains=False, age=2 * 86400, renew_before=86400)
+    source = {"path": str(listing)}
+    first = run(provider, lumu_server, opts, "list", source)
+    assert first["counts"]["urls"]["new"] == 2 and category(firewall) == ["gone.example/", "kept.example/"]
+
+    def day() -> datetime:
+        return datetime.fromtimestamp(firewall.now()["epoch"], timezone.utc)  # the emulator's zone: UTC
+
+    [(bucket, members)] = ledger(firewall).items()
+    assert bucket == "threat-feed.exp-" + (day() + timedelta(days=2)).strftime("%Y%m%d")
+    assert members == ["gone.example/", "kept.example/"]
+
+    firewall.advance(3 * 86400)  # the bucket's day has ended
+    listing.write_text("kept.example\n")
+    firewall.reset_counters()
+    check = run(provider, lumu_server, opts, "list", source, check_mode=True)
+    assert check["changed"] and check["counts"]["urls"]["expired"] == 1 and writes(firewall) == {}
+    assert config_writes(firewall) == 0 and category(firewall) == ["gone.example/", "kept.example/"]
+    second = run(provider, lumu_server, opts, "list", source)
+    assert (second["counts"]["urls"]["expired"], second["counts"]["urls"]["renewed"]) == (1, 1)
+    assert category(firewall) == ["kept.example/"]
+    assert ledger(firewall) == {"threat-feed.exp-" + (day() + timedelta(days=2)).strftime("%Y%m%d"): ["kept.example/"]}
+    assert firewall.url_categories("https://gone.example/") == []
+
+    firewall.reset_counters()
+    third = run(provider, lumu_server, opts, "list", source)
+    assert not third["changed"] and writes(firewall) == {} and config_writes(firewall) == 0
+
+
+def test_exact_mode_keeps_no_ledger_and_drops_append_modes(
+        firewall: Any, provider: dict[str, Any], lumu_server: Any, tmp_path: Any) -> None:
+    listing = tmp_path / "feed.txt"
+    listing.write_text("a.example\n")
+    opts = options(url_category="threat-feed", include_subdomains=False)
+    run(provider, lumu_server, opts, "list", {"path": str(listing)})
+    assert len(ledger(firewall)) == 1
+    run(provider, lumu_server, opts._replace(mode="exact"), "list", {"path": str(listing)})
+    assert ledger(firewall) == {} and category(firewall) == ["a.example/"]
+
+
+def test_the_steady_runs_reads_do_not_grow_with_the_buckets(
+        firewall: Any, provider: dict[str, Any], lumu_server: Any, tmp_path: Any) -> None:
+    listing = tmp_path / "feed.txt"
+    opts = options(url_category="threat-feed", include_subdomains=False, age=5 * 86400, renew_before=3600)
+    source = {"path": str(listing)}
+    calls = []
+    for n in range(1, 4):  # a new domain each day: one more bucket each time
+        listing.write_text("".join("d%d.example\n" % i for i in range(1, n + 1)))
+        run(provider, lumu_server, opts, "list", source)
+        firewall.reset_counters()
+        steady = run(provider, lumu_server, opts, "list", source)
+        assert not steady["changed"] and len(ledger(firewall)) == n
+        calls.append(firewall.counters()["config"])
+        firewall.advance(86400)
+    assert calls == [3, 3, 3]
 
 
 def test_exact_mode_an_indicator_that_leaves_the_feed_leaves_the_firewall(
@@ -226,7 +328,7 @@ def test_a_fault_at_each_firewall_step_fails_clearly_and_the_next_run_converges(
 
 
 def test_hostile_names_stay_literal(emu: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
-    name = "feed'<x>&</member><member>any"
+    name = "f'<x>&</member>any"  # room for the ledger's .exp-YYYYMMDD within PAN-OS's 31 characters
     emu.set_config(etree.tostring(config(rules=(rule("Allow-Outbound", application=["any"], service=["any"]),)))
                    .decode())
     bootstrap(provider, tag=name, dag_name=name, url_category=name, rule_name="Block'<&>")

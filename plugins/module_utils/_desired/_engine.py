@@ -105,12 +105,11 @@ def plan(current: State, present: Optional[Mapping[str, Members]] = None,
             remove[key] = extra
         else:
             unchanged += 1
-    if exact:
-        for key in sorted(current, key=order):
-            if key not in present and key not in absent:
-                extra = sorted(m for m in current[key] if in_scope(m))
-                if extra:
-                    remove[key] = extra
+    if exact:  # sorted after filtering: a steady exact run sorts nothing
+        for key in sorted((k for k in current if k not in present and k not in absent), key=order):
+            extra = sorted(m for m in current[key] if in_scope(m))
+            if extra:
+                remove[key] = extra
     return Plan(add, remove, unchanged)
 
 
@@ -133,6 +132,7 @@ def run(current: State, todo: Plan, writer: Optional[Writer], view: Callable[[St
     failed_remove = {f.key for f in report.failures if not f.added}
     done_add = {k: v for k, v in add.items() if k not in failed_add}
     done_remove = {k: v for k, v in remove.items() if k not in failed_remove}
+    before = view(current)
+    after = view(applied(current, done_add, done_remove)) if done_add or done_remove else before
     return Outcome(sorted(done_add, key=order), sorted(done_remove, key=order), todo.unchanged,
-                   [f.record for f in report.failures], report.writes, report.ignored,
-                   view(current), view(applied(current, done_add, done_remove)))
+                   [f.record for f in report.failures], report.writes, report.ignored, before, after)

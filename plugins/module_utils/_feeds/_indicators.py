@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import canonical_ipv4
+
 IP = "ip"
 NETWORK = "network"
 RANGE = "range"
@@ -141,7 +143,7 @@ def classify(value: str, source: str = "") -> Tuple[str, str]:
     if "-" in value and all(_looks_like_address(part.strip()) for part in value.split("-", 1)):
         return RANGE, canonical_range(value, source)
     if _looks_like_address(value):
-        return IP, str(canonical_ip(value, source))
+        return IP, canonical_ipv4(value) or str(canonical_ip(value, source))
     if "/" in value:
         raise IndicatorError("%r%s has a path but no scheme: write it as http://%s or https://%s"
                              % (value, _where(source), value, value))

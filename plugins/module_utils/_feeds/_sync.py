@@ -27,13 +27,13 @@ from __future__ import annotations
 __metaclass__ = type
 
 import ipaddress
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import TAG, URL_CATEGORY, tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._desired import _engine as engine
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _category
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _category, _ledger
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._capacity import check_capacity
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._guard import Removal, check_removals, parse_bound
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import (
@@ -49,11 +49,17 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._url_category import indicator_entries, parse_version
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import ip_sort_key
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time, parse_firewall_time
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import (
+    format_firewall_time,
+    parse_firewall_time,
+    read_zone,
+    to_local,
+    to_utc,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_TAG_LENGTH, MAX_TAG_TIMEOUT
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd, texts
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._record import DescriptionRecord
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import (
     UNTIL_SUFFIX_LENGTH,
@@ -85,26 +91,20 @@ class Device(NamedTuple):
     now: datetime  # firewall-local, naive
     model: str  # the platform as the capacity table names it (a VM's license: VM-300)
     version: Tuple[int, int]
+    zone: tzinfo  # the firewall's time zone: feeds speak UTC, the firewall its local time
 
 
 def read_device(conn: Connection) -> Device:
-    """The firewall's clock and ``show system info`` (2 requests)."""
+    """The firewall's clock, its time zone and ``show system info`` (3 requests); a ValueError naming
+    a time zone the controller does not know, before anything is written."""
     now = conn.clock()
+    zone = read_zone(conn)
     info = conn.op(cmd("show", "system", "info")).find("./result/system")
     model = (info.findtext("model") if info is not None else None) or ""
     if model.upper() == "PA-VM" and info is not None and info.findtext("vm-license"):
         model = info.findtext("vm-license") or model
     version = (info.findtext("sw-version") if info is not None else None) or "0.0"
-    return Device(now, model, parse_version(version, "sw-version"))
-
-
-def utc(moment: datetime) -> datetime:
-    """A firewall-local time as the aware UTC time the feeds speak (the firewall's zone is taken as UTC)."""
-    return moment.replace(tzinfo=timezone.utc)
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return Device(now, model, parse_version(version, "sw-version"), zone)
 
 
 class Options(NamedTuple):
@@ -125,6 +125,9 @@ def check_options(options: Options) -> List[str]:
                         "most %d: shorten it" % (options.tag, len(options.tag), UNTIL_SUFFIX_LENGTH, MAX_TAG_LENGTH))
     if options.url_category is not None:
         problems.extend(_category.check_name(options.url_category, "url_category"))
+        ledger_problem = _ledger.name_problem(options.url_category) if options.mode == "append" else None
+        if ledger_problem:
+            problems.append(ledger_problem)
     if options.mode not in MODES:
         problems.append("mode: %r is not one of %s" % (options.mode, ", ".join(MODES)))
     if not 60 <= options.age <= MAX_TAG_TIMEOUT:
@@ -175,7 +178,7 @@ class AddressPlan(NamedTuple):
 
 
 def plan_addresses(current: Dict[str, Set[str]], indicators: Sequence[Indicator], tag: str, mode: str,
-                   now: datetime, age: int, renew_before: int) -> AddressPlan:
+                   now: datetime, age: int, renew_before: int, zone: tzinfo = timezone.utc) -> AddressPlan:
     """The registrations that make the tag hold the feed's addresses (see the module docstring)."""
     holders = until_by_holder(current, tag)
 
@@ -184,21 +187,27 @@ def plan_addresses(current: Dict[str, Set[str]], indicators: Sequence[Indicator]
 
     present = {}  # type: Dict[str, Dict[str, Optional[int]]]
     new, renewed = [], []
+    # per run, not per indicator (100,000 of them): the default timeout, the renewal bound, the until-tags
+    default_seconds = min(age, MAX_TAG_TIMEOUT)
+    due_at = now + timedelta(seconds=renew_before)
+    untils = {}  # type: Dict[int, str]
     for indicator in indicators:
-        expires = local(indicator.expires) if indicator.expires is not None else now + timedelta(seconds=age)
-        seconds = min(int((expires - now).total_seconds()), MAX_TAG_TIMEOUT)
+        seconds = default_seconds if indicator.expires is None else \
+            min(int((to_local(indicator.expires, zone) - now).total_seconds()), MAX_TAG_TIMEOUT)
         if seconds <= 0:
             continue  # expired already: the feed still lists what it no longer means
         key = indicator.value
         if key in holders:
             until = holders[key]
-            if until is None or until - now > timedelta(seconds=renew_before):  # someone else's, or not due
+            if until is None or until > due_at:  # someone else's, or not due
                 present[key] = dict.fromkeys(m for m in current[key] if in_scope(m))
                 continue
             renewed.append(key)
         else:
             new.append(key)
-        present[key] = {tag: seconds, until_tag(tag, now + timedelta(seconds=seconds)): seconds}
+        if seconds not in untils:
+            untils[seconds] = until_tag(tag, now + timedelta(seconds=seconds))
+        present[key] = {tag: seconds, untils[seconds]: seconds}
     expired = sorted((ip for ip, until in holders.items() if until is not None and until <= now and ip not in present),
                      key=ip_sort_key)
     absent = dict.fromkeys(expired)  # type: Dict[str, Optional[List[str]]]
@@ -231,19 +240,21 @@ def _split(result: FeedResult, device: Device, with_category: bool) -> Tuple[Lis
     return addresses, names
 
 
-def _entries(names: Sequence[Indicator], include_subdomains: bool, result: FeedResult) -> List[str]:
-    entries = []  # type: List[str]
-    seen = set()  # type: Set[str]
+def _entries(names: Sequence[Indicator], include_subdomains: bool, result: FeedResult, device: Device,
+             age: int) -> Dict[str, datetime]:
+    """The category entries of ``names`` in feed order, each with its firewall-local expiry (the
+    latest of its indicators', at most ``age`` ahead)."""
+    horizon = device.now + timedelta(seconds=age)
+    entries = {}  # type: Dict[str, datetime]
     for indicator in names:
         try:
             more = indicator_entries(indicator, include_subdomains)
         except IndicatorError as exc:
             result.reject(indicator.value, indicator.source, str(exc))
             continue
+        expires = min(horizon, to_local(indicator.expires, device.zone)) if indicator.expires is not None else horizon
         for entry in more:
-            if entry not in seen:
-                seen.add(entry)
-                entries.append(entry)
+            entries[entry] = max(expires, entries.get(entry, expires))
     return entries
 
 
@@ -294,9 +305,9 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=COMMIT_DESCRIPTION)
     device = read_device(conn)
-    feed = select_source(source, source_options, clock=lambda: utc(device.now))
-    refs = [(TAG, options.tag)] + ([(URL_CATEGORY, options.url_category)] if options.url_category else [])
-    changes.read(refs)
+    feed = select_source(source, source_options, clock=lambda: to_utc(device.now, device.zone))
+    changes.read([(TAG, options.tag)])
+    ledger = _ledger.read(changes, options.url_category) if options.url_category else None
     record, problem = _stored(changes, options.tag, source)
     if problem:
         raise invalid_input([problem])
@@ -306,14 +317,19 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     addresses, names = _split(result, device, options.url_category is not None)
 
     current = read_registered(conn, [options.tag], vsys)
-    ips = plan_addresses(current, addresses, options.tag, options.mode, device.now, options.age, options.renew_before)
-    total = len(engine.applied(current, ips.todo.add, ips.todo.remove))
+    ips = plan_addresses(current, addresses, options.tag, options.mode, device.now, options.age, options.renew_before,
+                         device.zone)
+    total = len(current) + sum(1 for ip in ips.todo.add if ip not in current)  # = len(engine.applied(...))
     limit = check_capacity(total, device.model or None, options.max_registered_ips)
-    members = None
-    if options.url_category:
-        entries = _entries(names, options.include_subdomains, result)
-        state = "exact" if options.mode == "exact" else "present"
-        members = _category.plan_members(changes, options.url_category, entries, state)
+    members, dated = None, None  # type: Optional[_category.MemberPlan], Optional[_ledger.LedgerPlan]
+    if options.url_category and ledger is not None:
+        entries = _entries(names, options.include_subdomains, result, device, options.age)
+        if options.mode == "append":
+            held = texts(changes.current(URL_CATEGORY, options.url_category), "./list/member")
+            dated = _ledger.plan(held, ledger, entries, device.now, options.renew_before)
+        members = _category.plan_members(changes, options.url_category, dated.members if dated else list(entries),
+                                         "exact")
+        _ledger.stage(changes, options.url_category, ledger, dated)
     if options.mode == "exact":
         guarded = [Removal("tag %s" % options.tag, ips.held, len(ips.removed))]
         if members is not None:
@@ -326,7 +342,8 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
     counts = {"addresses": _counts(ips.new, ips.renewed, ips.expired, ips.removed, ips.held)}
     top = {"addresses": ips.new[:TOP]}
     if members is not None:
-        counts["urls"] = _counts(members.add, [], [], members.remove, len(members.before))
+        counts["urls"] = _counts(members.add, dated.renewed, dated.expired, [], len(members.before)) if dated else \
+            _counts(members.add, [], [], members.remove, len(members.before))
         top["urls"] = members.add[:TOP]
     changed = outcome.changed or bool(changes.changes)
     cursor = stored_cursor

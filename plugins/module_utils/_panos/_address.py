@@ -18,13 +18,20 @@ import socket
 from typing import Any, Optional, Tuple
 
 
-def canonical_ip(text: str) -> str:
-    """The canonical text of a single IPv4/IPv6 address (``2001:DB8::1`` -> ``2001:db8::1``);
-    ValueError for anything else (networks, ranges, names, zone indexes)."""
+def canonical_ipv4(text: str) -> Optional[str]:
+    """The canonical text of an IPv4 address, or None for anything else (the C library's strict parser)."""
     try:
         return socket.inet_ntop(socket.AF_INET, socket.inet_pton(socket.AF_INET, text))
     except (OSError, TypeError):
-        pass
+        return None
+
+
+def canonical_ip(text: str) -> str:
+    """The canonical text of a single IPv4/IPv6 address (``2001:DB8::1`` -> ``2001:db8::1``);
+    ValueError for anything else (networks, ranges, names, zone indexes)."""
+    ipv4 = canonical_ipv4(text)
+    if ipv4 is not None:
+        return ipv4
     if not isinstance(text, str):
         raise ValueError("%r is not an IP address" % (text,))
     if "%" in text:  # ipaddress accepts an IPv6 zone index; PAN-OS does not

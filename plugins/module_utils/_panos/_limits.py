@@ -18,6 +18,8 @@ MAX_TAGS_PER_IP = 32
 MAX_DESCRIPTION = 1024
 #: Characters in a security rule name.
 MAX_RULE_NAME = 63
+#: Characters in a custom URL category name (the web interface's limit).
+MAX_URL_CATEGORY_NAME = 31
 #: Entries we put in one uid-message at most (our bound, far below the body size limit).
 MAX_UID_ENTRIES = 50000
 #: The largest "Top N" the web interface offers for custom reports.

@@ -33,7 +33,7 @@ def test_registers_the_feed_with_timeouts(run_module, tmp_path: Path) -> None:
     assert {m.get("timeout") for m in members} == {"604800"}
     assert any((m.text or "").startswith("threat-feed.until.") for m in members)
     # a list has no cursor: nothing to keep in the tag's comments, no commit
-    assert fw.kinds() == ["keygen", "op", "op", "config get", "op", "user-id"]
+    assert fw.kinds() == ["keygen", "op", "config show", "op", "config get", "op", "user-id"]
 
 
 def test_check_mode_writes_nothing(run_module, tmp_path: Path) -> None:

@@ -74,3 +74,24 @@ def test_nothing_to_do_writes_nothing() -> None:
     writer = RecordingWriter()
     outcome = run(CURRENT, plan(CURRENT, present={"k2": {"a": None}}), writer, members)
     assert not outcome.changed and writer.calls == [] and outcome.unchanged == 1
+
+
+def test_a_steady_exact_run_orders_and_views_no_more_than_it_must() -> None:
+    # work, not time: at 100,000 keys every sort key and every view of the whole state counts
+    current = {"k%d" % n: {"a"} for n in range(1000)}
+    ordered: list[str] = []
+
+    def order(key: str) -> str:
+        ordered.append(key)
+        return key
+
+    views: list[int] = []
+
+    def view(state: Mapping[str, set[str]]) -> list[str]:
+        views.append(len(state))
+        return sorted(state)
+
+    steady = plan(current, present={key: {"a": None} for key in current if key != "k7"}, exact=True, order=order)
+    assert steady.remove == {"k7": ["a"]} and ordered == ["k7"]
+    outcome = run(current, plan(current, present=dict.fromkeys(current, {"a": None}), exact=True), None, view)
+    assert not outcome.changed and views == [1000] and outcome.after == outcome.before
