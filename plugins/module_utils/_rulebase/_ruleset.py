@@ -242,10 +242,13 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
 
 def _first_place(rules: Sequence[SecurityRule], current: Mapping[str, ET.Element], placement: Placement,
                  order: _Order) -> Placement:
-    """A new rule with no desired rule before it: before the first desired rule that exists (the
-    relative order stays), else where ``placement`` says."""
+    """A new rule with no desired rule before it: before the first desired rule that exists above the
+    bottom rule of ``above`` (the relative order stays; one below it moves up), else where
+    ``placement`` says."""
+    bottom = order.index(placement.rule) if placement.where == "above" else None
     for rule in rules:
-        if rule.name in current and order.index(rule.name) is not None:
+        at = order.index(rule.name) if rule.name in current else None
+        if at is not None and (bottom is None or at < bottom):
             return Placement("before", rule.name)
     return resolve(placement, order)
 
@@ -345,11 +348,11 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         changes.present(spec.as_object(owner))
     for name in result_plan.delete_rules:
         changes.absent(SECURITY_RULE, name)
-    for rule, entry, move in result_plan.rules:
-        mover = _mover(conn, rule.name, move, vsys) if move is not None else None
-        changes.present(rule.as_object(), then=mover if entry is None else None)
-        if entry is not None and mover is not None:
-            changes.step("moved", SECURITY_RULE, rule.name, mover)
+    for rule, _entry, _move in result_plan.rules:
+        changes.present(rule.as_object(), together=True)
+    ours = {rule.name for rule, entry, _move in result_plan.rules if entry is not None}
+    for name, move in moves([entry.get("name") or "" for entry in rulebase], result_plan, placement):
+        changes.step("moved" if name in ours else "placed", SECURITY_RULE, name, _mover(conn, name, move, vsys))
     for name in result_plan.delete_services:
         changes.absent(SERVICE, name)
     result = {
@@ -364,6 +367,64 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
     return changes.apply_into(result)
+
+
+Move = Tuple[str, Placement]
+
+
+def moves(rulebase: Sequence[str], result_plan: RuleSetPlan, placement: Placement) -> List[Move]:
+    """The moves that put the plan's rules in place once the new ones are written together (they land
+    at the end of the rulebase, in plan order): one per rule out of place, or, when that is fewer,
+    the moves of our existing rules and then the bottom rule of ``above`` and every other rule after
+    it to the bottom, in their order (the new rules end up right above it). Either way only the positions
+    of the new rules and ours change relative to the others; the result is checked against the
+    rule-by-rule one before it is chosen."""
+    new = [rule.name for rule, entry, _move in result_plan.rules if entry is None]
+    start = [name for name in rulebase if name not in result_plan.delete_rules] + new
+    each = _needed(start, [(rule.name, move) for rule, _entry, move in result_plan.rules if move is not None])
+    if _moved(start, each) == start:
+        return []  # e.g. new rules at the bottom: where the set put them
+    anchor = placement.rule if placement.where == "above" else None
+    if not new or anchor is None or anchor not in start:
+        return each
+    existing = _needed(start, [(rule.name, move) for rule, entry, move in result_plan.rules
+                               if move is not None and entry is not None])
+    middle = _moved(start, existing)
+    desired = {rule.name for rule, _entry, _move in result_plan.rules}
+    block = [(name, Placement("bottom")) for name in middle[middle.index(anchor):] if name not in desired]
+    chosen = existing + block
+    if len(chosen) >= len(each) or _moved(start, chosen) != _moved(start, each) or not _quotable(block):
+        return each
+    return chosen
+
+
+def _needed(names: Sequence[str], wanted: Sequence[Move]) -> List[Move]:
+    """``wanted`` without the moves that would leave the order as it is."""
+    order = _Order(names)
+    needed = []
+    for name, move in wanted:
+        before = list(order.names)
+        order.put(name, move)
+        if order.names != before:
+            needed.append((name, move))
+    return needed
+
+
+def _moved(names: Sequence[str], steps: Sequence[Move]) -> List[str]:
+    order = _Order(names)
+    for name, move in steps:
+        order.put(name, move)
+    return order.names
+
+
+def _quotable(steps: Sequence[Move]) -> bool:
+    """Whether every name can be written in an xpath (a rule of an administrator may not be)."""
+    try:
+        for name, _move in steps:
+            xpath_literal(name)
+    except XPathQuoteError:
+        return False
+    return True
 
 
 def read_all(conn: Connection, kind: ObjectType, vsys: Optional[str]) -> List[ET.Element]:
