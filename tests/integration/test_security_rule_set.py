@@ -1,5 +1,5 @@
 """security_rule_set's core against the PAN-OS emulator: new rules written in one ``set`` and placed
-with the fewest moves; every rule that is not ours keeps its relative order."""
+with the fewest moves (every rule that is not ours keeps its relative order); policy-match probes."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def wanted(count: int, prefix: str = "i-1-") -> List[Dict[str, Any]]:
 def run(provider: Dict[str, Any], rules: List[Dict[str, Any]], anchor: str = "deny-all",
         **options: Any) -> tuple[Dict[str, Any], Recording]:
     conn = Recording(provider)
-    result = reconcile(conn, rules, owner=OWNER, placement=Placement("above", anchor), match=False,
-                       commit_admin="admin", **options)
+    options.setdefault("match", False)
+    result = reconcile(conn, rules, owner=OWNER, placement=Placement("above", anchor), commit_admin="admin", **options)
     return result, conn
 
 
@@ -111,3 +111,22 @@ def test_check_mode_and_a_missing_anchor(emu: EmulatorControl, provider: Dict[st
     _result, conn = run(provider, wanted(5), anchor="no-such-rule")  # bottom: where the set put them
     assert running(emu) == ["admin-top", "deny-all"] + [r["name"] for r in wanted(5)]
     assert conn.actions.count("move") == 0
+
+
+def test_every_pair_is_probed_and_a_rule_allowed_by_admin_rules_is_not_added(
+        emu: EmulatorControl, provider: Dict[str, Any]) -> None:
+    rules = [builders.rule("admin-%d" % n, **{"from": ["any"], "to": ["any"], "source": [net]})
+             for n, net in enumerate(("198.51.100.0/24", "203.0.113.0/24"))]
+    rules.append(builders.rule("deny-all", "deny", **{"from": ["any"], "to": ["any"]}))
+    emu.set_config(etree.tostring(builders.config(rules=tuple(rules))).decode())
+    covered = {"name": "i-1-both", "sources": ["198.51.100.0/25", "203.0.113.7"], "destinations": ["10.0.1.5", "10.0.1.6"]}
+    emu.reset_counters()
+    result, conn = run(provider, [covered], match=True)
+    assert emu.counters()["op"] == 4  # one probe per (source, destination) pair
+    assert result["policy_matches"] == 4 and not result["changed"]
+    assert result["skipped"] == [{"rule": "i-1-both", "reason": "the traffic is allowed already",
+                                  "allowed_by": "admin-0, admin-1"}]
+    uncovered = dict(covered, name="i-1-more", sources=covered["sources"] + ["192.0.2.0/24"])
+    result, conn = run(provider, [uncovered], match=True)
+    assert result["created"][-1] == "rule i-1-more" and result["policy_matches"] == 6 and result["skipped"] == []
+    assert running(emu) == ["admin-0", "admin-1", "i-1-more", "deny-all"]
