@@ -320,7 +320,7 @@ def _within(member: str, theirs: Sequence[str]) -> bool:
     network = _network(member)
     if network is None:
         return member in theirs
-    return any(other is not None and other.version == network.version and network.subnet_of(other)  # type: ignore[arg-type]
+    return any(other is not None and other.version == network.version and network.subnet_of(other)
                for other in map(_network, theirs))
 
 
@@ -389,7 +389,7 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
     if result_plan.rules or result_plan.services:
         changes.present(tag_object(owner, comments=OWNER_COMMENT))
     for spec in result_plan.services:
-        changes.present(spec.as_object(owner))
+        changes.present(spec.as_object(owner), together=True)
     for name in result_plan.delete_rules:
         changes.absent(SECURITY_RULE, name)
     for rule, _entry, _move in result_plan.rules:
