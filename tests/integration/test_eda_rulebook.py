@@ -25,8 +25,8 @@ from lxml import etree
 from panos_emulator import builders
 from panos_emulator.client import EmulatorControl
 from panos_emulator.tls import make_certificates
-from tests.aws_double import (CREDENTIALS, REGION, AwsWorld, cloudtrail_record, eventbridge, free_port, instances_record,
-                              moto_server, stop, tcp)
+from tests.aws_double import (CREDENTIALS, REGION, AwsWorld, client, cloudtrail_record, eventbridge, free_port,
+                              instances_record, log_file, moto_server, stop, tcp)
 from tests.integration.ansible_cli import ansible_env, panos_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,8 +130,10 @@ def wait_for(rulebook: Dict[str, Any], condition: Callable[[], bool], what: str)
         time.sleep(0.5)
 
 
-def test_an_eventbridge_event_adds_the_rule_and_a_revoke_event_removes_it(
+def test_eventbridge_events_add_the_rule_and_a_revoke_event_removes_it(
         world: Dict[str, Any], rulebook: Dict[str, Any]) -> None:
+    """Each of the rulebook's three kinds of event once (a state change, an API call via CloudTrail,
+    a CloudTrail log file in S3), each one playbook run; refused and filtered posts run nothing."""
     emu, web, group = world["emu"], world["web"], world["group"]
     rule = "%s-tcp-8443" % web
     assert post(rulebook, eventbridge(instances_record("StartInstances", web)), token="wrong") == 401
@@ -140,9 +142,10 @@ def test_an_eventbridge_event_adds_the_rule_and_a_revoke_event_removes_it(
     assert post(rulebook, eventbridge(failed)) == 200  # skipped by the rulebook: no playbook run
     assert post(rulebook, eventbridge(cloudtrail_record("DescribeInstances", {}, None))) == 200  # not a change
     started = time.monotonic()
-    assert post(rulebook, eventbridge(instances_record("StartInstances", web))) == 200
-    wait_for(rulebook, lambda: rule in running_rules(emu), "the rule for the started instance")
-    print("rule committed %.1fs after the start event" % (time.monotonic() - started))
+    assert post(rulebook, {"detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2",
+                           "detail": {"instance-id": web, "state": "running"}}) == 200
+    wait_for(rulebook, lambda: rule in running_rules(emu), "the rule for the running instance")
+    print("rule committed %.1fs after the state-change event" % (time.monotonic() - started))
     assert running_rules(emu) == [rule, "deny-all"]
 
     world["aws"].ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=[tcp(8443, "203.0.113.0/24")])
@@ -151,7 +154,16 @@ def test_an_eventbridge_event_adds_the_rule_and_a_revoke_event_removes_it(
     wait_for(rulebook, lambda: rule not in running_rules(emu), "the removal after the revoke event")
     print("rule removed %.1fs after the revoke event" % (time.monotonic() - started))
     assert running_rules(emu) == ["deny-all"]
-    # the two events that changed something ran the playbook; the refused and filtered ones did not
+
+    world["aws"].ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[tcp(8443, "203.0.113.0/24")])
+    s3 = client(world["endpoint"], "s3")
+    s3.create_bucket(Bucket="trail", CreateBucketConfiguration={"LocationConstraint": REGION})
+    key = "AWSLogs/123456789012/CloudTrail/%s/2026/12/01/authorize.json.gz" % REGION
+    s3.put_object(Bucket="trail", Key=key, Body=log_file(cloudtrail_record("AuthorizeSecurityGroupIngress", {"groupId": group})))
+    assert post(rulebook, {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+                                        "s3": {"bucket": {"name": "trail"}, "object": {"key": key}}}]}) == 200
+    wait_for(rulebook, lambda: rule in running_rules(emu), "the rule after the log file of the authorize")
+    wait_for(rulebook, lambda: rulebook["log"].read_text().count("PLAY RECAP") >= 3, "the end of the third run")
     log = rulebook["log"].read_text()
-    assert log.count("PLAY RECAP") == 2
+    assert log.count("PLAY RECAP") == 3
     assert CREDENTIALS["secret_key"] not in log and world["password"] not in log
