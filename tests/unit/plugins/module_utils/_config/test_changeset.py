@@ -54,7 +54,7 @@ def test_creations_planned_together_go_out_in_one_set_in_plan_order() -> None:
     assert changes.labels("created") == ["tag a", "tag c", "tag d"] and changes.labels("updated") == ["tag b"]
     changes.apply()
     assert conn.actions() == ["set", "edit", "set"] and ran == [["set", "edit"]]
-    assert [n for n in conn.candidate[ROOT + "/tag"]] == ["b", "a", "c", "d"]
+    assert list(conn.candidate[ROOT + "/tag"]) == ["b", "a", "c", "d"]
     assert '<entry name="a">' in conn.sent[0][2] and '<entry name="c">' in conn.sent[0][2]
 
 
