@@ -85,8 +85,8 @@ def find(tree: etree._Element, xpath: str) -> list[etree._Element]:
     return list(tree.getroottree().xpath(xpath))
 
 
-def ensure(tree: etree._Element, path: ConfigPath) -> etree._Element:
-    """The node at ``path``, created with any missing ancestors."""
+def ensure(tree: etree._Element, path: ConfigPath, undo: list[Callable[[], None]] | None = None) -> etree._Element:
+    """The node at ``path``, created with any missing ancestors (``undo`` notes how to take them away)."""
     node = tree
     for tag, name in path[1:]:
         found = next((child for child in node if _matches(child, (tag, name))), None)
@@ -94,6 +94,8 @@ def ensure(tree: etree._Element, path: ConfigPath) -> etree._Element:
             found = etree.SubElement(node, tag)
             if name is not None:
                 found.set("name", name)
+            if undo is not None:
+                undo.append(lambda parent=node, child=found: parent.remove(child))
         node = found
     return node
 
@@ -103,14 +105,19 @@ def merge(target: etree._Element, source: etree._Element) -> None:
     if len(source) == 0 and source.text is not None and source.text.strip():
         target.text = source.text
         return
+    members = {m.text for m in target if m.tag == "member"}
+    children = {(c.tag, c.get("name")): c for c in target if c.tag != "member"}
     for child in source:
         if child.tag == "member":
-            if not any(m.tag == "member" and m.text == child.text for m in target):
+            if child.text not in members:
+                members.add(child.text)
                 target.append(copy.deepcopy(child))
             continue
-        existing = next((c for c in target if _matches(c, (child.tag, child.get("name")))), None)
+        key = (child.tag, child.get("name"))
+        existing = children.get(key)
         if existing is None:
-            target.append(copy.deepcopy(child))
+            children[key] = copy.deepcopy(child)
+            target.append(children[key])
         else:
             merge(existing, child)
 
@@ -124,21 +131,25 @@ def _unit(elem: etree._Element) -> etree._Element:
 
 
 class ConfigEditor:
-    """Applies one config action for one admin to a copy of the candidate, then validates it."""
+    """Applies one config action for one admin to the candidate, then validates it; ``rollback``
+    undoes the action (its journal), so that a refused change leaves the candidate as it was.
+    Working in place keeps a call's cost to the nodes it touches, as on a firewall."""
 
     def __init__(self, state: EmulatorState, admin: str) -> None:
         self.state = state
         self.admin = admin
-        self.tree = copy.deepcopy(state.candidate)
+        self.tree = state.candidate
         self.touched: list[etree._Element] = []
+        self.reordered: list[etree._Element] = []  # containers whose order changed: marked, not revalidated
         self.removed: list[ConfigPath] = []
+        self.undo: list[Callable[[], None]] = []
 
     def single(self, xpath: str, create: bool = False) -> etree._Element:
         paths = parse_xpath(xpath)
         if len(paths) != 1:
             raise ApiError(8, "Object not unique")
         if create:
-            return ensure(self.tree, paths[0])
+            return ensure(self.tree, paths[0], self.undo)
         nodes = find(self.tree, xpath)
         if not nodes:
             raise ApiError(7, "No such node")
@@ -146,9 +157,29 @@ class ConfigEditor:
             raise ApiError(8, "Object not unique")
         return nodes[0]
 
+    def _keep(self, node: etree._Element) -> None:
+        """Note how to put ``node`` back where it is now, as it is now."""
+        parent, saved = node.getparent(), copy.deepcopy(node)
+        if parent is not None:
+            self.undo.append(lambda: parent.replace(node, saved))
+
     def set(self, xpath: str, element: str) -> None:
-        node = self.single(xpath, create=True)
         wrapper = parse_xml(f"<wrapper>{element}</wrapper>", "element")
+        node = self.single(xpath, create=True)
+        before, text = list(node), node.text
+        by_key = {(c.tag, c.get("name")): c for c in before if c.tag != "member"}
+        for child in wrapper:
+            existing = by_key.get((child.tag, child.get("name")))
+            if existing is not None:
+                self._keep(existing)
+        kept = set(before)
+
+        def restore() -> None:
+            for child in list(node):
+                if child not in kept:
+                    node.remove(child)
+            node.text = text
+        self.undo.append(restore)
         merge(node, wrapper)
         # Changes are owned entry by entry: merged named entries, else the node set into.
         names = {(c.tag, c.get("name")) for c in wrapper if c.get("name") is not None}
@@ -160,13 +191,15 @@ class ConfigEditor:
         new = parse_xml(element, "element")
         if len(path) != 1 or not _matches(new, path[0][-1]):
             raise ApiError(12, "edit breaks config validity")
-        parent = ensure(self.tree, path[0][:-1])
+        parent = ensure(self.tree, path[0][:-1], self.undo)
         old = walk(parent, ((parent.tag, parent.get("name")),) + path[0][-1:])
         if old is None:
             parent.append(new)
+            self.undo.append(lambda: parent.remove(new))
         else:
             uuids = _rule_uuids(old)
             parent.replace(old, new)
+            self.undo.append(lambda: parent.replace(new, old))
             for rule in _related(new, RULE_TAIL):
                 if path_of(rule) in uuids:
                     rule.set("uuid", uuids[path_of(rule)])
@@ -181,6 +214,7 @@ class ConfigEditor:
                 self.removed.append(path_of(node))
             else:
                 self.touched.append(parent)
+            self.undo.append(lambda parent=parent, node=node, at=parent.index(node): parent.insert(at, node))
             parent.remove(node)
 
     def rename(self, xpath: str, newname: str) -> None:
@@ -191,6 +225,7 @@ class ConfigEditor:
         if not newname or any(c.get("name") == newname and c.tag == node.tag for c in parent):
             raise ApiError(12, f"{newname} is already in use" if newname else "rename: empty name")
         self.removed.append(path_of(node))
+        self.undo.append(lambda old=node.get("name"): node.set("name", old))
         node.set("name", newname)
         self.touched.append(node)
 
@@ -201,6 +236,7 @@ class ConfigEditor:
             raise ApiError(17, f"Invalid where: {where}")
         if parent is None:
             raise ApiError(12, "move: the node has no parent")
+        target = None
         if where in ("before", "after"):
             if not dst:
                 raise ApiError(7, "no target specified in move")
@@ -209,29 +245,33 @@ class ConfigEditor:
             target = next((c for c in parent if c.tag == node.tag and c.get("name") == dst), None)
             if target is None:
                 raise ApiError(7, f"move: {dst} does not exist")
-            parent.remove(node)
-            if where == "before":
-                target.addprevious(node)
-            else:
-                target.addnext(node)
+        self.undo.append(lambda at=parent.index(node): parent.insert(at, node))
+        parent.remove(node)
+        if target is not None and where == "before":
+            target.addprevious(node)
+        elif target is not None:
+            target.addnext(node)
         elif where == "top":
-            parent.remove(node)
             parent.insert(0, node)
         else:
-            parent.remove(node)
             parent.append(node)
-        self.touched.append(parent)
+        self.reordered.append(parent)  # the entries are as they were: nothing to validate
+
+    def rollback(self) -> None:
+        while self.undo:
+            self.undo.pop()()
 
     def finish(self) -> None:
         """Validate, give new rules a uuid, mark the changed nodes and install the new candidate."""
         for node in self.touched:
             validate(node)
+        for node in self.touched:
             for rule in _related(node, RULE_TAIL):
                 if not rule.get("uuid"):
                     rule.set("uuid", str(uuid.uuid4()))
         now = self.state.local_time()
         recorded: list[ConfigPath] = list(self.removed)
-        for node in {id(_unit(n)): _unit(n) for n in self.touched}.values():
+        for node in {id(_unit(n)): _unit(n) for n in self.touched + self.reordered}.values():
             self.state.dirty_id += 1
             node.set("admin", self.admin)
             node.set("dirtyId", str(self.state.dirty_id))
@@ -249,8 +289,18 @@ def _rule_uuids(node: etree._Element) -> dict[ConfigPath, str]:
 def _related(node: etree._Element, tail: list[str]) -> Iterator[etree._Element]:
     """Entries a change can affect whose path ends with ``tail``: around the node, or inside it."""
     for elem in itertools.chain([node], node.iterancestors(), node.iter("entry")):
-        if [step[0] for step in path_of(elem)][-len(tail):] == tail:
+        if _ends_with(elem, tail):
             yield elem
+
+
+def _ends_with(elem: etree._Element, tail: list[str]) -> bool:
+    """Whether the tags of ``elem`` and its nearest ancestors are ``tail`` (only as far up as needed)."""
+    node: etree._Element | None = elem
+    for tag in reversed(tail):
+        if node is None or node.tag != tag:
+            return False
+        node = node.getparent()
+    return True
 
 
 def validate(node: etree._Element) -> None:
@@ -329,8 +379,12 @@ def handle_config(state: EmulatorState, params: dict[str, str], admin: str) -> e
     }
     if action not in actions:
         raise ApiError(400, f'Illegal value for parameter "action" [{action}].', http_status=400, in_result=True)
-    actions[action]()
-    editor.finish()
+    try:
+        actions[action]()
+        editor.finish()
+    except Exception:
+        editor.rollback()
+        raise
     root = response("success", 20)
     etree.SubElement(root, "msg").text = "command succeeded"
     return root

@@ -214,19 +214,29 @@ class RuleBase:
     def __init__(self, state: Any, vsys: str = "vsys1") -> None:
         self.state = state
         self.vsys = vsys
+        compiled = state.compiled_policy.get(vsys)
+        if compiled is None or compiled[0] is not state.running:  # read again after each commit only
+            compiled = (state.running, self._read(state, vsys))
+            state.compiled_policy[vsys] = compiled
+        self.rules, self.objects, self.dug_filters, self.url_lists = compiled[1]
+        self.now = state.now()
+
+    @staticmethod
+    def _read(state: Any, vsys: str) -> tuple[list[Rule], dict[str, dict[str, etree._Element]], dict[str, str],
+                                              dict[str, list[str]]]:
         root = state.vsys_root(state.running, vsys)
-        self.rules = [Rule.from_entry(entry, index) for index, entry in enumerate(root.iterfind("rulebase/security/rules/entry"), 1)]
+        rules = [Rule.from_entry(entry, index) for index, entry in enumerate(root.iterfind("rulebase/security/rules/entry"), 1)]
         # Objects by kind and name; a vsys object hides a shared one of the same name.
-        self.objects: dict[str, dict[str, etree._Element]] = {}
+        objects: dict[str, dict[str, etree._Element]] = {}
         scopes = [scope for scope in (state.running.find("shared"), root) if scope is not None]
         for kind in ("address", "address-group", "service", "service-group", "dynamic-user-group", "schedule",
                      "profiles/custom-url-category"):
-            self.objects[kind] = {e.get("name", ""): e for scope in scopes for e in scope.iterfind(f"{kind}/entry")}
-        self.dug_filters = {name.casefold(): e.findtext("filter") or "" for name, e in self.objects["dynamic-user-group"].items()}
-        self.url_lists = {name: [m.text or "" for m in e.iterfind("list/member")]
-                          for name, e in self.objects["profiles/custom-url-category"].items()
-                          if (e.findtext("type") or "URL List") == "URL List"}
-        self.now = state.now()
+            objects[kind] = {e.get("name", ""): e for scope in scopes for e in scope.iterfind(f"{kind}/entry")}
+        dug_filters = {name.casefold(): e.findtext("filter") or "" for name, e in objects["dynamic-user-group"].items()}
+        url_lists = {name: [m.text or "" for m in e.iterfind("list/member")]
+                     for name, e in objects["profiles/custom-url-category"].items()
+                     if (e.findtext("type") or "URL List") == "URL List"}
+        return rules, objects, dug_filters, url_lists
 
     def url_categories(self, url: str) -> frozenset[str]:
         """The custom URL categories a URL falls in, by this firewall's version rules."""

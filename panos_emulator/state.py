@@ -202,6 +202,9 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.device = device or Device()
         self.candidate: etree._Element = default_config(hostname)
         self.running: etree._Element = copy.deepcopy(self.candidate)
+        # vsys -> (the running tree it was read from, its policy read for lookups): a firewall compiles
+        # its policy at commit, so a lookup does not read every rule again (policy.RuleBase)
+        self.compiled_policy: dict[str, tuple[etree._Element, Any]] = {}
         # vsys -> ip -> registration
         self.registered_ips: dict[str, dict[str, IPRegistration]] = {}
         # vsys -> user -> tag -> expiry epoch (None = never)

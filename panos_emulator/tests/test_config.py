@@ -118,6 +118,21 @@ def test_invalid_rule_members_are_refused_and_change_nothing(xapi: pan.xapi.PanX
     assert entry.find("source-user") is None and entry.findtext("action") == "allow"
 
 
+def test_a_refused_set_of_several_rules_changes_none_of_them(xapi: pan.xapi.PanXapi) -> None:
+    add_rule(xapi, "first")
+    add_rule(xapi, "second")
+    with pytest.raises(pan.xapi.PanXapiError, match="bad -> action 'maybe' is invalid"):
+        xapi.set(xpath=RULES, element="<entry name='first'><description>d</description></entry>"
+                                      "<entry name='new'><action>allow</action></entry>"
+                                      "<entry name='bad'><action>maybe</action></entry>")
+    assert rule_names(xapi) == ["first", "second"]
+    xapi.get(xpath=f"{RULES}/entry[@name='first']")
+    assert xapi.element_root.find("result/entry/description") is None
+    xapi.set(xpath=RULES, element="<entry name='n1'><action>allow</action></entry>"
+                                  "<entry name='n2'><action>deny</action></entry>")
+    assert rule_names(xapi) == ["first", "second", "n1", "n2"]  # new entries land at the end, in order
+
+
 def test_malformed_element_is_code_18(xapi: pan.xapi.PanXapi) -> None:
     with pytest.raises(pan.xapi.PanXapiError):
         xapi.set(xpath=f"{VSYS}/tag", element="<entry name='x'>")
@@ -155,3 +170,26 @@ def test_invalid_dag_filter_is_refused(xapi: pan.xapi.PanXapi) -> None:
     with pytest.raises(pan.xapi.PanXapiError, match="filter 'quota and' is invalid"):
         xapi.set(xpath=f"{VSYS}/address-group/entry[@name='g']/dynamic", element="<filter>quota and</filter>")
     assert xapi.status_code == "12"
+
+
+def test_a_write_costs_the_nodes_it_touches_not_the_whole_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process: a move copies nothing and a set copies only what it merges (no copy of the candidate)."""
+    from lxml import etree
+
+    from panos_emulator import builders, config
+    from panos_emulator.state import EmulatorState
+
+    state = EmulatorState()
+    state.load_config(builders.config(rules=tuple(builders.rule("r%d" % n) for n in range(300))))
+    copied: list[int] = []
+    original = config.copy.deepcopy
+
+    def counting(node: object, *args: object) -> object:
+        copied.append(len(list(node.iter())) if isinstance(node, etree._Element) else 1)
+        return original(node, *args)
+    monkeypatch.setattr(config.copy, "deepcopy", counting)
+    config.handle_config(state, {"action": "move", "xpath": f"{RULES}/entry[@name='r0']", "where": "bottom"}, "admin")
+    assert copied == []
+    config.handle_config(state, {"action": "set", "xpath": RULES,
+                                 "element": "<entry name='r1'><description>d</description></entry>"}, "admin")
+    assert max(copied) < 40  # the entry merged into (kept for a rollback) and the new element, not 300 rules

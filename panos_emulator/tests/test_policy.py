@@ -87,6 +87,25 @@ def test_first_match_and_show_all(state) -> None:
     assert match(state, True, source="10.0.0.9", destination="192.0.2.5") == ["BlockQuota", "Unknown"]
 
 
+def test_lookups_read_the_rulebase_once_per_commit(state, monkeypatch: pytest.MonkeyPatch) -> None:
+    from panos_emulator import config as config_api
+    from panos_emulator import policy
+
+    read: list[str] = []
+    original = policy.Rule.from_entry
+    monkeypatch.setattr(policy.Rule, "from_entry", classmethod(lambda cls, entry, index: read.append(entry.get("name"))
+                                                               or original(entry, index)))
+    assert match(state, source="10.0.0.9") == ["BlockQuota"] and match(state, source="10.0.0.9") == ["BlockQuota"]
+    assert len(read) == 7  # the seven rules, once for both lookups
+    config_api.handle_config(state, {"action": "move", "xpath": VSYS + "/rulebase/security/rules/entry[@name='Unknown']",
+                                     "where": "top"}, "admin")
+    assert match(state, source="10.0.0.9") == ["BlockQuota"]  # the candidate changed, the running config not
+    config_api.handle_commit(state, {"cmd": "<commit/>"}, "admin")
+    for _poll in range(2):  # ACT, then FIN: the new running config is in place
+        state.poll_job(max(state.jobs))
+    assert match(state, source="10.0.0.9") == ["Unknown"] and len(read) == 14
+
+
 def test_dag_membership_follows_registered_tags(state) -> None:
     assert match(state, source="10.0.0.8", destination="192.0.2.5") == ["Unknown"]
     state.registered_ips["vsys1"]["10.0.0.9"].tags.clear()

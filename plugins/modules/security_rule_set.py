@@ -22,11 +22,15 @@ description:
     RV(service_conflicts), not overwritten, and the rules that use it are skipped.
   - Reads the whole rulebase in one request and the service objects in another, writes only what
     differs, and commits this admin's changes (partial commit) once, only when something changed.
-  - Before adding a rule, asks the firewall (C(test security-policy-match), at most O(match_limit)
-    times per run) which rule the rule's traffic (its first source, destination and service) hits today.
-    When that rule is not ours and allows all of the rule's traffic, the rule is not added
-    (RV(skipped) names the rule that allows it); when it is a deny above the new rule's position, the
-    rule is added and a warning says it is shadowed (RV(shadowed)).
+  - New rules go out in one request and are then placed with the fewest moves - one per rule, or,
+    when fewer, O(existing_rule) of O(location=above) and every rule after it moved to the bottom in
+    their order, which leaves the order of every rule that is not ours as it was.
+  - Before adding a rule, asks the firewall (C(test security-policy-match)) which rule each
+    (source, destination) pair of the rule hits today - one address for each CIDR, with its first
+    service; at most 8 probes per rule and O(match_limit) per run. When every pair hits an allow rule
+    that is not ours and holds that pair, the rule is not added (RV(skipped) names those rules); a
+    rule with more pairs than were probed is added and RV(partial_checks) says so; a deny above the
+    new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning).
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
@@ -104,7 +108,7 @@ options:
     default: true
   match_limit:
     description:
-      - At most this many policy-match checks per run; new rules beyond it are added unchecked.
+      - At most this many policy-match probes per run; new rules beyond it are added unchecked.
     type: int
     default: 50
   vsys:
@@ -157,7 +161,7 @@ deleted:
   elements: str
   sample: ["rule i-0abc1234def567890-tcp-22"]
 skipped:
-  description: Desired rules not added, with the reason and the rule that allows the traffic already.
+  description: Desired rules not added, with the reason and the rules (comma-separated) that allow the traffic already.
   returned: always
   type: list
   elements: dict
@@ -168,6 +172,12 @@ shadowed:
   type: list
   elements: dict
   sample: [{"rule": "i-0abc1234def567890-tcp-22", "denied_by": "block-ssh"}]
+partial_checks:
+  description: New rules whose policy-match check covered only some of their (source, destination) pairs (the per-rule cap or O(match_limit)); they are added.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"rule": "i-0abc1234def567890-tcp-22", "probed": 8, "pairs": 12}]
 reused_services:
   description: Administrators' service objects used as they are (same protocol and port).
   returned: always

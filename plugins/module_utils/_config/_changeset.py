@@ -21,7 +21,7 @@ from __future__ import annotations
 __metaclass__ = type
 
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import (
@@ -56,6 +56,7 @@ class Change(NamedTuple):
     current: Optional[ET.Element]
     desired: Optional[ConfigObject]
     then: Optional[Callable[[], None]]  # run after the write (e.g. move a new rule into place)
+    together: bool = False  # a creation written in one ``set`` with the other creations of its type
 
     @property
     def label(self) -> str:
@@ -102,13 +103,17 @@ class ChangeSet:
         return self.read([(kind, name)])[(kind, name)]
 
     # ----------------------------------------------------------------- planning
-    def present(self, obj: ConfigObject, then: Optional[Callable[[], None]] = None) -> Optional[str]:
-        """Plan ``obj``: ``created``, ``updated`` or None (already so). ``then`` runs after a creation."""
+    def present(self, obj: ConfigObject, then: Optional[Callable[[], None]] = None, together: bool = False) -> Optional[str]:
+        """Plan ``obj``: ``created``, ``updated`` or None (already so). ``then`` runs after a creation.
+        ``together``: a creation goes out in one ``set`` on the container with every other creation of
+        its type planned ``together`` (they land at the end of the container, in plan order), sent
+        when the first of them is reached."""
         current = self.current(obj.type, obj.name)
         if current is not None and not differences(current, obj.element, obj.type):
             return None
         action = "created" if current is None else "updated"
-        self.changes.append(Change(action, obj.type, obj.name, current, obj, then if current is None else None))
+        self.changes.append(Change(action, obj.type, obj.name, current, obj, then if current is None else None,
+                                   together and current is None))
         return action
 
     def absent(self, kind: ObjectType, name: str) -> Optional[str]:
@@ -157,6 +162,7 @@ class ChangeSet:
         when no commit ran). Nothing is sent in check mode. FirewallError on the first failure."""
         if self.check_mode:
             return None
+        written = set()  # type: Set[ObjectType]
         for change in self.changes:
             if change.desired is None and change.then is not None:  # a step
                 change.then()
@@ -164,7 +170,12 @@ class ChangeSet:
             if change.desired is None:
                 self.store.delete(change.kind, change.name)
                 continue
-            self.store.write(change.desired, change.current)
+            if not change.together:
+                self.store.write(change.desired, change.current)
+            elif change.kind not in written:
+                written.add(change.kind)
+                self.store.create_all(change.kind, [c.desired for c in self.changes
+                                                    if c.together and c.kind == change.kind and c.desired is not None])
             if change.then is not None:
                 change.then()
         if not self.needs_commit or self.admin is None:  # no admin: __init__ refused to commit

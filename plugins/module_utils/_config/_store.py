@@ -19,7 +19,7 @@ from __future__ import annotations
 __metaclass__ = type
 
 import xml.etree.ElementTree as ET
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import CODE_MISSING, FirewallError
@@ -129,6 +129,10 @@ class ConfigStore:
             self.conn.config("set", obj.type.parent_xpath(self.vsys), obj.element)
         else:
             self.conn.config("edit", obj.type.xpath(obj.name, self.vsys), merged(current, obj.element, obj.type))
+
+    def create_all(self, kind: ObjectType, objects: Sequence[ConfigObject]) -> None:
+        """New entries of one type in one ``set`` on their container (they land at its end, in order)."""
+        self.conn.config("set", kind.parent_xpath(self.vsys), [obj.element for obj in objects])
 
     def delete(self, kind: ObjectType, name: str) -> None:
         self.conn.config("delete", kind.xpath(name, self.vsys))

@@ -9,9 +9,11 @@ ones: created, updated, moved into place, deleted. A rule without the owner tag 
 even when its name shares the prefix; a desired name held by such a rule is refused before any write.
 
 The rulebase is read once (the whole ``rules`` container), the services once. Before a new rule is
-added, ``test security-policy-match`` (at most ``match_limit`` calls) asks whether a rule that is not
-ours allows the traffic already (then the rule is skipped, and the result names that rule) or a deny
-above the new rule's position would shadow it (a warning). Plain Python, no Ansible imports.
+added, ``test security-policy-match`` probes each (source, destination) pair it would allow (one
+address for each CIDR; at most ``PROBES_PER_RULE`` per rule, ``match_limit`` per run): when every
+probe hits an allow rule that is not ours and holds that pair, the rule is skipped and the result
+names those rules; a deny above the new rule's position that a probe hits shadows it (a warning).
+Plain Python, no Ansible imports.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,6 +40,8 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule im
 SERVICE = ObjectType("service", "service", ("protocol", "description", "tag"))
 SERVICE_PROTOCOLS = ("tcp", "udp", "sctp")
 DEFAULT_MATCH_LIMIT = 50
+#: policy-match probes for one new rule; a rule with more (source, destination) pairs is checked in part
+PROBES_PER_RULE = 8
 COMMIT_DESCRIPTION = "tagwarden.panos managed security rules"
 OWNER_COMMENT = "security rules managed by tagwarden.panos; it touches no rule without this tag"
 _PORT = re.compile(r"^\d{1,5}(-\d{1,5})?$")
@@ -96,10 +100,13 @@ class RuleSetPlan:
     service_conflicts: List[Dict[str, str]] = field(default_factory=list)
     skipped: List[Dict[str, str]] = field(default_factory=list)
     shadowed: List[Dict[str, str]] = field(default_factory=list)
+    partial_checks: List[Dict[str, Any]] = field(default_factory=list)
     policy_matches: int = 0
 
 
-Matcher = Callable[[SecurityRule], Optional[str]]
+#: ``policy_match`` arguments -> the name of the rule the firewall hits (None: no rule)
+Matcher = Callable[[Dict[str, Any]], Optional[str]]
+Probe = Tuple[str, str, Dict[str, Any]]  # (source member, destination member, policy_match arguments)
 
 
 def in_scope(name: str, scope: Optional[Sequence[str]]) -> bool:
@@ -217,7 +224,7 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
         if entry is None:
             move = Placement("after", previous) if previous else _first_place(rules, current, placement, order)
             if matcher is not None and not _allowed_elsewhere(rule, move, order, current, owner, matcher,
-                                                              match_limit, result):
+                                                              match_limit, ports, result):
                 continue
             order.put(rule.name, move)
             result.rules.append((rule, None, move))
@@ -242,78 +249,119 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
 
 def _first_place(rules: Sequence[SecurityRule], current: Mapping[str, ET.Element], placement: Placement,
                  order: _Order) -> Placement:
-    """A new rule with no desired rule before it: before the first desired rule that exists (the
-    relative order stays), else where ``placement`` says."""
+    """A new rule with no desired rule before it: before the first desired rule that exists above the
+    bottom rule of ``above`` (the relative order stays; one below it moves up), else where
+    ``placement`` says."""
+    bottom = order.index(placement.rule) if placement.where == "above" else None
     for rule in rules:
-        if rule.name in current and order.index(rule.name) is not None:
+        at = order.index(rule.name) if rule.name in current else None
+        if at is not None and (bottom is None or at < bottom):
             return Placement("before", rule.name)
     return resolve(placement, order)
 
 
 def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, current: Mapping[str, ET.Element],
-                       owner: str, matcher: Matcher, limit: int, result: RuleSetPlan) -> bool:
-    """Whether to add ``rule`` (False: a rule that is not ours allows it already; recorded)."""
-    if result.policy_matches >= limit:
+                       owner: str, matcher: Matcher, limit: int, services: Mapping[str, ServiceSpec],
+                       result: RuleSetPlan) -> bool:
+    """Whether to add ``rule`` (False: rules that are not ours allow every pair of it already; recorded)."""
+    probes = match_queries(rule, services)
+    if result.policy_matches >= limit or not probes:
         return True
-    result.policy_matches += 1
-    hit = matcher(rule)
-    entry = current.get(hit or "")
-    if hit is None or entry is None or is_owned(entry, owner):
-        return True
-    action = (entry.findtext("action") or "allow").strip()
-    if action == "allow":
-        if covers(SecurityRule.from_entry(entry), rule):
-            result.skipped.append({"rule": rule.name, "reason": "the traffic is allowed already", "allowed_by": hit})
-            return False
-        return True
+    allowed_by = []  # type: List[str]
+    checked = 0
     probe = _Order(order.names)
     probe.put(rule.name, move)
-    at, hit_at = probe.index(rule.name), probe.index(hit)
-    if hit_at is not None and at is not None and hit_at < at:
-        result.shadowed.append({"rule": rule.name, "denied_by": hit})
-    return True
+    at = probe.index(rule.name)
+    for source, destination, query in probes[:PROBES_PER_RULE]:
+        if result.policy_matches >= limit:
+            break
+        result.policy_matches += 1
+        checked += 1
+        hit = matcher(query)
+        entry = current.get(hit or "")
+        if hit is None or entry is None or is_owned(entry, owner):
+            continue
+        if (entry.findtext("action") or "allow").strip() == "allow":
+            if covers(SecurityRule.from_entry(entry), rule, (source, destination)):
+                allowed_by.append(hit)
+            continue
+        hit_at = probe.index(hit)
+        shadow = {"rule": rule.name, "denied_by": hit}
+        if hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed:
+            result.shadowed.append(shadow)
+    if checked < len(probes):
+        result.partial_checks.append({"rule": rule.name, "probed": checked, "pairs": len(probes)})
+        return True
+    if len(allowed_by) < len(probes):
+        return True
+    result.skipped.append({"rule": rule.name, "reason": "the traffic is allowed already",
+                           "allowed_by": ", ".join(dict.fromkeys(allowed_by))})
+    return False
 
 
-def covers(other: SecurityRule, rule: SecurityRule) -> bool:
-    """Whether ``other`` (matched by the probe of ``rule``) allows all of ``rule``'s traffic, as far as its
-    member lists tell: each is ``any`` or holds every member of ``rule``'s. The probe stands for one
-    source and destination, so a rule with several is never covered."""
-    if len(rule.sources) != 1 or len(rule.destinations) != 1:
-        return False
-    for attr in ("from_zones", "to_zones", "source_users", "categories", "applications", "services", "sources",
-                 "destinations"):
+def covers(other: SecurityRule, rule: SecurityRule, pair: Optional[Tuple[str, str]] = None) -> bool:
+    """Whether ``other`` allows ``rule``'s traffic between one of its (source, destination) ``pair``s
+    (default: all of them), as far as its member lists tell: zones, users, categories, applications
+    and services each ``any`` or holding all of ``rule``'s; the source and destination inside one of
+    its members (CIDRs compared as networks; an address object's name only by name)."""
+    for attr in ("from_zones", "to_zones", "source_users", "categories", "applications", "services"):
         theirs, ours = set(getattr(other, attr)), set(getattr(rule, attr))
-        if "any" in theirs or (attr in ("sources", "destinations") and "any" not in ours):
-            continue  # the probe found the address inside theirs
-        if not ours <= theirs:
+        if "any" not in theirs and not ours <= theirs:
             return False
-    return not other.disabled and other.schedule is None
+    sources, destinations = ([pair[0]], [pair[1]]) if pair else (rule.sources, rule.destinations)
+    return (all(_within(member, other.sources) for member in sources)
+            and all(_within(member, other.destinations) for member in destinations)
+            and not other.disabled and other.schedule is None)
+
+
+def _within(member: str, theirs: Sequence[str]) -> bool:
+    if "any" in theirs:
+        return True
+    network = _network(member)
+    if network is None:
+        return member in theirs
+    return any(other is not None and other.version == network.version and network.subnet_of(other)
+               for other in map(_network, theirs))
+
+
+def _network(value: str) -> Optional[Any]:
+    """The network a member stands for (None: ``any`` or an object's name)."""
+    try:
+        return ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return None
 
 
 def probe_address(value: str, family: Optional[int] = None) -> str:
     """One address standing for a member: its first host, or a documentation address for ``any``."""
     if value == "any":
         return _ANY_ADDRESS[family or 4]
-    try:
-        network = ipaddress.ip_network(value, strict=False)
-    except ValueError:
+    network = _network(value)
+    if network is None:
         return value  # an address object's name: the firewall resolves it, or answers an error
     return str(network.network_address if network.num_addresses <= 2 else network.network_address + 1)
 
 
-def match_query(rule: SecurityRule, services: Mapping[str, ServiceSpec]) -> Dict[str, Any]:
-    """``policy_match`` arguments for the first source, destination and service of ``rule``."""
-    destination = rule.destinations[0]
-    family = 6 if ":" in destination else 4
-    query = {"source": probe_address(rule.sources[0], family), "destination": probe_address(destination, family),
-             "from_zone": None if rule.from_zones[0] == "any" else rule.from_zones[0],
-             "to_zone": None if rule.to_zones[0] == "any" else rule.to_zones[0],
-             "application": None if rule.applications[0] == "any" else rule.applications[0]}  # type: Dict[str, Any]
+def match_queries(rule: SecurityRule, services: Mapping[str, ServiceSpec]) -> List[Probe]:
+    """One probe per (source, destination) pair of ``rule`` of the same address family (``any`` and
+    objects go with either), with its first zones, application and service port."""
+    base = {"from_zone": None if rule.from_zones[0] == "any" else rule.from_zones[0],
+            "to_zone": None if rule.to_zones[0] == "any" else rule.to_zones[0],
+            "application": None if rule.applications[0] == "any" else rule.applications[0]}  # type: Dict[str, Any]
     spec = services.get(rule.services[0])
     if spec is not None:
-        query["protocol"] = PROTOCOLS.get(spec.protocol, 6)
-        query["port"] = int(spec.port.split("-")[0])
-    return query
+        base["protocol"] = PROTOCOLS.get(spec.protocol, 6)
+        base["port"] = int(spec.port.split("-")[0])
+    probes = []  # type: List[Probe]
+    for source in rule.sources:
+        for destination in rule.destinations:
+            families = {n.version for n in (_network(source), _network(destination)) if n is not None}
+            if len(families) > 1:
+                continue  # an IPv4 source never reaches an IPv6 destination
+            family = families.pop() if families else None
+            probes.append((source, destination, dict(base, source=probe_address(source, family),
+                                                     destination=probe_address(destination, family))))
+    return probes
 
 
 def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Sequence[Mapping[str, Any]] = (), *,
@@ -330,8 +378,7 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
                         description=description)
     rulebase = read_all(conn, SECURITY_RULE, vsys)
     service_entries = read_all(conn, SERVICE, vsys)
-    by_name = {s.name: s for s in specs}
-    matcher = (lambda rule: policy_match(conn, vsys=vsys, **match_query(rule, by_name))) if match else None
+    matcher = (lambda query: policy_match(conn, vsys=vsys, **query)) if match else None
     result_plan = plan(rulebase, service_entries, models, specs, owner=owner, scope=scope, placement=placement,
                        matcher=matcher, match_limit=match_limit)
     for kind, entries, wanted in ((SECURITY_RULE, rulebase, [m.name for m in models]),
@@ -342,28 +389,89 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
     if result_plan.rules or result_plan.services:
         changes.present(tag_object(owner, comments=OWNER_COMMENT))
     for spec in result_plan.services:
-        changes.present(spec.as_object(owner))
+        changes.present(spec.as_object(owner), together=True)
     for name in result_plan.delete_rules:
         changes.absent(SECURITY_RULE, name)
-    for rule, entry, move in result_plan.rules:
-        mover = _mover(conn, rule.name, move, vsys) if move is not None else None
-        changes.present(rule.as_object(), then=mover if entry is None else None)
-        if entry is not None and mover is not None:
-            changes.step("moved", SECURITY_RULE, rule.name, mover)
+    for rule, _entry, _move in result_plan.rules:
+        changes.present(rule.as_object(), together=True)
+    ours = {rule.name for rule, entry, _move in result_plan.rules if entry is not None}
+    for name, move in moves([entry.get("name") or "" for entry in rulebase], result_plan, placement):
+        changes.step("moved" if name in ours else "placed", SECURITY_RULE, name, _mover(conn, name, move, vsys))
     for name in result_plan.delete_services:
         changes.absent(SERVICE, name)
     result = {
         "changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
         "moved": changes.labels("moved"), "deleted": changes.labels("deleted"),
         "reused_services": result_plan.reused_services, "service_conflicts": result_plan.service_conflicts,
-        "skipped": result_plan.skipped, "shadowed": result_plan.shadowed, "policy_matches": result_plan.policy_matches,
+        "skipped": result_plan.skipped, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
+        "policy_matches": result_plan.policy_matches,
         "committed": False, "diff": changes.diff(),
         "warnings": ["rule %s would be shadowed by deny rule %s above it" % (s["rule"], s["denied_by"])
                      for s in result_plan.shadowed] + [
+            "rule %s: policy match probed %d of its %d (source, destination) pairs, so it is added even if "
+            "others allow it" % (c["rule"], c["probed"], c["pairs"]) for c in result_plan.partial_checks] + [
             "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules skipped"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
     return changes.apply_into(result)
+
+
+Move = Tuple[str, Placement]
+
+
+def moves(rulebase: Sequence[str], result_plan: RuleSetPlan, placement: Placement) -> List[Move]:
+    """The moves that put the plan's rules in place once the new ones are written together (they land
+    at the end of the rulebase, in plan order): one per rule out of place, or, when that is fewer,
+    the moves of our existing rules and then the bottom rule of ``above`` and every other rule after
+    it to the bottom, in their order (the new rules end up right above it). Either way only the positions
+    of the new rules and ours change relative to the others; the result is checked against the
+    rule-by-rule one before it is chosen."""
+    new = [rule.name for rule, entry, _move in result_plan.rules if entry is None]
+    start = [name for name in rulebase if name not in result_plan.delete_rules] + new
+    each = _needed(start, [(rule.name, move) for rule, _entry, move in result_plan.rules if move is not None])
+    if _moved(start, each) == start:
+        return []  # e.g. new rules at the bottom: where the set put them
+    anchor = placement.rule if placement.where == "above" else None
+    if not new or anchor is None or anchor not in start:
+        return each
+    existing = _needed(start, [(rule.name, move) for rule, entry, move in result_plan.rules
+                               if move is not None and entry is not None])
+    middle = _moved(start, existing)
+    desired = {rule.name for rule, _entry, _move in result_plan.rules}
+    block = [(name, Placement("bottom")) for name in middle[middle.index(anchor):] if name not in desired]
+    chosen = existing + block
+    if len(chosen) >= len(each) or _moved(start, chosen) != _moved(start, each) or not _quotable(block):
+        return each
+    return chosen
+
+
+def _needed(names: Sequence[str], wanted: Sequence[Move]) -> List[Move]:
+    """``wanted`` without the moves that would leave the order as it is."""
+    order = _Order(names)
+    needed = []
+    for name, move in wanted:
+        before = list(order.names)
+        order.put(name, move)
+        if order.names != before:
+            needed.append((name, move))
+    return needed
+
+
+def _moved(names: Sequence[str], steps: Sequence[Move]) -> List[str]:
+    order = _Order(names)
+    for name, move in steps:
+        order.put(name, move)
+    return order.names
+
+
+def _quotable(steps: Sequence[Move]) -> bool:
+    """Whether every name can be written in an xpath (a rule of an administrator may not be)."""
+    try:
+        for name, _move in steps:
+            xpath_literal(name)
+    except XPathQuoteError:
+        return False
+    return True
 
 
 def read_all(conn: Connection, kind: ObjectType, vsys: Optional[str]) -> List[ET.Element]:

@@ -57,9 +57,10 @@ class FakeConfig:
             return root
         self.sent.append((action, xpath, to_string(element) if element is not None else None, dict(extra)))
         if action == "set":
-            entry = ET.fromstring(to_string(element))
-            entry.set("admin", self.admin)
-            self.candidate.setdefault(xpath, {})[entry.get("name") or ""] = entry
+            for given in element if isinstance(element, list) else [element]:
+                entry = ET.fromstring(to_string(given))
+                entry.set("admin", self.admin)
+                self.candidate.setdefault(xpath, {})[entry.get("name") or ""] = entry
         elif action in ("edit", "delete"):
             match = ENTRY.match(xpath)
             assert match, xpath

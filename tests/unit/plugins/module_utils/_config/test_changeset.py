@@ -41,6 +41,23 @@ def test_plan_diff_apply_and_one_commit() -> None:
     assert conn.api_calls == 3  # one batched read, one write, one commit
 
 
+def test_creations_planned_together_go_out_in_one_set_in_plan_order() -> None:
+    conn = FakeConfig()
+    conn.add(ROOT + "/tag", ET.fromstring('<entry name="b"><color>color1</color></entry>'))
+    changes = ChangeSet(conn, admin="auto")
+    changes.read([(TAG, n) for n in "abcd"])
+    ran = []
+    for name in "abc":
+        changes.present(tag_object(name, "color5"), together=True)
+    changes.step("placed", TAG, "a", lambda: ran.append(conn.actions()[:]))
+    changes.present(tag_object("d", "color6"))  # not together: a set of its own
+    assert changes.labels("created") == ["tag a", "tag c", "tag d"] and changes.labels("updated") == ["tag b"]
+    changes.apply()
+    assert conn.actions() == ["set", "edit", "set"] and ran == [["set", "edit"]]
+    assert list(conn.candidate[ROOT + "/tag"]) == ["b", "a", "c", "d"]
+    assert '<entry name="a">' in conn.sent[0][2] and '<entry name="c">' in conn.sent[0][2]
+
+
 def test_check_mode_reads_and_plans_but_sends_nothing() -> None:
     conn = FakeConfig()
     changes = ChangeSet(conn, admin="auto", check_mode=True)

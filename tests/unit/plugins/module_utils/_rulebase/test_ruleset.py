@@ -14,7 +14,8 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset
     RuleSetPlan,
     ServiceSpec,
     covers,
-    match_query,
+    PROBES_PER_RULE,
+    match_queries,
     plan,
     validate,
 )
@@ -117,13 +118,17 @@ def test_services_created_reused_or_reported_and_unused_owned_ones_deleted() -> 
 
 
 class Matcher:
-    def __init__(self, hit: Optional[str]) -> None:
-        self.hit = hit
-        self.asked: list[str] = []
+    """Answers ``hit``, or ``hits[(source, destination)]`` for the probe's addresses."""
 
-    def __call__(self, rule: SecurityRule) -> Optional[str]:
-        self.asked.append(rule.name)
-        return self.hit
+    def __init__(self, hit: Optional[str], hits: Optional[dict] = None) -> None:
+        self.hit = hit
+        self.hits = hits or {}
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, query: dict) -> Optional[str]:
+        pair = (query["source"], query["destination"])
+        self.asked.append(pair)
+        return self.hits.get(pair, self.hit)
 
 
 def test_traffic_allowed_by_an_admin_rule_is_not_added_and_the_rule_is_named() -> None:
@@ -137,9 +142,33 @@ def test_an_admin_rule_narrower_than_the_new_rule_does_not_skip_it() -> None:
     rulebase = [entry("admin-ssh", owned=False, from_zones=("untrust",)), entry("deny-all", owned=False, action="deny")]
     result = run(rulebase, desired("i-1-a", destinations=["10.0.1.5"]), matcher=Matcher("admin-ssh"))
     assert names(result)[0][0] == "i-1-a" and result.skipped == []
-    several = run(rulebase[1:] + [entry("admin-any", owned=False)],
-                  desired("i-1-b", sources=["1.1.1.1", "2.2.2.2"], destinations=["10.0.1.5"]), matcher=Matcher("admin-any"))
-    assert names(several)[0][0] == "i-1-b"
+    half = [entry("admin-half", owned=False, sources=("203.0.113.0/25",)), entry("deny-all", owned=False, action="deny")]
+    result = run(half, desired("i-1-b", sources=["203.0.113.0/24"], destinations=["10.0.1.5"]), matcher=Matcher("admin-half"))
+    assert names(result)[0][0] == "i-1-b" and result.skipped == []  # the probe's address is inside, the /24 is not
+
+
+def test_every_source_destination_pair_is_probed_and_all_must_be_allowed_by_others() -> None:
+    rulebase = [entry("admin-a", owned=False, sources=("1.1.1.1",)), entry("admin-b", owned=False, sources=("2.2.2.0/24",)),
+                entry("deny-all", owned=False, action="deny")]
+    rule = desired("i-1-b", sources=["1.1.1.1", "2.2.2.0/24"], destinations=["10.0.1.5", "10.0.1.6", "2001:db8:1::5"])
+    both = Matcher(None, {("1.1.1.1", d): "admin-a" for d in ("10.0.1.5", "10.0.1.6")})
+    both.hits.update({("2.2.2.1", d): "admin-b" for d in ("10.0.1.5", "10.0.1.6")})
+    result = run(rulebase, rule, matcher=both)
+    assert sorted(both.asked) == [("1.1.1.1", "10.0.1.5"), ("1.1.1.1", "10.0.1.6"), ("2.2.2.1", "10.0.1.5"),
+                                  ("2.2.2.1", "10.0.1.6")]  # IPv4 sources never reach the IPv6 destination
+    assert result.rules == [] and result.policy_matches == 4
+    assert result.skipped == [{"rule": "i-1-b", "reason": "the traffic is allowed already", "allowed_by": "admin-a, admin-b"}]
+    one_left = Matcher(None, dict(list(both.hits.items())[:3]))  # the last pair hits no rule
+    result = run(rulebase, rule, matcher=one_left)
+    assert names(result)[0][0] == "i-1-b" and result.skipped == [] and result.policy_matches == 4
+
+
+def test_above_the_probe_cap_the_check_is_partial_and_the_rule_is_added() -> None:
+    sources = ["198.51.100.%d" % n for n in range(PROBES_PER_RULE + 1)]
+    result = run([entry("admin-any", owned=False), entry("deny-all", owned=False, action="deny")],
+                 desired("i-1-a", sources=sources, destinations=["10.0.1.5"]), matcher=Matcher("admin-any"))
+    assert names(result)[0][0] == "i-1-a" and result.policy_matches == PROBES_PER_RULE
+    assert result.partial_checks == [{"rule": "i-1-a", "probed": PROBES_PER_RULE, "pairs": PROBES_PER_RULE + 1}]
 
 
 def test_a_deny_above_the_new_rule_is_reported_as_shadowing_it() -> None:
@@ -153,8 +182,10 @@ def test_a_deny_above_the_new_rule_is_reported_as_shadowing_it() -> None:
 def test_policy_match_runs_only_for_new_rules_and_within_the_limit() -> None:
     matcher = Matcher(None)
     result = run([entry("i-1-a")], desired("i-1-a", "i-1-b", "i-1-c", "i-1-d"), matcher=matcher, limit=2)
-    assert matcher.asked == ["i-1-b", "i-1-c"] and result.policy_matches == 2
+    assert len(matcher.asked) == 2 and result.policy_matches == 2
     assert [n for n, _c, _m in names(result)] == ["i-1-a", "i-1-b", "i-1-c", "i-1-d"]
+    cut = run([], desired("i-1-a", sources=["1.1.1.1", "2.2.2.2", "3.3.3.3"]), matcher=Matcher("x"), limit=2)
+    assert cut.partial_checks == [{"rule": "i-1-a", "probed": 2, "pairs": 3}]
 
 
 def test_hostile_values_stay_literal() -> None:
@@ -170,14 +201,15 @@ def test_hostile_values_stay_literal() -> None:
     assert SecurityRule.from_entry(ET.fromstring(ET.tostring(element))).same_as(models[0])
 
 
-def test_the_policy_match_query_stands_for_the_first_source_destination_and_service() -> None:
+def test_the_policy_match_probes_stand_for_each_pair_and_the_first_service() -> None:
     rule = desired("i-1-a", sources=["203.0.113.0/24"], destinations=["10.0.1.5"], services=["udp-500-600"],
                    from_zones=["untrust"])[0]
-    query = match_query(rule, {"udp-500-600": ServiceSpec("udp-500-600", "udp", "500-600")})
-    assert query == {"source": "203.0.113.1", "destination": "10.0.1.5", "from_zone": "untrust", "to_zone": None,
-                     "application": None, "protocol": 17, "port": 500}
-    six = match_query(desired("i-1-b", destinations=["2001:db8:1::5"], applications=["ssh"])[0], {})
-    assert six["source"] == "2001:db8::1" and six["application"] == "ssh" and "port" not in six
+    probes = match_queries(rule, {"udp-500-600": ServiceSpec("udp-500-600", "udp", "500-600")})
+    assert probes == [("203.0.113.0/24", "10.0.1.5", {
+        "source": "203.0.113.1", "destination": "10.0.1.5", "from_zone": "untrust", "to_zone": None,
+        "application": None, "protocol": 17, "port": 500})]
+    six = match_queries(desired("i-1-b", destinations=["2001:db8:1::5"], applications=["ssh"])[0], {})
+    assert six[0][2]["source"] == "2001:db8::1" and six[0][2]["application"] == "ssh" and "port" not in six[0][2]
 
 
 def test_covers_needs_every_member_list_to_hold_ours() -> None:
@@ -186,3 +218,5 @@ def test_covers_needs_every_member_list_to_hold_ours() -> None:
     assert not covers(SecurityRule("admin", applications=("web-browsing",)), ours)
     assert not covers(SecurityRule("admin", disabled=True), ours)
     assert not covers(SecurityRule("admin", sources=("198.51.100.0/24",)), desired("i-1-b", destinations=["10.0.1.5"])[0])
+    assert covers(SecurityRule("admin", sources=("203.0.0.0/16",)), ours, ("203.0.113.0/24", "10.0.1.5"))
+    assert not covers(SecurityRule("admin", destinations=("10.0.2.0/24",)), ours, ("203.0.113.0/24", "10.0.1.5"))
