@@ -23,6 +23,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import CODE_MISSING, FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_SET_ENTRIES
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 
 #: Attributes PAN-OS adds to candidate entries changed since the last commit.
@@ -131,8 +132,11 @@ class ConfigStore:
             self.conn.config("edit", obj.type.xpath(obj.name, self.vsys), merged(current, obj.element, obj.type))
 
     def create_all(self, kind: ObjectType, objects: Sequence[ConfigObject]) -> None:
-        """New entries of one type in one ``set`` on their container (they land at its end, in order)."""
-        self.conn.config("set", kind.parent_xpath(self.vsys), [obj.element for obj in objects])
+        """New entries of one type in a ``set`` on their container per MAX_SET_ENTRIES (they land at its
+        end, in order)."""
+        for start in range(0, len(objects), MAX_SET_ENTRIES):
+            self.conn.config("set", kind.parent_xpath(self.vsys),
+                             [obj.element for obj in objects[start:start + MAX_SET_ENTRIES]])
 
     def delete(self, kind: ObjectType, name: str) -> None:
         self.conn.config("delete", kind.xpath(name, self.vsys))

@@ -22,6 +22,9 @@ MAX_RULE_NAME = 63
 MAX_URL_CATEGORY_NAME = 31
 #: Entries we put in one uid-message at most (our bound, far below the body size limit).
 MAX_UID_ENTRIES = 50000
+#: Entries we put in one config ``set`` at most (our bound: 500 rules are a few hundred kB, well below
+#: the request size the management server takes).
+MAX_SET_ENTRIES = 500
 #: The largest "Top N" the web interface offers for custom reports.
 MAX_REPORT_TOPN = 10000
 #: Logs returned for one log query (nlogs).

@@ -11,6 +11,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects i
     tag_object,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import ConfigStore, differences, merged
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_SET_ENTRIES
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import vsys_xpath
 
 from .fake_config import FakeConfig
@@ -64,3 +65,11 @@ def test_missing_in_running_is_decided_by_the_reply_not_its_text() -> None:
     conn.add(ROOT + "/tag", ET.fromstring('<entry name="old"/>'))
     store = ConfigStore(conn)
     assert store.in_running(TAG, "old") and not store.in_running(TAG, "never")
+
+
+def test_many_new_entries_go_out_in_sets_of_a_bounded_size_in_order() -> None:
+    conn = FakeConfig()
+    names = ["t%04d" % n for n in range(MAX_SET_ENTRIES * 2 + 1)]
+    ConfigStore(conn).create_all(TAG, [tag_object(name, "color1") for name in names])
+    assert conn.actions() == ["set", "set", "set"]
+    assert list(conn.candidate[ROOT + "/tag"]) == names
