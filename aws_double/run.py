@@ -1,0 +1,33 @@
+"""``python -m aws_double.run [--region R] -- CMD ARGS...``: run a command against a fresh AWS double (moto).
+
+The command sees AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY and AWS_DOUBLE_INFO (a JSON object: endpoint_url, region, access_key,
+secret_key), and no other AWS_* variable; its exit code becomes ours. Chains with
+``python -m panos_emulator.run -- ...`` (make demo).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from panos_emulator.serving import split_command
+
+from .server import REGION, MotoServer
+
+
+def main(argv: list[str]) -> int:
+    """``[--region R] -- CMD ARGS``."""
+    options, command = split_command(argv)
+    region = options[options.index("--region") + 1] if "--region" in options[:-1] else REGION
+    if not command:
+        sys.stderr.write("usage: python -m aws_double.run [--region REGION] -- CMD [ARGS...]\n")
+        return 2
+    with MotoServer(region=region) as aws:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+        return subprocess.call(command, env={**env, **aws.environment()})
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,103 @@
+"""moto in server mode (``python -m moto.server``) in a subprocess on loopback, started and stopped here.
+
+Real boto3 clients talk to it through ``endpoint_url`` or the environment of :meth:`MotoServer.environment`.
+No pytest: ``python -m aws_double.run`` (make demo) and the test fixtures both use this.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Any
+
+REGION = "eu-west-1"
+# moto accepts any credentials; these only have to look like keys (and never be real ones).
+CREDENTIALS = {"access_key": "AKIAMOTOTESTKEY00001", "secret_key": "moto-secret-not-real/abc+def"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def stop(process: "subprocess.Popen[Any]", timeout: float = 10.0) -> None:
+    """Terminate a server process; kill it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def reset(endpoint: str) -> None:
+    """Forget every resource (moto's own reset call)."""
+    request = urllib.request.Request(endpoint + "/moto-api/reset", method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+class MotoServer:
+    """``with MotoServer() as aws:`` starts moto on 127.0.0.1 and waits until it answers; ``aws.endpoint``."""
+
+    def __init__(self, port: int = 0, region: str = REGION, timeout: float = 30.0) -> None:
+        self.port = port or free_port()
+        self.region = region
+        self.timeout = timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return {"endpoint_url": self.endpoint, "region": self.region, **CREDENTIALS}
+
+    def environment(self) -> dict[str, str]:
+        """What boto3 (and amazon.aws-style options left unset) need to use this double and nothing else.
+
+        Every other ``AWS_*`` variable is dropped and the config files are emptied, so a profile,
+        a session token or a per-service endpoint of the user's can never send a call to real AWS.
+        """
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": CREDENTIALS["access_key"], "AWS_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"],
+            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_DOUBLE_INFO": json.dumps(self.info),
+        }
+
+    def start(self) -> "MotoServer":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError("moto server exited with %s" % self.process.returncode)
+            try:
+                with urllib.request.urlopen(self.endpoint + "/moto-api/data.json", timeout=1):
+                    return self
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("moto server did not answer on %s within %ss" % (self.endpoint, self.timeout))
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def __enter__(self) -> "MotoServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
