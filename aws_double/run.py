@@ -2,7 +2,8 @@
 
 The command sees AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY and AWS_DOUBLE_INFO (a JSON object: endpoint_url, region, access_key,
-secret_key), and no other AWS_* variable; its exit code becomes ours. Chains with
+secret_key), empty AWS config files and no other AWS_* variable; its exit code becomes ours. The
+command starts when moto answers; moto's EC2 backend loads meanwhile in the background. Chains with
 ``python -m panos_emulator.run -- ...`` (make demo).
 """
 
@@ -25,8 +26,8 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("usage: python -m aws_double.run [--region REGION] -- CMD [ARGS...]\n")
         return 2
     with MotoServer(region=region) as aws:
-        env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-        return subprocess.call(command, env={**env, **aws.environment()})
+        aws.warm()  # while the command starts (make demo: while the other stories run)
+        return subprocess.call(command, env=aws.environment(os.environ))
 
 
 if __name__ == "__main__":

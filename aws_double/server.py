@@ -11,9 +11,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from typing import Any
+from typing import Any, Mapping
 
 REGION = "eu-west-1"
 # moto accepts any credentials; these only have to look like keys (and never be real ones).
@@ -43,6 +44,17 @@ def reset(endpoint: str) -> None:
         pass
 
 
+def isolated(base: Mapping[str, str]) -> dict[str, str]:
+    """``base`` without the user's AWS settings: no ``AWS_*`` variable, empty config files, no instance metadata.
+
+    So a profile, a session token or a per-service endpoint never sends a call to AWS, and moto
+    (which runs botocore itself) never fails on a profile it cannot find.
+    """
+    kept = {name: value for name, value in base.items() if not name.startswith("AWS_")}
+    return {**kept, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true"}
+
+
 class MotoServer:
     """``with MotoServer() as aws:`` starts moto on 127.0.0.1 and waits until it answers; ``aws.endpoint``."""
 
@@ -60,23 +72,16 @@ class MotoServer:
     def info(self) -> dict[str, Any]:
         return {"endpoint_url": self.endpoint, "region": self.region, **CREDENTIALS}
 
-    def environment(self) -> dict[str, str]:
-        """What boto3 (and amazon.aws-style options left unset) need to use this double and nothing else.
-
-        Every other ``AWS_*`` variable is dropped and the config files are emptied, so a profile,
-        a session token or a per-service endpoint of the user's can never send a call to real AWS.
-        """
-        return {
-            "AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
-            "AWS_ACCESS_KEY_ID": CREDENTIALS["access_key"], "AWS_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"],
-            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            "AWS_EC2_METADATA_DISABLED": "true", "AWS_DOUBLE_INFO": json.dumps(self.info),
-        }
+    def environment(self, base: Mapping[str, str]) -> dict[str, str]:
+        """``base`` (an environment) made to reach this double and nothing else, as boto3 reads it."""
+        return {**isolated(base), "AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": self.region,
+                "AWS_DEFAULT_REGION": self.region, "AWS_ACCESS_KEY_ID": CREDENTIALS["access_key"],
+                "AWS_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"], "AWS_DOUBLE_INFO": json.dumps(self.info)}
 
     def start(self) -> "MotoServer":
         self.process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=isolated(os.environ),
         )
         deadline = time.monotonic() + self.timeout
         while True:
@@ -90,6 +95,28 @@ class MotoServer:
                     self.stop()
                     raise RuntimeError("moto server did not answer on %s within %ss" % (self.endpoint, self.timeout))
                 time.sleep(0.1)
+
+    def warm(self) -> threading.Thread:
+        """Load moto's EC2 backend of the region in a background thread: the first EC2 call takes seconds, once.
+
+        A plain DescribeVpcs request (moto reads the service and region from the credential scope and
+        checks no signature), so no boto3 session and nothing of the user's AWS settings is involved.
+        """
+        scope = "%s/20260101/%s/ec2/aws4_request" % (CREDENTIALS["access_key"], self.region)
+        request = urllib.request.Request(
+            self.endpoint + "/", data=b"Action=DescribeVpcs&Version=2016-11-15", method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Authorization": "AWS4-HMAC-SHA256 Credential=%s, SignedHeaders=host, Signature=0" % scope})
+
+        def describe() -> None:
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout):
+                    pass
+            except OSError:
+                pass  # the server is gone (the command ended first): nothing left to warm
+        thread = threading.Thread(target=describe, name="warm-ec2", daemon=True)
+        thread.start()
+        return thread
 
     def stop(self) -> None:
         if self.process is not None:
