@@ -6,7 +6,8 @@ EventBridge "AWS API Call via CloudTrail" event AWS would send for the change (m
 
   world                            a VPC whose 10.0.1.0/24 sends 0.0.0.0/0 to the firewall instance and
                                    whose 10.0.2.0/24 does not; a group "web" (tcp/443 from anywhere,
-                                   tcp/22 from inside the VPC); instances web and direct, both stopped
+                                   tcp/22 from inside the VPC); instances web and direct in it, stopped,
+                                   then started (StartInstances)
   start|stop INSTANCE...           StartInstances / StopInstances
   authorize|revoke GROUP PROTOCOL PORT CIDR
                                    AuthorizeSecurityGroupIngress / RevokeSecurityGroupIngress
@@ -32,8 +33,9 @@ def world(endpoint: str) -> dict[str, Any]:
     web = vpc.instance(routed, [group], name="web")
     outside = vpc.instance(direct, [group], name="direct")
     vpc.ec2.stop_instances(InstanceIds=[web, outside])
-    return {"vpc": vpc.vpc_id, "firewall": vpc.firewall_id, "routed_subnet": routed, "direct_subnet": direct,
-            "group": group, "web": web, "direct": outside}
+    ids = {"vpc": vpc.vpc_id, "firewall": vpc.firewall_id, "routed_subnet": routed, "direct_subnet": direct,
+           "group": group, "web": web, "direct": outside}
+    return {**ids, **instances(endpoint, "start", [web, outside])}
 
 
 def instances(endpoint: str, action: str, instance_ids: list[str]) -> dict[str, Any]:
