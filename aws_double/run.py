@@ -9,6 +9,7 @@ command starts when moto answers; moto's EC2 backend loads meanwhile in the back
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -21,14 +22,15 @@ from .server import REGION, MotoServer
 def main(argv: list[str]) -> int:
     """``[--region R] -- CMD ARGS``."""
     options, command = split_command(argv)
-    region = options[options.index("--region") + 1] if "--region" in options[:-1] else REGION
+    parser = argparse.ArgumentParser(prog="python -m aws_double.run", usage="%(prog)s [--region REGION] -- CMD [ARGS...]")
+    parser.add_argument("--region", default=REGION, help="the region the command is given (default %(default)s)")
+    region = parser.parse_args(options).region
     if not command:
-        sys.stderr.write("usage: python -m aws_double.run [--region REGION] -- CMD [ARGS...]\n")
+        parser.print_usage(sys.stderr)
         return 2
     with MotoServer(region=region) as aws:
         aws.warm()  # while the command starts (make demo: while the other stories run)
         return subprocess.call(command, env=aws.environment(os.environ))
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
