@@ -32,5 +32,6 @@ def main(argv: list[str]) -> int:
         aws.warm()  # while the command starts (make demo: while the other stories run)
         return subprocess.call(command, env=aws.environment(os.environ))
 
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
