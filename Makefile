@@ -34,7 +34,7 @@ $(LINK):
 	ln -sfn $(CURDIR) $(LINK)
 
 demo: $(STAMP) $(LINK)
-	$(BIN)/python -m panos_emulator.run -- $(BIN)/python -m aws_double.run -- $(BIN)/python -m lumu_emulator.run -- \
+	$(BIN)/python -m panos_emulator.run -- $(BIN)/python -m aws_double.run --no-wait -- $(BIN)/python -m lumu_emulator.run -- \
 		$(BIN)/ansible-playbook playbooks/demo.yml
 
 test: $(STAMP) $(EDA_STAMP) $(LINK)

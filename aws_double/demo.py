@@ -21,6 +21,7 @@ import sys
 from typing import Any
 
 from .events import cloudtrail_record, eventbridge, instances_record
+from .server import wait_until_answering
 from .world import AwsWorld, client, tcp
 
 
@@ -70,6 +71,7 @@ def main(argv: list[str]) -> int:
         return 2
     step, args = (argv[0], argv[1:]) if argv else ("", [])
     if step == "world" and not args:
+        wait_until_answering(endpoint)  # the runner may have started us first (--no-wait)
         result = world(endpoint)
     elif step in ("start", "stop") and args:
         result = instances(endpoint, step, args)

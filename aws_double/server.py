@@ -55,6 +55,22 @@ def isolated(base: Mapping[str, str]) -> dict[str, str]:
             "AWS_EC2_METADATA_DISABLED": "true"}
 
 
+def wait_until_answering(endpoint: str, timeout: float = 30.0, process: "subprocess.Popen[Any] | None" = None) -> None:
+    """Return once the moto server at ``endpoint`` answers; RuntimeError after ``timeout`` or if ``process`` exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError("moto server exited with %s" % process.returncode)
+        try:
+            # The dashboard: data.json would wait for the backends' lock while one loads (warm()).
+            with urllib.request.urlopen(endpoint + "/moto-api/", timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("moto server did not answer on %s within %ss" % (endpoint, timeout)) from None
+            time.sleep(0.1)
+
+
 class MotoServer:
     """``with MotoServer() as aws:`` starts moto on 127.0.0.1 and waits until it answers; ``aws.endpoint``."""
 
@@ -78,26 +94,29 @@ class MotoServer:
                 "AWS_DEFAULT_REGION": self.region, "AWS_ACCESS_KEY_ID": CREDENTIALS["access_key"],
                 "AWS_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"], "AWS_DOUBLE_INFO": json.dumps(self.info)}
 
-    def start(self) -> "MotoServer":
+    def launch(self) -> "MotoServer":
+        """Start the server process; it answers a few seconds later (:meth:`wait`)."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=isolated(os.environ),
         )
-        deadline = time.monotonic() + self.timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError("moto server exited with %s" % self.process.returncode)
-            try:
-                with urllib.request.urlopen(self.endpoint + "/moto-api/data.json", timeout=1):
-                    return self
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("moto server did not answer on %s within %ss" % (self.endpoint, self.timeout))
-                time.sleep(0.1)
+        return self
 
-    def warm(self) -> threading.Thread:
+    def wait(self) -> "MotoServer":
+        try:
+            wait_until_answering(self.endpoint, self.timeout, self.process)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def start(self) -> "MotoServer":
+        return self.launch().wait()
+
+    def warm(self, wait: bool = False) -> threading.Thread:
         """Load moto's EC2 backend of the region in a background thread: the first EC2 call takes seconds, once.
+
+        With ``wait``, the thread first waits for the server to answer (after :meth:`launch`).
 
         A plain DescribeVpcs request (moto reads the service and region from the credential scope and
         checks no signature), so no boto3 session and nothing of the user's AWS settings is involved.
@@ -110,10 +129,12 @@ class MotoServer:
 
         def describe() -> None:
             try:
+                if wait:
+                    wait_until_answering(self.endpoint, self.timeout, self.process)
                 with urllib.request.urlopen(request, timeout=self.timeout):
                     pass
-            except OSError:
-                pass  # the server is gone (the command ended first): nothing left to warm
+            except (OSError, RuntimeError):
+                pass  # the server is gone (the command ended first) or never came up: the command will say so
         thread = threading.Thread(target=describe, name="warm-ec2", daemon=True)
         thread.start()
         return thread
