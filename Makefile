@@ -15,7 +15,8 @@ export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 
 .PHONY: demo test unit integration typecheck eda sanity lint bench clean
 
-$(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt lumu_emulator/requirements.txt
+$(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt lumu_emulator/requirements.txt \
+		aws_double/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -33,7 +34,8 @@ $(LINK):
 	ln -sfn $(CURDIR) $(LINK)
 
 demo: $(STAMP) $(LINK)
-	$(BIN)/python -m panos_emulator.run -- $(BIN)/python -m lumu_emulator.run -- $(BIN)/ansible-playbook playbooks/demo.yml
+	$(BIN)/python -m panos_emulator.run -- $(BIN)/python -m aws_double.run --no-wait -- $(BIN)/python -m lumu_emulator.run -- \
+		$(BIN)/ansible-playbook playbooks/demo.yml
 
 test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2
@@ -43,7 +45,7 @@ unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
 
 integration: $(STAMP) $(EDA_STAMP) $(LINK)
-	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator lumu_emulator
+	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator lumu_emulator aws_double
 
 # mypy on the collection as Ansible imports it (ansible_collections.tagwarden.panos), see mypy.ini.
 typecheck: $(STAMP) $(LINK)
