@@ -53,6 +53,7 @@ REASON_USER = "user over quota"
 REASON_GROUP = "group over quota"
 RELEASE_ENDED = "block ended"
 RELEASE_EXEMPT = "exempt"
+RELEASE_REMOVED = "block removed on the firewall"  # its tag gone before its end: someone unregistered it
 ENDED_BY_CYCLE = "cycle"  # this cycle removes the block
 ENDED_BY_FIREWALL = "firewall"  # the block's native timeout ended it before this cycle
 
@@ -300,7 +301,7 @@ def evaluate(
         {"ip": ip, "until": until, "reason": reason, "tags": [tag, until_tag(tag, until)], "ended_by": ENDED_BY_CYCLE}
         for ip, (until, reason) in released.items()]
     result.release_ips.extend(
-        {"ip": ip, "until": until, "reason": RELEASE_ENDED, "tags": [until_tag(tag, until), until_index_tag(tag)],
+        {"ip": ip, "until": until, "reason": _ended_reason(until, now), "tags": [until_tag(tag, until), until_index_tag(tag)],
          "ended_by": ENDED_BY_FIREWALL} for ip, until in sorted(ended_ips.items(), key=_by_address) if ip not in blocked_ips)
     blocks = _IpBlocks(tag, now, dict(blocked_ips, **ended_ips), is_exempt)
     for ip, count in ip_over.items():
@@ -338,7 +339,8 @@ def _decide_groups(result: Evaluation, blocked_groups: State, group_over: Mappin
     released = _releases(blocked_groups, result.now, lambda group: group.lower() in exempt_groups)
     result.release_groups = [{"group": group, "until": until, "reason": reason, "ended_by": ENDED_BY_CYCLE}
                              for group, (until, reason) in released.items()]
-    result.release_groups.extend({"group": group, "until": until, "reason": RELEASE_ENDED, "ended_by": ENDED_BY_FIREWALL}
+    result.release_groups.extend({"group": group, "until": until, "reason": _ended_reason(until, result.now),
+                                  "ended_by": ENDED_BY_FIREWALL}
                                  for group, until in sorted(ended_groups.items()) if group not in blocked_groups)
     after = {group: until for group, until in blocked_groups.items() if group not in released}
     for group, count in group_over.items():
@@ -349,6 +351,11 @@ def _decide_groups(result: Evaluation, blocked_groups: State, group_over: Mappin
         after[group] = fresh_until
     result.block_groups.sort(key=itemgetter("group"))
     result.groups_after = dict(sorted(after.items()))
+
+
+def _ended_reason(until: datetime, now: datetime) -> str:
+    """Why a block the firewall no longer holds ended: its timeout, or a removal before its end."""
+    return RELEASE_ENDED if until <= now else RELEASE_REMOVED
 
 
 def _releases(state: State, now: datetime, is_exempt: Callable[[str], bool]) -> Dict[str, Tuple[datetime, str]]:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import ENDED_BY_FIREWALL, SCOPES, Evaluation, percent
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import ENDED_BY_FIREWALL, RELEASE_ENDED, SCOPES, Evaluation, percent
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._units import format_bytes
 
 BUCKET_MINUTES = 15  # traffic summary data, which the report reads, moves in buckets from :00, :15, :30, :45
@@ -48,7 +48,7 @@ def _block_line(entry: Mapping[str, Any]) -> str:
 
 def _release_line(entry: Mapping[str, Any], applied: bool) -> str:
     kind = "ip" if "ip" in entry else "group"
-    how = " on the firewall by its timeout" if entry.get("ended_by") == ENDED_BY_FIREWALL else ""
+    how = " on the firewall by its timeout" if entry.get("ended_by") == ENDED_BY_FIREWALL and entry["reason"] == RELEASE_ENDED else ""
     return "%s %s %s: %s%s (was until %s)" % ("RELEASE" if applied else "would release", kind, entry[kind],
                                               entry["reason"], how, format_firewall_time(entry["until"]))
 

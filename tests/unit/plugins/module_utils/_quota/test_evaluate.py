@@ -242,6 +242,9 @@ def test_blocks_the_firewall_ended_are_released_and_not_blocked_again_in_that_cy
     assert "RELEASE group %s: block ended on the firewall by its timeout (was until 2026/11/22 09:58:00)" % SALES in lines
     assert "would release ip 10.0.0.5: block ended on the firewall by its timeout (was until 2026/11/22 09:58:00)" in (
         summary_lines(result, applied=False))
+    removed = run([], ended={"ips": {"10.0.0.6": NOW + timedelta(minutes=5)}})  # someone unregistered the tag early
+    assert [(entry["reason"], entry["ended_by"]) for entry in removed.release_ips] == [("block removed on the firewall", "firewall")]
+    assert "RELEASE ip 10.0.0.6: block removed on the firewall (was until 2026/11/22 10:05:00)" in summary_lines(removed, applied=True)
 
 
 # -- output ---------------------------------------------------------------------------------------------
