@@ -78,15 +78,17 @@ options:
         type: str
         required: true
       from:
-        description: Source zones.
+        description: Source zones (alias C(source_zone), the name C(paloaltonetworks.panos) uses).
         type: list
         elements: str
         default: [any]
+        aliases: [source_zone]
       to:
-        description: Destination zones.
+        description: Destination zones (alias C(destination_zone), the name C(paloaltonetworks.panos) uses).
         type: list
         elements: str
         default: [any]
+        aliases: [destination_zone]
       destination:
         description: Destination addresses.
         type: list
@@ -181,8 +183,8 @@ def main():
         report_topn=dict(type="int", default=10000),
         rules=dict(type="list", elements="dict", default=[], options={
             "name": dict(type="str", required=True),
-            "from": dict(type="list", elements="str", default=["any"]),
-            "to": dict(type="list", elements="str", default=["any"]),
+            "from": dict(type="list", elements="str", default=["any"], aliases=["source_zone"]),
+            "to": dict(type="list", elements="str", default=["any"], aliases=["destination_zone"]),
             "destination": dict(type="list", elements="str", default=["any"]),
             "action": dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both", "allow"],
                            default="deny"),
