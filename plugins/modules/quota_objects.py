@@ -176,6 +176,15 @@ committed:
   returned: always
   type: bool
   sample: true
+pending:
+  description:
+    - With O(commit=false), whether this admin's changes to these objects (written by this task, or left by an
+      earlier one) wait for a commit; a later task commits them, for example M(tagwarden.panos.quota_block)
+      with O(tagwarden.panos.quota_block#module:commit_pending=true), as the role C(tagwarden.panos.quota_bootstrap)
+      does to commit a bootstrap once. Always false with O(commit=true).
+  returned: always
+  type: bool
+  sample: false
 api_calls:
   description: HTTP requests made to the firewall by this task.
   returned: always

@@ -158,10 +158,13 @@ def test_quota_story(firewall: Firewall) -> None:
     """Bootstrap twice, a check-mode cycle, blocks by IP, user and group, an idle cycle, release
     after 15 minutes without a re-block, and a new block when the traffic comes back."""
     firewall.start(bootstrapped=False)
+    firewall.control.reset_counters()
     first = passed(firewall.playbook("quota_bootstrap.yml"))
-    assert first.changed() == 2  # the objects, then the DUG and the permanent group rule
+    assert first.changed() == 2  # the objects (not committed), then the DUG and the permanent group rule
+    assert firewall.control.counters()["commit"] == 1  # one partial commit of both tasks' changes
     assert firewall.rule_users() == [DUG] and firewall.blocked_users() == set()
-    assert passed(firewall.playbook("quota_bootstrap.yml")).changed() == 0
+    second = passed(firewall.playbook("quota_bootstrap.yml"))
+    assert second.changed() == 0 and "unchanged" in second.output and firewall.control.counters()["commit"] == 1
     assert not firewall.pending()
     firewall.control.advance(900)
 

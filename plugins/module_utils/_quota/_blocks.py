@@ -362,11 +362,12 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
           vsys: Optional[str] = "vsys1", check_mode: bool = False, state: Optional[BlockState] = None,
           dug_name: str = "quota-users", rule_log_setting: Optional[str] = None, rule_log_end: bool = True,
           rule_tags: Sequence[str] = (), members: Optional[Mapping[str, Sequence[str]]] = None,
-          bootstrap: bool = False) -> Dict[str, Any]:
+          bootstrap: bool = False, commit_pending: bool = False) -> Dict[str, Any]:
     """The quota_block module. ``groups``: the complete set of blocked groups (None: leave the
     group blocks as they are); ``members``: their users (None: read from User-ID); ``now``:
     the firewall's time (None: read its clock); ``bootstrap``: create the DUG and the rule now,
-    even with no group to block, and convert 0.1.0's group rule.
+    even with no group to block, and convert 0.1.0's group rule; ``commit_pending``: commit this
+    admin's changes even when this run changes nothing (an earlier task wrote with commit false).
 
     Raises ValidationError before any write (bad input, or a rule_name held by a rule that is
     not ours), FirewallError while reading, ApplyFailed (with the result so far) once writing
@@ -375,6 +376,7 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
     wanted = validate(tag, block_ips, release_ips, groups, now, rule_name, placement, rule_action, chunk_size, dug_name)
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=COMMIT_DESCRIPTION)
+    changes.pending = commit_pending
     if state is None:
         state = read_state(conn, tag, rule_name, vsys, wanted.now, dug_name)
     problem = existing_rule_problem(state.rule, rule_name, dug_name, adopt=bootstrap)

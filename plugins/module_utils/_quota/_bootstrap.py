@@ -140,8 +140,11 @@ def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report
            rules: Sequence[Mapping[str, Any]] = (), commit: bool = True, commit_admin: Optional[str] = None,
            vsys: Optional[str] = "vsys1", check_mode: bool = False, tag_color: str = DEFAULT_TAG_COLOR
            ) -> Dict[str, Any]:
-    """The quota_objects module: ``created``, ``updated``, ``committed``, ``diff``, ``api_calls``.
-    ``tag_color``: the tag's colour by its GUI name (``_config._objects.TAG_COLORS``).
+    """The quota_objects module: ``created``, ``updated``, ``committed``, ``pending``, ``diff``,
+    ``api_calls``. ``tag_color``: the tag's colour by its GUI name (``_config._objects.TAG_COLORS``).
+    ``pending``: with ``commit`` false, whether this admin's changes to these objects (written now,
+    or by an earlier run) wait for a commit, which a later task can make (the bootstrap role:
+    quota_block's ``commit_pending``), so that a bootstrap commits once.
 
     Raises ValidationError before any request, FirewallError while reading, ApplyFailed once
     writing has begun.
@@ -156,5 +159,6 @@ def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report
     for obj, placement in objects:
         changes.present(obj, then=_mover(conn, obj.name, placement, vsys) if placement is not None else None)
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
-              "committed": False, "diff": changes.diff()}  # type: Dict[str, Any]
+              "committed": False, "pending": not commit and (bool(changes.changes) or changes.pending),
+              "diff": changes.diff()}  # type: Dict[str, Any]
     return changes.apply_into(result)
