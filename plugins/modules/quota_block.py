@@ -85,7 +85,7 @@ options:
   commit_pending:
     description:
       - Commit this admin's changes (partial commit) even when this task changes nothing, because an earlier
-        task wrote with C(commit=false): the role C(tagwarden.panos.quota_bootstrap) passes
+        task wrote with C(commit=false). The role C(tagwarden.panos.quota_bootstrap) passes
         C(tagwarden.panos.quota_objects)'s RV(tagwarden.panos.quota_objects#module:pending), so that a bootstrap
         makes one commit. Nothing happens with O(commit=false) or in check mode.
     type: bool

@@ -47,7 +47,7 @@ options:
   tag_color:
     description:
       - The colour of the tag O(tag), by the name the PAN-OS GUI shows (the names
-        C(paloaltonetworks.panos) takes): V(red), V(green), V(blue), V(yellow), V(copper), V(orange),
+        C(paloaltonetworks.panos) takes), one of V(red), V(green), V(blue), V(yellow), V(copper), V(orange),
         V(purple), V(gray), V(light green), V(cyan), V(light gray), V(blue gray), V(lime), V(black),
         V(gold), V(brown), V(olive), V(maroon), V(red-orange), V(yellow-orange), V(forest green),
         V(turquoise blue), V(azure blue), V(cerulean blue), V(midnight blue), V(medium blue),
