@@ -9,8 +9,9 @@ registered on each member of the group as User-ID user tags. Every tag carries t
 timeout, so every block ends on the firewall by itself. The block tag's timeout is the block's;
 the bookkeeping (until-tags, group tags, and on IPs the fixed-name ``<tag>.until`` that one
 filtered read finds) lasts :data:`RELEASE_GRACE` longer, so that the next cycle still sees a
-block the firewall ended (:func:`lapsed`), reports its release and removes the bookkeeping. Users with the tag are members of the
-dynamic user group that the permanent deny rule names as source-user: no commit per block.
+block the firewall ended (:func:`lapsed`), reports its release and removes the bookkeeping.
+Users with the tag are members of the dynamic user group that the permanent deny rule names as
+source-user: no commit per block.
 :func:`apply` reads the registrations (IP and user) once and the three config objects once,
 writes only the difference through the desired-set engine (batched uid-messages) and, only when
 the DUG or the rule had to be written or is not yet in the running config, one partial commit
