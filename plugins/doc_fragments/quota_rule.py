@@ -36,15 +36,17 @@ options:
     description: The rule that O(rule_location=before) or O(rule_location=after) refers to.
     type: str
   rule_from:
-    description: Source zones of the rule.
+    description: Source zones of the rule (alias C(source_zone), the name C(paloaltonetworks.panos) uses).
     type: list
     elements: str
     default: [any]
+    aliases: [source_zone]
   rule_to:
-    description: Destination zones of the rule.
+    description: Destination zones of the rule (alias C(destination_zone), the name C(paloaltonetworks.panos) uses).
     type: list
     elements: str
     default: [any]
+    aliases: [destination_zone]
   rule_destination:
     description: Destination addresses of the rule.
     type: list

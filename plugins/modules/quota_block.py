@@ -82,6 +82,14 @@ options:
         rule is refused with a message to run the bootstrap.
     type: bool
     default: false
+  commit_pending:
+    description:
+      - Commit this admin's changes (partial commit) even when this task changes nothing, because an earlier
+        task wrote with C(commit=false). The role C(tagwarden.panos.quota_bootstrap) passes
+        C(tagwarden.panos.quota_objects)'s RV(tagwarden.panos.quota_objects#module:pending), so that a bootstrap
+        makes one commit. Nothing happens with O(commit=false) or in check mode.
+    type: bool
+    default: false
   now:
     description:
       - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_facts) returns it; tag timeouts
@@ -200,6 +208,7 @@ def main():
         groups=dict(type="dict"),
         group_members=dict(type="dict"),
         bootstrap=dict(type="bool", default=False),
+        commit_pending=dict(type="bool", default=False),
         now=dict(type="str"),
         vsys=dict(type="str", default="vsys1"),
     ))
@@ -208,7 +217,8 @@ def main():
     rule_options.update(commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]))
     run_task(module, lambda conn: apply(
         conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
-        members=p["group_members"], bootstrap=p["bootstrap"], vsys=p["vsys"], check_mode=module.check_mode,
+        members=p["group_members"], bootstrap=p["bootstrap"], commit_pending=p["commit_pending"], vsys=p["vsys"],
+        check_mode=module.check_mode,
         **rule_options))
 
 

@@ -201,19 +201,28 @@ events:
       description: The quota that was exceeded, in bytes; null for releases.
       type: int
     reason:
-      description: C(address over quota), C(user over quota), C(group over quota); for releases C(block ended) or C(exempt).
+      description:
+        - C(address over quota), C(user over quota), C(group over quota); for releases C(block ended), C(exempt)
+          or C(block removed on the firewall).
+      type: str
+    ended_by:
+      description:
+        - For releases, C(cycle) when this cycle removed the block, C(firewall) when the block had already ended on
+          the firewall (its native timeout, or an unregistration) and this cycle found and removed its bookkeeping,
+          which outlives the block by one hour; null for blocks.
       type: str
   sample:
     - {time: 2026/11/22 10:07:00, time_iso: "2026-11-22T10:07:00", firewall: fw1, action: block, kind: user,
        subject: 'acme\alice', addresses: [10.1.1.11, 10.1.1.12], user: 'acme\alice', until: 2026/11/22 10:22:00,
-       until_iso: "2026-11-22T10:22:00", bytes: 33600000, quota: 30000000, reason: user over quota}
+       until_iso: "2026-11-22T10:22:00", bytes: 33600000, quota: 30000000, reason: user over quota, ended_by: null}
 block_ips:
   description: Addresses blocked by this cycle, with C(ip), C(reason), C(user), C(bytes), C(quota), C(until), C(timeout).
   returned: success
   type: list
   elements: dict
 release_ips:
-  description: Addresses released by this cycle (their block ended or they became exempt).
+  description:
+    - Addresses released by this cycle (their block ended or they became exempt), with C(ended_by) as in RV(events).
   returned: success
   type: list
   elements: dict
@@ -223,7 +232,7 @@ block_groups:
   type: list
   elements: dict
 release_groups:
-  description: Groups released by this cycle.
+  description: Groups released by this cycle, with C(ended_by) as in RV(events).
   returned: success
   type: list
   elements: dict

@@ -165,7 +165,7 @@ block_ips:
       tags: [quota, quota.until.20261122101500]
 release_ips:
   description:
-    - IPs of ours to unregister (C(tags)); C(reason) is C(block ended) or C(exempt).
+    - IPs of ours to unregister (C(tags)); C(reason) is C(block ended) or C(exempt); C(ended_by) is C(cycle).
   returned: always
   type: list
   elements: dict
@@ -174,6 +174,7 @@ release_ips:
       until: "2026/11/22 09:59:00"
       reason: block ended
       tags: [quota, quota.until.20261122095900]
+      ended_by: cycle
 block_groups:
   description: Groups to add to the deny rule, with C(bytes), C(quota) and C(until).
   returned: always

@@ -44,6 +44,20 @@ options:
       - The tag registered on blocked addresses.
     type: str
     default: quota
+  tag_color:
+    description:
+      - The colour of the tag O(tag), by the name the PAN-OS GUI shows (the names
+        C(paloaltonetworks.panos) takes), one of V(red), V(green), V(blue), V(yellow), V(copper), V(orange),
+        V(purple), V(gray), V(light green), V(cyan), V(light gray), V(blue gray), V(lime), V(black),
+        V(gold), V(brown), V(olive), V(maroon), V(red-orange), V(yellow-orange), V(forest green),
+        V(turquoise blue), V(azure blue), V(cerulean blue), V(midnight blue), V(medium blue),
+        V(cobalt blue), V(violet blue), V(blue violet), V(medium violet), V(medium rose), V(lavender),
+        V(orchid), V(thistle), V(peach), V(salmon), V(magenta), V(red violet), V(mahogany),
+        V(burnt sienna), V(chestnut).
+      - The XML form (C(color1) ... C(color42)) is refused, naming the colour it stands for.
+      - A different colour on an existing tag is a change (shown in diff mode); the same is none.
+    type: str
+    default: red
   dag_name:
     description:
       - The Dynamic Address Group whose filter is the quoted O(tag).
@@ -78,15 +92,17 @@ options:
         type: str
         required: true
       from:
-        description: Source zones.
+        description: Source zones (alias C(source_zone), the name C(paloaltonetworks.panos) uses).
         type: list
         elements: str
         default: [any]
+        aliases: [source_zone]
       to:
-        description: Destination zones.
+        description: Destination zones (alias C(destination_zone), the name C(paloaltonetworks.panos) uses).
         type: list
         elements: str
         default: [any]
+        aliases: [destination_zone]
       destination:
         description: Destination addresses.
         type: list
@@ -160,6 +176,15 @@ committed:
   returned: always
   type: bool
   sample: true
+pending:
+  description:
+    - With O(commit=false), whether this admin's changes to these objects (written by this task, or left by an
+      earlier one) wait for a commit; a later task commits them, for example M(tagwarden.panos.quota_block)
+      with O(tagwarden.panos.quota_block#module:commit_pending=true), as the role C(tagwarden.panos.quota_bootstrap)
+      does to commit a bootstrap once. Always false with O(commit=true).
+  returned: always
+  type: bool
+  sample: false
 api_calls:
   description: HTTP requests made to the firewall by this task.
   returned: always
@@ -169,20 +194,21 @@ api_calls:
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import REPORT_PERIODS, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import DEFAULT_TAG_COLOR, REPORT_PERIODS, ensure
 
 
 def main():
     module = firewall_module(dict(
         tag=dict(type="str", default="quota"),
+        tag_color=dict(type="str", default=DEFAULT_TAG_COLOR),
         dag_name=dict(type="str", default="quota"),
         report_name=dict(type="str", default="Quota"),
         report_period=dict(type="str", choices=list(REPORT_PERIODS), default="last-15-minutes"),
         report_topn=dict(type="int", default=10000),
         rules=dict(type="list", elements="dict", default=[], options={
             "name": dict(type="str", required=True),
-            "from": dict(type="list", elements="str", default=["any"]),
-            "to": dict(type="list", elements="str", default=["any"]),
+            "from": dict(type="list", elements="str", default=["any"], aliases=["source_zone"]),
+            "to": dict(type="list", elements="str", default=["any"], aliases=["destination_zone"]),
             "destination": dict(type="list", elements="str", default=["any"]),
             "action": dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both", "allow"],
                            default="deny"),
@@ -199,7 +225,7 @@ def main():
     ))
     p = module.params
     run_task(module, lambda conn: ensure(
-        conn, tag=p["tag"], dag_name=p["dag_name"], report_name=p["report_name"], report_period=p["report_period"],
+        conn, tag=p["tag"], tag_color=p["tag_color"], dag_name=p["dag_name"], report_name=p["report_name"], report_period=p["report_period"],
         report_topn=p["report_topn"], rules=p["rules"], commit=p["commit"],
         commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"], check_mode=module.check_mode))
 

@@ -31,6 +31,8 @@ from tools.sanity import copy_collection
 
 pytestmark = pytest.mark.playbook
 
+# The provider keys paloaltonetworks.panos (3.4.1) accepts; it refuses any other.
+UPSTREAM_PROVIDER_KEYS = {"ip_address", "username", "password", "api_key", "port", "serial_number"}
 # Ansible's defaults, which ansible_cli turns off for the other tests: a newcomer sees these.
 WARNINGS_ON = {"ANSIBLE_LOCALHOST_WARNING": "true", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "true"}
 NO_INVENTORY_WARNINGS = ["No inventory was parsed, only implicit localhost is available",
@@ -70,10 +72,13 @@ def user_directory(directory: Path, example: Path, info: dict[str, Any]) -> Path
     and port, the password in group_vars/firewalls/vault.yml (a plain file here, a vault in life)."""
     inventory = yaml.safe_load(example.read_text())
     firewalls = inventory["firewalls"]
-    assert {"ca_path", "username", "password"} <= set(firewalls["vars"]["panos_provider"])
+    # a provider paloaltonetworks.panos takes as it is; the CA as a variable the playbooks pass as ca_path
+    assert {"username", "password"} <= set(firewalls["vars"]["panos_provider"]) <= UPSTREAM_PROVIDER_KEYS
+    assert "panos_ca_path" in firewalls["vars"]
     assert firewalls["vars"]["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
     firewalls["hosts"] = {"fw-emulator": {"ansible_host": info["host"]}}
-    firewalls["vars"]["panos_provider"].update(username=info["username"], port=info["port"], ca_path=info["ca_file"])
+    firewalls["vars"]["panos_provider"].update(username=info["username"], port=info["port"])
+    firewalls["vars"]["panos_ca_path"] = info["ca_file"]
     firewalls["vars"]["quota_groups"] = []
     (directory / "group_vars" / "firewalls").mkdir(parents=True)
     (directory / "group_vars" / "firewalls" / "vault.yml").write_text(yaml.safe_dump({"vault_panos_password": info["password"]}))

@@ -138,7 +138,7 @@ class Firewall:
     def assert_converged(self) -> None:
         registered = self.registered()
         assert set(registered) == BLOCKED_IPS
-        assert all(len(tags) == 2 and "quota" in tags for tags in registered.values()), registered
+        assert all(len(tags) == 3 and {"quota", "quota.until"} <= tags for tags in registered.values()), registered
         assert self.rule_users() == [DUG] and self.blocked_users() == set(SALES_IPS.values())
         assert not self.pending()
 
@@ -158,10 +158,13 @@ def test_quota_story(firewall: Firewall) -> None:
     """Bootstrap twice, a check-mode cycle, blocks by IP, user and group, an idle cycle, release
     after 15 minutes without a re-block, and a new block when the traffic comes back."""
     firewall.start(bootstrapped=False)
+    firewall.control.reset_counters()
     first = passed(firewall.playbook("quota_bootstrap.yml"))
-    assert first.changed() == 2  # the objects, then the DUG and the permanent group rule
+    assert first.changed() == 2  # the objects (not committed), then the DUG and the permanent group rule
+    assert firewall.control.counters()["commit"] == 1  # one partial commit of both tasks' changes
     assert firewall.rule_users() == [DUG] and firewall.blocked_users() == set()
-    assert passed(firewall.playbook("quota_bootstrap.yml")).changed() == 0
+    second = passed(firewall.playbook("quota_bootstrap.yml"))
+    assert second.changed() == 0 and "unchanged" in second.output and firewall.control.counters()["commit"] == 1
     assert not firewall.pending()
     firewall.control.advance(900)
 
@@ -181,11 +184,14 @@ def test_quota_story(firewall: Firewall) -> None:
     assert f"BLOCK group {SALES}" in blocking.output and "user over quota" in blocking.output
     assert passed(firewall.cycle()).changed() == 0
 
-    firewall.control.advance(900)  # the tags time out on the firewall by themselves; denied traffic counted nothing
-    assert firewall.registered() == {} and firewall.blocked_users() == set()  # before any cycle runs
+    firewall.control.advance(900)  # the blocks time out on the firewall by themselves; denied traffic counted nothing
+    assert not any("quota" in tags for tags in firewall.registered().values())  # before any cycle runs
+    assert firewall.blocked_users() == set()
     releasing = passed(firewall.cycle())
-    assert releasing.changed() == 0  # nothing left to release: no write, no commit
-    assert firewall.rule_users() == [DUG] and not firewall.pending()
+    assert releasing.changed() == 1  # the releases reported and their bookkeeping removed; no commit
+    assert f"RELEASE ip {GUEST}: block ended on the firewall by its timeout" in releasing.output
+    assert f"RELEASE group {SALES}: block ended on the firewall by its timeout" in releasing.output
+    assert firewall.registered() == {} and firewall.rule_users() == [DUG] and not firewall.pending()
 
     firewall.traffic([(GUEST, 3_000_000)])
     firewall.control.advance(900)

@@ -50,10 +50,11 @@ def test_one_cycle_blocks_ip_and_every_ip_of_a_user_then_changes_nothing(
         firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
     result = cycle(provider, quotas={"ip": "20MB", "user": "25MB"})
     assert result["changed"] and not result["failed"], result
-    # One key; system info, clock, IP-user mapping, one registered-IP and one registered-user page; the report job;
-    # one User-ID message; the group rule and its DUG in the candidate, both in one read of the running config.
+    # One key; system info, clock, IP-user mapping, two registered-IP reads (the quota tag, the quota.until bookkeeping)
+    # and one registered-user page; the report job; one User-ID message; the group rule and its DUG in the candidate,
+    # both in one read of the running config.
     counts = firewall.counters()
-    assert (counts["keygen"], counts["op"], counts["report"], counts["user-id"], counts["config"], counts["commit"]) == (1, 5, 3, 1, 3, 0), counts
+    assert (counts["keygen"], counts["op"], counts["report"], counts["user-id"], counts["config"], counts["commit"]) == (1, 6, 3, 1, 3, 0), counts
     assert result["api_calls"] == counts["total"]
     # the guest by address; bob (30MB > 25MB) on both reporting devices and the silent third one
     assert sorted(result["registered"]) == sorted([GUEST, *BOB_IPS, "10.1.2.29"])
@@ -102,10 +103,10 @@ def test_a_group_over_quota_is_blocked_through_the_dynamic_user_group_then_stead
     again = cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")
     assert again["changed"] is False and again["currently_blocked"] == 1, again
     counts = firewall.counters()
-    # reads only, the same each steady minute: key, system info, clock, report job, group list and members, IP and user tags,
-    # rule and DUG (candidate) and one running-config read of both
-    assert counts["user-id"] == counts["commit"] == 0 and counts["total"] == again["api_calls"] == 14, counts
-    assert cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")["api_calls"] == 14
+    # reads only, the same each steady minute: key, system info, clock, report job, group list and members, IP tags
+    # (2 reads) and user tags, rule and DUG (candidate) and one running-config read of both
+    assert counts["user-id"] == counts["commit"] == 0 and counts["total"] == again["api_calls"] == 15, counts
+    assert cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")["api_calls"] == 15
 
 
 @pytest.mark.parametrize("name", ["BlockQuotaDAG", "Allow-Outbound"])
@@ -123,3 +124,37 @@ def test_bad_settings_are_refused_before_any_request(firewall: EmulatorControl, 
     assert result["failed"], result
     assert "20Mb" in result["msg"] and "users" in result["msg"] and "forever" in result["msg"]
     assert firewall.counters()["total"] == 0
+
+
+def test_blocks_that_end_on_the_firewall_by_themselves_are_reported_as_released_once(
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
+    """An address block and a group block end by their native timeout, with no cycle running; the
+    next cycle (check mode first) reports both releases, says the firewall ended them and removes
+    the bookkeeping left for that; the one after is unchanged."""
+    quotas = {"quotas": {"ip": "20MB", "group": "30MB"}, "firewall_name": "fw1"}
+    blocking = cycle(provider, **quotas)
+    assert blocking["registered"] == [GUEST] and blocking["groups_blocked"] == [SALES], blocking
+    until = next(entry["until"] for entry in blocking["block_ips"])
+    firewall.advance(960)  # both blocks end on the firewall; no cycle runs
+    assert registered(xapi) == []
+    xapi.op(cmd="<show><object><registered-user><all/></registered-user></object></show>")
+    assert not any(m.text == "quota" for m in xapi.element_root.iter("member"))  # nobody in the DUG any more
+
+    firewall.reset_counters()
+    check = cycle(provider, "--check", **quotas)
+    assert firewall.counters()["user-id"] == 0 and check["changed"], check
+    assert "fw1: would release ip %s: block ended on the firewall by its timeout (was until %s)" % (GUEST, until) in check["summary"]
+    assert "fw1: would release group %s: block ended on the firewall by its timeout (was until %s)" % (SALES, until) in check["summary"]
+
+    released = cycle(provider, **quotas)
+    assert "fw1: RELEASE ip %s: block ended on the firewall by its timeout (was until %s)" % (GUEST, until) in released["summary"]
+    assert "fw1: RELEASE group %s: block ended on the firewall by its timeout (was until %s)" % (SALES, until) in released["summary"]
+    assert [(e["action"], e["kind"], e["subject"], e["reason"], e["ended_by"], e["until"]) for e in released["events"]] == [
+        ("release", "ip", GUEST, "block ended", "firewall", until), ("release", "group", SALES, "block ended", "firewall", until)]
+    assert released["changed"] and released["unregistered"] == [GUEST], released
+    assert sorted(released["users_untagged"]) == ["acme\\bob", "acme\\carol"] and not released["committed"]
+    xapi.op(cmd="<show><object><registered-ip><all/></registered-ip></object></show>")
+    assert xapi.element_root.findall("./result/entry") == []  # the bookkeeping is gone too
+
+    again = cycle(provider, **quotas)
+    assert not again["changed"] and again["events"] == [] and not any("RELEASE" in line for line in again["summary"]), again

@@ -47,9 +47,11 @@ def running_rules(emu: EmulatorControl) -> dict[str, ET.Element]:
 
 
 def user_tags(xapi: pan.xapi.PanXapi) -> dict[str, set[str]]:
-    """Every user's tags, read with pan-python (independently of our code)."""
+    """The tags of every user holding the quota tag (the members of the DUG), read with pan-python
+    (independently of our code); a block's bookkeeping outlives it on users without the tag."""
     xapi.op(cmd="<show><object><registered-user><all/></registered-user></object></show>")
-    return {e.get("user"): {m.text for m in e.findall("./tag/member")} for e in xapi.element_root.findall("./result/entry")}
+    found = {e.get("user"): {m.text for m in e.findall("./tag/member")} for e in xapi.element_root.findall("./result/entry")}
+    return {user: tags for user, tags in found.items() if "quota" in tags}
 
 
 def writes(emu: EmulatorControl) -> dict[str, int]:
@@ -108,7 +110,7 @@ def test_group_block_denies_members_then_ends_without_any_cycle(
     firewall.reset_counters()
     again = apply(provider, firewall, groups={SALES: until})
     assert again["changed"] is False and writes(firewall) == {} and again["api_calls"] == firewall.counters()["total"]
-    assert again["api_calls"] == 7  # key, group members, rule + DUG (candidate), running, IP and user tags
+    assert again["api_calls"] == 8  # key, group members, rule + DUG (candidate), running, IP tags (2 reads), user tags
     assert qb.block_facts(connect(provider))["blocked"]["groups"] == {SALES: until}
 
     firewall.advance(900 - 120)  # the controller is gone: no cycle runs any more

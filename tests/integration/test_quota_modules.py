@@ -11,6 +11,9 @@ from typing import Any, Iterator
 import pan.xapi
 import pytest
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks, _bootstrap
 from tests.emulator.client import EmulatorControl
 from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator
 from tests.integration.ansible_cli import adhoc
@@ -75,6 +78,50 @@ def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorContro
     assert facts["rows"] == [{"ip": "10.0.0.5", "user": "acme\\bob", "bytes": 5000}, {"ip": "10.0.0.6", "user": None, "bytes": 700}]
     assert facts["window"]["start"] < facts["window"]["end"] <= facts["firewall_time"]
     assert facts["changed"] is False
+
+
+def test_the_tag_colour_is_an_option_changed_with_a_diff_and_idempotent(provider: dict[str, Any], emu: EmulatorControl) -> None:
+    def objects(*flags: str, **args: Any) -> dict[str, Any]:
+        return _bootstrap.ensure(FirewallConnection(provider), commit_admin=provider["username"], **args)
+
+    def colour() -> str | None:
+        return ET.fromstring(emu.config()["running"]).findtext(".//vsys/entry/tag/entry[@name='quota']/color")
+
+    assert objects()["committed"] and colour() == "color1"  # red by default
+    emu.reset_counters()
+    checked = objects(tag_color="cobalt blue", check_mode=True)
+    assert checked["changed"] and checked["updated"] == ["tag quota"] and emu.counters()["commit"] == 0
+    assert checked["diff"]["before"]["tag quota"]["color"] == "color1"
+    assert checked["diff"]["after"]["tag quota"]["color"] == "color28"
+    changed = objects(tag_color="cobalt blue")
+    assert changed["updated"] == ["tag quota"] and changed["committed"] and colour() == "color28"
+    assert objects(tag_color="cobalt blue")["changed"] is False and emu.counters()["commit"] == 1
+    emu.reset_counters()
+    with pytest.raises(ValidationError, match="tag_color: 'color3' is not a tag colour name .* give its name, 'blue'"):
+        objects(tag_color="color3")
+    assert emu.counters()["total"] == 0  # refused before any request (the connection makes none until asked)
+
+
+def test_the_bootstrap_steps_commit_once_and_a_change_of_the_objects_alone_is_committed_too(
+        provider: dict[str, Any], emu: EmulatorControl) -> None:
+    """What the role quota_bootstrap does: quota_objects without a commit, then quota_block's bootstrap
+    commits both tasks' changes once (commit_pending)."""
+    def bootstrap(**objects_args: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        objects = _bootstrap.ensure(FirewallConnection(provider), commit=False, **objects_args)
+        block = _blocks.apply(FirewallConnection(provider), bootstrap=True, commit_admin=provider["username"],
+                              commit_pending=objects["pending"])
+        return objects, block
+
+    emu.reset_counters()
+    objects, block = bootstrap()
+    assert objects["pending"] and not objects["committed"] and block["committed"] and emu.counters()["commit"] == 1
+    config = emu.config()
+    assert "BlockQuota" in config["running"] and "address-group" in config["running"]
+    objects, block = bootstrap()
+    assert not objects["changed"] and not objects["pending"] and not block["changed"] and emu.counters()["commit"] == 1
+    objects, block = bootstrap(tag_color="blue")  # only quota_objects changes: quota_block commits it
+    assert objects["updated"] == ["tag quota"] and block["changed"] and block["committed"] and emu.counters()["commit"] == 2
+    assert ET.fromstring(emu.config()["running"]).findtext(".//vsys/entry/tag/entry[@name='quota']/color") == "color3"
 
 
 def test_missing_report_says_to_run_the_bootstrap(run: Any, emu: EmulatorControl) -> None:

@@ -64,6 +64,26 @@ URL_CATEGORY = ObjectType("custom-url-category", "profiles/custom-url-category",
 REPORT = ObjectType("report", "reports", ("type", "period", "topn", "topm", "caption"))
 
 
+#: Tag colours by the name the PAN-OS GUI shows (and paloaltonetworks.panos takes) -> the XML
+#: value; PAN-OS has no color18.
+TAG_COLORS = {name: "color%d" % number for number, name in enumerate((
+    "red", "green", "blue", "yellow", "copper", "orange", "purple", "gray", "light green", "cyan", "light gray",
+    "blue gray", "lime", "black", "gold", "brown", "olive", "", "maroon", "red-orange", "yellow-orange",
+    "forest green", "turquoise blue", "azure blue", "cerulean blue", "midnight blue", "medium blue", "cobalt blue",
+    "violet blue", "blue violet", "medium violet", "medium rose", "lavender", "orchid", "thistle", "peach",
+    "salmon", "magenta", "red violet", "mahogany", "burnt sienna", "chestnut"), start=1) if name}
+
+
+def tag_color_problem(option: str, color: str) -> Optional[str]:
+    """Why ``color`` is no tag colour name (None: it is one); the XML form ``colorN`` is refused
+    with the name it stands for."""
+    if color in TAG_COLORS:
+        return None
+    named = {code: name for name, code in TAG_COLORS.items()}
+    fix = ("give its name, %r" % named[color]) if color in named else "give one of %s" % ", ".join(TAG_COLORS)
+    return "%s: %r is not a tag colour name as the PAN-OS GUI shows it; %s" % (option, color, fix)
+
+
 def tag_object(name: str, color: Optional[str] = None, comments: Optional[str] = None) -> ConfigObject:
     entry = element("entry", name=name)
     if color:

@@ -6,8 +6,12 @@
 IP blocks are the quota tag plus its until-tag (``_state._until``) registered on the IP; group
 blocks are the same two tags plus one group tag per blocked group (``_rule.group_tag``)
 registered on each member of the group as User-ID user tags. Every tag carries the native
-timeout, so every block ends on the firewall by itself. Users with the tag are members of the
-dynamic user group that the permanent deny rule names as source-user: no commit per block.
+timeout, so every block ends on the firewall by itself. The block tag's timeout is the block's;
+the bookkeeping (until-tags, group tags, and on IPs the fixed-name ``<tag>.until`` that one
+filtered read finds) lasts :data:`RELEASE_GRACE` longer, so that the next cycle still sees a
+block the firewall ended (:func:`lapsed`), reports its release and removes the bookkeeping.
+Users with the tag are members of the dynamic user group that the permanent deny rule names as
+source-user: no commit per block.
 :func:`apply` reads the registrations (IP and user) once and the three config objects once,
 writes only the difference through the desired-set engine (batched uid-messages) and, only when
 the DUG or the rule had to be written or is not yet in the running config, one partial commit
@@ -52,7 +56,9 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule im
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import (
     UNTIL_SUFFIX_LENGTH,
     is_until_tag,
+    lapsed_by_holder,
     until_by_holder,
+    until_index_tag,
     until_tag,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import group_members, parse_group_list, result_text
@@ -66,6 +72,10 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrat
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
 
 COMMIT_DESCRIPTION = "tagwarden.panos quota_block"
+#: Seconds the bookkeeping of a block outlives its block tag: a cycle that runs within an hour of
+#: a block's end (60 missed cycles at a one-minute cadence, 3 at fifteen minutes) reports the
+#: release; later, the firewall drops the bookkeeping by itself and the release goes unreported.
+RELEASE_GRACE = 3600
 
 
 def _times(state: Mapping[str, Optional[datetime]]) -> Dict[str, Optional[str]]:
@@ -117,7 +127,8 @@ def read_state(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuot
                now: Optional[datetime] = None, dug_name: str = "quota-users") -> BlockState:
     """Read the blocks; ``now``: the firewall's clock if this run has read it already."""
     found = ConfigStore(conn, vsys).read([(SECURITY_RULE, rule_name), (DYNAMIC_USER_GROUP, dug_name)])
-    return BlockState(now or conn.clock(), read_registered(conn, [tag], vsys), read_registered_users(conn, vsys),
+    registrations = read_registered(conn, [tag, until_index_tag(tag)], vsys)
+    return BlockState(now or conn.clock(), registrations, read_registered_users(conn, vsys),
                       found[(SECURITY_RULE, rule_name)], found[(DYNAMIC_USER_GROUP, dug_name)],
                       _running(conn, rule_name, dug_name, vsys))
 
@@ -126,21 +137,35 @@ def _ours(tag: str, name: str) -> bool:
     return name == tag or is_until_tag(tag, name) or is_group_tag(tag, name)
 
 
-def group_blocks(users: Mapping[str, Set[str]], tag: str, names: Sequence[str] = (),
-                 keep_unknown: bool = False) -> Dict[str, datetime]:
-    """``{group: until}`` from the user tags: a group is blocked while a member holds ``tag``
-    and the group's tag. Group tags are hashes of the names: ``names`` are the groups known; a
-    group tag of none of them is listed as its marker (``quota.g.<hash>``) with
-    ``keep_unknown``, else left out (the group is gone, so its tags are released)."""
+def _ours_on_ips(tag: str, name: str) -> bool:
+    return name == tag or is_until_tag(tag, name) or name == until_index_tag(tag)
+
+
+def _group_markers(users: Mapping[str, Set[str]], tag: str, holding: bool) -> Dict[str, datetime]:
+    """``{marker: latest until}`` of the group tags on the users that hold ``tag`` (``holding``)
+    or that do not."""
     by_marker = {}  # type: Dict[str, datetime]
     for tags in users.values():
-        if tag not in tags:
+        if (tag in tags) != holding:
             continue
         for name in tags:
             until = group_until(tag, name)
             if until is not None:
                 marker = name[:len(name) - UNTIL_SUFFIX_LENGTH]
                 by_marker[marker] = max(until, by_marker.get(marker, until))
+    return by_marker
+
+
+def group_blocks(users: Mapping[str, Set[str]], tag: str, names: Sequence[str] = (),
+                 keep_unknown: bool = False) -> Dict[str, datetime]:
+    """``{group: until}`` from the user tags: a group is blocked while a member holds ``tag``
+    and the group's tag. Group tags are hashes of the names: ``names`` are the groups known; a
+    group tag of none of them is listed as its marker (``quota.g.<hash>``) with
+    ``keep_unknown``, else left out (the group is gone, so its tags are released)."""
+    return _named(_group_markers(users, tag, holding=True), tag, names, keep_unknown)
+
+
+def _named(by_marker: Mapping[str, datetime], tag: str, names: Sequence[str], keep_unknown: bool) -> Dict[str, datetime]:
     known = {group_marker(tag, name): name for name in names}
     found = {}  # type: Dict[str, datetime]
     for marker, until in by_marker.items():
@@ -157,6 +182,17 @@ def blocked(conn: Connection, state: BlockState, tag: str, rule_name: str,
     return {"ips": ip_blocks(state.registrations, tag), "groups": dict(groups)}
 
 
+def lapsed(state: BlockState, tag: str, names: Sequence[str] = ()) -> Dict[str, Dict[str, datetime]]:
+    """``{"ips": {ip: until}, "groups": {group: until}}``: the blocks the firewall ended by itself
+    whose bookkeeping is still there (an IP with an until-tag and no ``tag``; a group whose tags
+    are left only on users without ``tag``). A group none of ``names`` is named by its marker."""
+    active = _group_markers(state.users, tag, holding=True)
+    ended = {marker: until for marker, until in _group_markers(state.users, tag, holding=False).items()
+             if marker not in active}
+    groups = _named(ended, tag, names, keep_unknown=True) if state.enforced else {}
+    return {"ips": lapsed_by_holder(state.registrations, tag), "groups": groups}
+
+
 def known_groups(conn: Connection, vsys: Optional[str] = "vsys1") -> List[str]:
     """The group names User-ID lists (one request), to name blocked groups by their tags."""
     return parse_group_list(result_text(conn.op(cmd("show", "user", "group", "list"), vsys)))
@@ -165,10 +201,12 @@ def known_groups(conn: Connection, vsys: Optional[str] = "vsys1") -> List[str]:
 def block_facts(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuota",
                 vsys: Optional[str] = "vsys1", dug_name: str = "quota-users") -> Dict[str, Any]:
     """The quota_block_facts module: ``blocked`` {ips, groups}, ``groups_enforced``,
-    ``firewall_time``, ``api_calls``. Groups User-ID no longer lists appear as their tag."""
+    ``firewall_time``, ``api_calls``. Groups User-ID no longer lists appear as their tag; a group
+    whose end has passed is not listed (its members may still be denied through another group)."""
     state = read_state(conn, tag, rule_name, vsys, dug_name=dug_name)
     names = known_groups(conn, vsys) if state.enforced and group_blocks(state.users, tag, keep_unknown=True) else []
     groups = group_blocks(state.users, tag, names, keep_unknown=True) if state.enforced else {}
+    groups = {group: until for group, until in groups.items() if until > state.now}
     return {"blocked": {"ips": _times(ip_blocks(state.registrations, tag)), "groups": _times(dict(groups))},
             "groups_enforced": state.enforced, "firewall_time": format_firewall_time(state.now),
             "api_calls": conn.api_calls}
@@ -265,20 +303,27 @@ def timeout_for(until: datetime, now: datetime) -> int:
     return int(min(MAX_TAG_TIMEOUT, max(1, (until - now).total_seconds())))
 
 
+def bookkeeping_timeout(until: datetime, now: datetime) -> int:
+    """The timeout of a block's bookkeeping: the block's plus :data:`RELEASE_GRACE`, within 30 days."""
+    return min(MAX_TAG_TIMEOUT, timeout_for(until, now) + RELEASE_GRACE)
+
+
 def plan_ips(current: Mapping[str, Set[str]], tag: str, block: Mapping[str, datetime], release: Sequence[str],
              now: datetime) -> engine.Plan:
     """The registrations that make the tags match the blocks.
 
-    A blocked IP gets the tag and its until-tag with the seconds left; an IP blocked by us with
-    another end loses the old tags in the same message (removals come first), so the tag's
-    timeout is set anew. A released IP loses the tag and every until-tag of it that it holds.
+    A blocked IP gets the tag with the seconds left, its until-tag and the index tag
+    ``<tag>.until`` with :data:`RELEASE_GRACE` more; an IP blocked by us with another end loses
+    the old tags in the same message (removals come first), so the tag's timeout is set anew. A
+    released IP loses the tag, the index tag and every until-tag of it that it holds.
     """
     present = {}  # type: Dict[str, Dict[str, Optional[int]]]
+    index = until_index_tag(tag)
     for ip, until in block.items():
-        seconds = timeout_for(until, now)
-        present[ip] = {tag: seconds, until_tag(tag, until): seconds}
+        kept = bookkeeping_timeout(until, now)
+        present[ip] = {tag: timeout_for(until, now), until_tag(tag, until): kept, index: kept}
     return engine.plan(current, present=present, absent=dict.fromkeys(release),
-                       in_scope=lambda name: name == tag or is_until_tag(tag, name), replace=True)
+                       in_scope=lambda name: _ours_on_ips(tag, name), replace=True)
 
 
 def plan_users(current: Mapping[str, Set[str]], tag: str, groups: Mapping[str, datetime],
@@ -286,7 +331,8 @@ def plan_users(current: Mapping[str, Set[str]], tag: str, groups: Mapping[str, d
     """The user tags that make the group blocks match ``groups`` (the complete set).
 
     A member of blocked groups holds the tag and its until-tag for the latest end among them,
-    and one group tag per group with that group's end, each with its seconds left; a changed
+    and one group tag per group with that group's end, the tag with its seconds left, the others
+    with :data:`RELEASE_GRACE` more (the bookkeeping that tells a block's end); a changed
     end replaces the old tags in the same message (the timeout starts anew). A user holding
     tags of ours and no longer in a blocked group loses them; a user holding only ``tag`` (not
     ours: no until-tag, no group tag) is left alone.
@@ -295,11 +341,10 @@ def plan_users(current: Mapping[str, Set[str]], tag: str, groups: Mapping[str, d
     latest = {}  # type: Dict[str, datetime]
     for group, until in groups.items():
         for user in members.get(group, ()):
-            present.setdefault(user, {})[group_tag(tag, group, until)] = timeout_for(until, now)
+            present.setdefault(user, {})[group_tag(tag, group, until)] = bookkeeping_timeout(until, now)
             latest[user] = max(until, latest.get(user, until))
     for user, until in latest.items():
-        seconds = timeout_for(until, now)
-        present[user].update({tag: seconds, until_tag(tag, until): seconds})
+        present[user].update({tag: timeout_for(until, now), until_tag(tag, until): bookkeeping_timeout(until, now)})
     absent = {user: None for user, tags in current.items()
               if user not in present and any(name != tag and _ours(tag, name) for name in tags)}
     return engine.plan(current, present=present, absent=absent, in_scope=lambda name: _ours(tag, name), replace=True)
@@ -318,11 +363,12 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
           vsys: Optional[str] = "vsys1", check_mode: bool = False, state: Optional[BlockState] = None,
           dug_name: str = "quota-users", rule_log_setting: Optional[str] = None, rule_log_end: bool = True,
           rule_tags: Sequence[str] = (), members: Optional[Mapping[str, Sequence[str]]] = None,
-          bootstrap: bool = False) -> Dict[str, Any]:
+          bootstrap: bool = False, commit_pending: bool = False) -> Dict[str, Any]:
     """The quota_block module. ``groups``: the complete set of blocked groups (None: leave the
     group blocks as they are); ``members``: their users (None: read from User-ID); ``now``:
     the firewall's time (None: read its clock); ``bootstrap``: create the DUG and the rule now,
-    even with no group to block, and convert 0.1.0's group rule.
+    even with no group to block, and convert 0.1.0's group rule; ``commit_pending``: commit this
+    admin's changes even when this run changes nothing (an earlier task wrote with commit false).
 
     Raises ValidationError before any write (bad input, or a rule_name held by a rule that is
     not ours), FirewallError while reading, ApplyFailed (with the result so far) once writing
@@ -331,6 +377,7 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
     wanted = validate(tag, block_ips, release_ips, groups, now, rule_name, placement, rule_action, chunk_size, dug_name)
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=COMMIT_DESCRIPTION)
+    changes.pending = commit_pending
     if state is None:
         state = read_state(conn, tag, rule_name, vsys, wanted.now, dug_name)
     problem = existing_rule_problem(state.rule, rule_name, dug_name, adopt=bootstrap)

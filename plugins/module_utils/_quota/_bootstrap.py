@@ -24,8 +24,10 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import (
+    TAG_COLORS,
     ConfigObject,
     dynamic_group_object,
+    tag_color_problem,
     tag_object,
     traffic_summary_report_object,
 )
@@ -41,7 +43,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule im
 REPORT_PERIODS = ("last-15-minutes", "last-hour", "last-6-hrs", "last-12-hrs", "last-24-hrs", "last-calendar-day",
                   "last-7-days", "last-30-days")
 MAX_TOPN = MAX_REPORT_TOPN
-TAG_COLOR = "color1"  # red
+DEFAULT_TAG_COLOR = "red"
 TAG_COMMENT = "tagwarden.panos quota: addresses over their bandwidth quota"
 DAG_DESCRIPTION = "tagwarden.panos quota: addresses tagged %s"
 COMMIT_DESCRIPTION = "tagwarden.panos quota_objects"
@@ -82,9 +84,12 @@ def foreign_rule_problems(current: Mapping[Tuple[Any, str], Any], rules: Sequenc
 
 
 def validate(tag: str, dag_name: str, report_name: str, report_period: str, report_topn: int,
-             rules: Sequence[Mapping[str, Any]]) -> List[QuotaRule]:
+             rules: Sequence[Mapping[str, Any]], tag_color: str = DEFAULT_TAG_COLOR) -> List[QuotaRule]:
     """Every problem in one ValidationError; else the rules and their placements."""
     problems = []  # type: List[str]
+    color_problem = tag_color_problem("tag_color", tag_color)
+    if color_problem:
+        problems.append(color_problem)
     for what, name in (("tag", tag), ("dag_name", dag_name), ("report_name", report_name)):
         try:
             if not name:
@@ -112,12 +117,13 @@ def validate(tag: str, dag_name: str, report_name: str, report_period: str, repo
 
 
 def desired_objects(tag: str, dag_name: str, report_name: str, report_period: str, report_topn: int,
-                    rules: Sequence[QuotaRule]) -> List[Tuple[ConfigObject, Optional[Placement]]]:
+                    rules: Sequence[QuotaRule], tag_color: str = DEFAULT_TAG_COLOR
+                    ) -> List[Tuple[ConfigObject, Optional[Placement]]]:
     """Every object with the placement of the rules, in creation order (the tag before the DAG
     that matches it, the DAG before the rules that use it)."""
     objects = [
         (owner_tag_object(), None),
-        (tag_object(tag, TAG_COLOR, TAG_COMMENT), None),
+        (tag_object(tag, TAG_COLORS[tag_color], TAG_COMMENT), None),
         (dynamic_group_object(dag_name, xpath_literal(tag), DAG_DESCRIPTION % tag, tags=(OWNER_TAG,)), None),
         (traffic_summary_report_object(report_name, report_period, report_topn), None),
     ]  # type: List[Tuple[ConfigObject, Optional[Placement]]]
@@ -132,14 +138,19 @@ def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str
 def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report_name: str = "Quota",
            report_period: str = "last-15-minutes", report_topn: int = MAX_TOPN,
            rules: Sequence[Mapping[str, Any]] = (), commit: bool = True, commit_admin: Optional[str] = None,
-           vsys: Optional[str] = "vsys1", check_mode: bool = False) -> Dict[str, Any]:
-    """The quota_objects module: ``created``, ``updated``, ``committed``, ``diff``, ``api_calls``.
+           vsys: Optional[str] = "vsys1", check_mode: bool = False, tag_color: str = DEFAULT_TAG_COLOR
+           ) -> Dict[str, Any]:
+    """The quota_objects module: ``created``, ``updated``, ``committed``, ``pending``, ``diff``,
+    ``api_calls``. ``tag_color``: the tag's colour by its GUI name (``_config._objects.TAG_COLORS``).
+    ``pending``: with ``commit`` false, whether this admin's changes to these objects (written now,
+    or by an earlier run) wait for a commit, which a later task can make (the bootstrap role:
+    quota_block's ``commit_pending``), so that a bootstrap commits once.
 
     Raises ValidationError before any request, FirewallError while reading, ApplyFailed once
     writing has begun.
     """
-    checked = validate(tag, dag_name, report_name, report_period, report_topn, rules)
-    objects = desired_objects(tag, dag_name, report_name, report_period, report_topn, checked)
+    checked = validate(tag, dag_name, report_name, report_period, report_topn, rules, tag_color)
+    objects = desired_objects(tag, dag_name, report_name, report_period, report_topn, checked, tag_color)
     changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
                         description=COMMIT_DESCRIPTION)
     problems = foreign_rule_problems(changes.read((obj.type, obj.name) for obj, _placement in objects), checked, dag_name)
@@ -148,5 +159,6 @@ def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report
     for obj, placement in objects:
         changes.present(obj, then=_mover(conn, obj.name, placement, vsys) if placement is not None else None)
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
-              "committed": False, "diff": changes.diff()}  # type: Dict[str, Any]
+              "committed": False, "pending": not commit and (bool(changes.changes) or changes.pending),
+              "diff": changes.diff()}  # type: Dict[str, Any]
     return changes.apply_into(result)

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply, blocked, read_state
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply, blocked, lapsed, read_state
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._events import events
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import group_problems, policy_inputs
@@ -84,6 +84,7 @@ def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False
                           exempt=policy["exempt"], groups=members,
                           ip_user_mapping=identity.get("ip_user_mapping") or [],
                           blocked=blocked(conn, state, policy["tag"], options["rule_name"], list(members)),
+                          ended=lapsed(state, policy["tag"], list(members)),
                           block_seconds=policy["block_seconds"], top=policy["top"], tag=policy["tag"])
     apply_options = dict((name, options[name]) for name in APPLY_OPTIONS if options.get(name) is not None)
     apply_options.update(rule_options(options))

@@ -23,6 +23,10 @@ Semantics (docs/design.md and the quota design):
   that are still blocked, not a fresh full block.
 - Block state entries whose ``until`` is None carry the tag without our companion tag (IPs) or
   have no release time in the rule description (groups): not ours, left alone.
+- Blocks the firewall ended by itself (``ended``: the block tag timed out, its bookkeeping, which
+  outlives it, is still there) are released in the cycle that finds them, marked
+  ``ended_by: firewall`` (the cycle's own releases: ``ended_by: cycle``), and not blocked again
+  in that cycle.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -41,7 +45,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import ip_int
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_TAG_TIMEOUT
-from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import until_tag
+from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import until_index_tag, until_tag
 
 SCOPES = ("ip", "user", "group")
 REASON_IP = "address over quota"
@@ -49,6 +53,9 @@ REASON_USER = "user over quota"
 REASON_GROUP = "group over quota"
 RELEASE_ENDED = "block ended"
 RELEASE_EXEMPT = "exempt"
+RELEASE_REMOVED = "block removed on the firewall"  # its tag gone before its end: someone unregistered it
+ENDED_BY_CYCLE = "cycle"  # this cycle removes the block
+ENDED_BY_FIREWALL = "firewall"  # the block's native timeout ended it before this cycle
 
 Row = Dict[str, Any]
 State = Dict[str, Optional[datetime]]
@@ -256,15 +263,19 @@ def evaluate(
     block_seconds: int = 900,
     top: int = 10,
     tag: str = "quota",
+    ended: Optional[Mapping[str, Mapping[str, datetime]]] = None,
 ) -> Evaluation:
     """Decide one quota cycle. See the module docstring for the rules.
+
+    ``ended``: ``{"ips": {ip: until}, "groups": {group: until}}``, our blocks that the firewall
+    ended by itself and whose bookkeeping is still there (``_blocks.lapsed``).
 
     ``rows`` is read up to three times; pass a list (a one-shot iterable is copied first).
     """
     rows = rows if isinstance(rows, (list, tuple)) else list(rows)
     if not 0 < block_seconds <= MAX_TAG_TIMEOUT:
         raise ValueError("block_seconds %r is out of range; use 1 to %d seconds (the longest PAN-OS tag timeout)" % (block_seconds, MAX_TAG_TIMEOUT))
-    quotas, overrides, exempt, blocked = quotas or {}, overrides or {}, exempt or {}, blocked or {}
+    quotas, overrides, exempt, blocked, ended = quotas or {}, overrides or {}, exempt or {}, blocked or {}, ended or {}
     now = now.replace(microsecond=0)
     fresh_until = now + timedelta(seconds=block_seconds)
     limits = {scope: _Limits(quotas.get(scope), overrides.get(scope, {}), fold=scope != "ip") for scope in SCOPES}
@@ -285,9 +296,14 @@ def evaluate(
     result = Evaluation(now=now)
     blocked_ips: State = dict(blocked.get("ips", {}))
     released = _releases(blocked_ips, now, is_exempt)
-    result.release_ips = [{"ip": ip, "until": until, "reason": reason, "tags": [tag, until_tag(tag, until)]}
-                          for ip, (until, reason) in released.items()]
-    blocks = _IpBlocks(tag, now, blocked_ips, is_exempt)
+    ended_ips = dict(ended.get("ips", {}))
+    result.release_ips = [
+        {"ip": ip, "until": until, "reason": reason, "tags": [tag, until_tag(tag, until)], "ended_by": ENDED_BY_CYCLE}
+        for ip, (until, reason) in released.items()]
+    result.release_ips.extend(
+        {"ip": ip, "until": until, "reason": _ended_reason(until, now), "tags": [until_tag(tag, until), until_index_tag(tag)],
+         "ended_by": ENDED_BY_FIREWALL} for ip, until in sorted(ended_ips.items(), key=_by_address) if ip not in blocked_ips)
+    blocks = _IpBlocks(tag, now, dict(blocked_ips, **ended_ips), is_exempt)
     for ip, count in ip_over.items():
         blocks.block(ip, REASON_IP, addresses.ip_user.get(ip), count, limits["ip"].quota(ip), fresh_until)
     for key, count in user_over.items():
@@ -298,7 +314,7 @@ def evaluate(
             blocks.block(ip, REASON_USER, display[key], count, limits["user"].quota(key), until)
     result.block_ips = sorted(blocks.new.values(), key=lambda entry: ip_int(entry["ip"]))
     _decide_groups(result, dict(blocked.get("groups", {})), limits["group"].over(group_bytes), limits["group"],
-                   exempt_groups, fresh_until)
+                   exempt_groups, fresh_until, ended.get("groups", {}))
     result.usage = {
         "ip": _top(ip_bytes, limits["ip"], top),
         "user": _top(user_bytes, limits["user"], top, display),
@@ -317,19 +333,29 @@ def evaluate(
 
 
 def _decide_groups(result: Evaluation, blocked_groups: State, group_over: Mapping[str, int], limits: _Limits,
-                   exempt_groups: Set[str], fresh_until: datetime) -> None:
-    """Group releases (ended or exempt), new group blocks, and the groups blocked afterwards."""
+                   exempt_groups: Set[str], fresh_until: datetime, ended_groups: Mapping[str, datetime]) -> None:
+    """Group releases (ended, exempt, or ended by the firewall), new group blocks, and the groups
+    blocked afterwards."""
     released = _releases(blocked_groups, result.now, lambda group: group.lower() in exempt_groups)
-    result.release_groups = [{"group": group, "until": until, "reason": reason} for group, (until, reason) in released.items()]
+    result.release_groups = [{"group": group, "until": until, "reason": reason, "ended_by": ENDED_BY_CYCLE}
+                             for group, (until, reason) in released.items()]
+    result.release_groups.extend({"group": group, "until": until, "reason": _ended_reason(until, result.now),
+                                  "ended_by": ENDED_BY_FIREWALL}
+                                 for group, until in sorted(ended_groups.items()) if group not in blocked_groups)
     after = {group: until for group, until in blocked_groups.items() if group not in released}
     for group, count in group_over.items():
-        if group in blocked_groups or group.lower() in exempt_groups:
+        if group in blocked_groups or group in ended_groups or group.lower() in exempt_groups:
             continue
         result.block_groups.append({"group": group, "reason": REASON_GROUP, "bytes": count,
                                     "quota": limits.quota(group), "until": fresh_until})
         after[group] = fresh_until
     result.block_groups.sort(key=itemgetter("group"))
     result.groups_after = dict(sorted(after.items()))
+
+
+def _ended_reason(until: datetime, now: datetime) -> str:
+    """Why a block the firewall no longer holds ended: its timeout, or a removal before its end."""
+    return RELEASE_ENDED if until <= now else RELEASE_REMOVED
 
 
 def _releases(state: State, now: datetime, is_exempt: Callable[[str], bool]) -> Dict[str, Tuple[datetime, str]]:

@@ -5,7 +5,8 @@
 
 One flat dictionary per decision, every event with the same keys (:data:`EVENT_FIELDS`), JSON-ready:
 an address block, a user block (all the user's addresses in one event), a group block, and the
-release of an address or a group. Times are the firewall's local time, as the firewall's clock and
+release of an address or a group (``ended_by``: ``cycle`` when the cycle removed the block,
+``firewall`` when the block's native timeout ended it before the cycle; null for blocks). Times are the firewall's local time, as the firewall's clock and
 the blocks give them. Plain Python, no Ansible imports.
 """
 
@@ -21,16 +22,16 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock impo
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import REASON_USER, Evaluation
 
 EVENT_FIELDS = ("time", "time_iso", "firewall", "action", "kind", "subject", "addresses", "user", "until",
-                "until_iso", "bytes", "quota", "reason")
+                "until_iso", "bytes", "quota", "reason", "ended_by")
 
 
 def _event(now: datetime, firewall: str, action: str, kind: str, subject: str, until: datetime, reason: str,
            addresses: Optional[List[str]] = None, user: Optional[str] = None, count: Optional[int] = None,
-           quota: Optional[int] = None) -> Dict[str, Any]:
+           quota: Optional[int] = None, ended_by: Optional[str] = None) -> Dict[str, Any]:
     return {"time": format_firewall_time(now), "time_iso": now.isoformat(), "firewall": firewall, "action": action,
             "kind": kind, "subject": subject, "addresses": addresses or [], "user": user,
             "until": format_firewall_time(until), "until_iso": until.isoformat(), "bytes": count, "quota": quota,
-            "reason": reason}
+            "reason": reason, "ended_by": ended_by}
 
 
 def _ip_blocks(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:
@@ -53,7 +54,8 @@ def _ip_blocks(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:
 
 def _release(result: Evaluation, firewall: str, kind: str, entry: Mapping[str, Any]) -> Dict[str, Any]:
     addresses = [entry["ip"]] if kind == "ip" else []
-    return _event(result.now, firewall, "release", kind, entry[kind], entry["until"], entry["reason"], addresses)
+    return _event(result.now, firewall, "release", kind, entry[kind], entry["until"], entry["reason"], addresses,
+                  ended_by=entry.get("ended_by"))
 
 
 def events(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import SCOPES, Evaluation, percent
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import ENDED_BY_FIREWALL, RELEASE_ENDED, SCOPES, Evaluation, percent
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._units import format_bytes
 
 BUCKET_MINUTES = 15  # traffic summary data, which the report reads, moves in buckets from :00, :15, :30, :45
@@ -46,9 +46,11 @@ def _block_line(entry: Mapping[str, Any]) -> str:
         kind, name, who, format_firewall_time(entry["until"]), entry["reason"], _of_quota(entry["bytes"], entry["quota"]))
 
 
-def _release_line(entry: Mapping[str, Any]) -> str:
+def _release_line(entry: Mapping[str, Any], applied: bool) -> str:
     kind = "ip" if "ip" in entry else "group"
-    return "RELEASE %s %s: %s (was until %s)" % (kind, entry[kind], entry["reason"], format_firewall_time(entry["until"]))
+    how = " on the firewall by its timeout" if entry.get("ended_by") == ENDED_BY_FIREWALL and entry["reason"] == RELEASE_ENDED else ""
+    return "%s %s %s: %s%s (was until %s)" % ("RELEASE" if applied else "would release", kind, entry[kind],
+                                              entry["reason"], how, format_firewall_time(entry["until"]))
 
 
 def _blocked_line(entry: Mapping[str, Any], applied: bool) -> str:
@@ -80,7 +82,8 @@ def summary_lines(result: Evaluation, limit: Optional[int] = None, firewall: Opt
 
     Each list shows at most ``limit`` entries and counts the rest. ``firewall`` starts every line
     (logs of many firewalls stay greppable); ``window`` is the usage's (start, end); ``applied``:
-    the decisions are on the firewall (else new blocks read "would block", not "blocked").
+    the decisions are on the firewall (else new blocks read "would block", not "blocked", and
+    releases "would release", not "RELEASE").
     """
     heading = "quota cycle at %s" % format_firewall_time(result.now)
     if window is not None:
@@ -88,7 +91,8 @@ def summary_lines(result: Evaluation, limit: Optional[int] = None, firewall: Opt
     lines = [heading]
     _shown(lines, result.block_ips, limit, "addresses blocked", _block_line)
     _shown(lines, result.block_groups, limit, "groups blocked", _block_line)
-    _shown(lines, result.release_ips + result.release_groups, limit, "released", _release_line)
+    _shown(lines, result.release_ips + result.release_groups, limit, "released",
+           lambda entry: _release_line(entry, applied))
     for scope in SCOPES:
         for entry in result.usage.get(scope, []):
             lines.append("usage %-5s %s: %s%s" % (scope, entry["name"], _of_quota(entry["bytes"], entry["quota"]), " OVER" if entry["over"] else ""))

@@ -58,3 +58,12 @@ def test_bad_names_are_refused_by_option_before_any_request(run_module) -> None:
         firewall = Firewall()
         failed, result = run_module(quota_block.main, dict(ARGS, **{option: value}), firewall)
         assert failed and result["msg"].count(option + ":") >= 1 and firewall.requests == [], (option, value, result)
+
+
+def test_the_rule_zones_take_the_names_of_paloaltonetworks_panos(run_module) -> None:
+    firewall = Firewall(TagStore())
+    failed, result = run_module(quota_block.main, dict(ARGS, source_zone=["trust"], destination_zone=["untrust"]),
+                                firewall, diff=True)
+    assert not failed, result
+    rule = result["diff"]["after"]["config"]["rule BlockQuota"]
+    assert rule["from"] == ["trust"] and rule["to"] == ["untrust"]

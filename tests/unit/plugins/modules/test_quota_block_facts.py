@@ -14,8 +14,8 @@ def test_reads_ip_blocks_with_their_end_and_leaves_foreign_ones_unowned(run_modu
     failed, result = run_module(quota_block_facts.main, {"provider": PROVIDER}, firewall)
     assert not failed and result["firewall_time"] == "2026/11/22 10:00:00"
     assert result["blocked"] == {"ips": {"10.0.0.5": "2026/11/22 10:15:00", "10.0.0.6": None}, "groups": {}}
-    # the clock, the IP and the user tags; the rule and the DUG, candidate and running
-    assert sorted(firewall.kinds()) == ["config get", "config get", "config show", "keygen", "op", "op", "op"]
+    # the clock, the IP tags (quota and quota.until) and the user tags; the rule and the DUG, candidate and running
+    assert sorted(firewall.kinds()) == ["config get", "config get", "config show", "keygen", "op", "op", "op", "op"]
 
 
 def test_group_blocks_count_only_while_the_running_config_enforces_them(run_module) -> None:

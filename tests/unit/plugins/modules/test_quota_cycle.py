@@ -18,7 +18,7 @@ def test_blocks_the_address_over_quota(run_module) -> None:
     firewall = Firewall(tags, jobs={"report": [ENQUEUED, REPORT]})
     failed, result = run_module(quota_cycle.main, {"provider": PROVIDER, "quotas": {"ip": "20MB"}}, firewall)
     assert not failed and result["changed"] and result["registered"] == ["10.0.0.5"]
-    assert tags.tags["10.0.0.5"] == {"quota", "quota.until.20261122101500"}
+    assert tags.tags["10.0.0.5"] == {"quota", "quota.until.20261122101500", "quota.until"}
     assert result["summary"][-1] == "fw.example:443: firewall: IPs registered 1, unregistered 0, users tagged 0, untagged 0"
     assert "commit" not in firewall.kinds() and result["api_calls"] == len(firewall.requests)
 

@@ -23,3 +23,12 @@ def test_bad_options_name_each_problem(run_module) -> None:
     failed, result = run_module(quota_objects.main, {"provider": PROVIDER, "report_topn": 0,
                                                      "rules": [{"name": "R", "location": "before"}]}, firewall)
     assert failed and "report_topn" in result["msg"] and "needs the name" in result["msg"] and firewall.requests == []
+
+
+def test_rules_take_the_zone_names_of_paloaltonetworks_panos(run_module) -> None:
+    firewall = Firewall()
+    failed, result = run_module(quota_objects.main, {"provider": PROVIDER, "rules": [
+        {"name": "QuotaDeny", "source_zone": ["trust"], "destination_zone": ["untrust"]}]}, firewall, diff=True)
+    assert not failed, result
+    assert result["diff"]["after"]["rule QuotaDeny"]["from"] == ["trust"]
+    assert result["diff"]["after"]["rule QuotaDeny"]["to"] == ["untrust"]

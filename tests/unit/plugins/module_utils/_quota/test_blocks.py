@@ -15,6 +15,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blo
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import (
     existing_rule_problem,
+    group_marker,
     group_rule,
     group_tag,
     name_problems,
@@ -136,28 +137,31 @@ def test_which_existing_rule_may_be_used() -> None:
 
 # -- planning ------------------------------------------------------------------------------------
 
-def test_plan_ips_registers_both_tags_with_the_seconds_left() -> None:
+def test_plan_ips_registers_the_tag_for_the_block_and_its_bookkeeping_for_an_hour_more() -> None:
     now = datetime(2026, 11, 22, 10, 0, 0)
     todo = qb.plan_ips({}, "quota", {"10.0.0.5": datetime(2026, 11, 22, 10, 15)}, [], now)
     register, unregister = todo.add, todo.remove
-    assert register == {"10.0.0.5": {"quota": 900, "quota.until.20261122101500": 900}}
+    assert register == {"10.0.0.5": {"quota": 900, "quota.until.20261122101500": 4500, "quota.until": 4500}}
     assert unregister == {}
 
 
 def test_plan_ips_is_idempotent_and_renews_a_different_end() -> None:
     now = datetime(2026, 11, 22, 10, 0, 0)
-    held = {"10.0.0.5": {"quota", "quota.until.20261122101500"}, "10.0.0.6": {"quota", "quota.until.20261122100500"}}
+    held = {"10.0.0.5": {"quota", "quota.until.20261122101500", "quota.until"},
+            "10.0.0.6": {"quota", "quota.until.20261122100500", "quota.until"}}
     block = {"10.0.0.5": datetime(2026, 11, 22, 10, 15), "10.0.0.6": datetime(2026, 11, 22, 10, 20)}
     todo = qb.plan_ips(held, "quota", block, [], now)
     register, unregister = todo.add, todo.remove
-    assert register == {"10.0.0.6": {"quota": 1200, "quota.until.20261122102000": 1200}}
-    assert unregister == {"10.0.0.6": ["quota", "quota.until.20261122100500"]}
+    assert register == {"10.0.0.6": {"quota": 1200, "quota.until.20261122102000": 4800, "quota.until": 4800}}
+    assert unregister == {"10.0.0.6": ["quota", "quota.until", "quota.until.20261122100500"]}
 
 
 def test_plan_ips_release_removes_tag_and_companions_only() -> None:
-    held = {"10.0.0.7": {"quota", "quota.until.20261122101500", "other"}}
-    unregister = qb.plan_ips(held, "quota", {}, ["10.0.0.7", "10.0.0.8"], datetime(2026, 11, 22)).remove
-    assert unregister == {"10.0.0.7": ["quota", "quota.until.20261122101500"]}
+    held = {"10.0.0.7": {"quota", "quota.until.20261122101500", "quota.until", "other"},
+            "10.0.0.9": {"quota.until.20261122101500", "quota.until"}}  # the block tag ended on the firewall
+    unregister = qb.plan_ips(held, "quota", {}, ["10.0.0.7", "10.0.0.8", "10.0.0.9"], datetime(2026, 11, 22)).remove
+    assert unregister == {"10.0.0.7": ["quota", "quota.until", "quota.until.20261122101500"],
+                          "10.0.0.9": ["quota.until", "quota.until.20261122101500"]}
 
 
 def test_timeout_bounds() -> None:
@@ -176,9 +180,10 @@ def test_plan_users_tags_members_with_the_latest_end_and_one_tag_per_group() -> 
     now = datetime(2026, 11, 22, 10, 0)
     early, late = datetime(2026, 11, 22, 10, 15), datetime(2026, 11, 22, 10, 30)
     todo = qb.plan_users({}, "quota", {"g1": early, "g2": late}, {"g1": ["bob"], "g2": ["bob", "carol"]}, now)
-    assert todo.add == {"bob": {group_tag("quota", "g1", early): 900, group_tag("quota", "g2", late): 1800,
-                                "quota": 1800, "quota.until.20261122103000": 1800},
-                        "carol": {group_tag("quota", "g2", late): 1800, "quota": 1800, "quota.until.20261122103000": 1800}}
+    # the block tag for the block, the bookkeeping (until-tag, group tags) for an hour more
+    assert todo.add == {"bob": {group_tag("quota", "g1", early): 4500, group_tag("quota", "g2", late): 5400,
+                                "quota": 1800, "quota.until.20261122103000": 5400},
+                        "carol": {group_tag("quota", "g2", late): 5400, "quota": 1800, "quota.until.20261122103000": 5400}}
     held = {user: set(tags) for user, tags in todo.add.items()}
     assert not qb.plan_users(held, "quota", {"g1": early, "g2": late}, {"g1": ["bob"], "g2": ["bob", "carol"]}, now).changed
     assert qb.group_blocks(held, "quota", ["g1", "g2"]) == {"g1": early, "g2": late}
@@ -248,3 +253,20 @@ def test_commit_needs_an_admin_when_only_a_key_is_known() -> None:
     assert commit_admin_for(None, {"username": "auto", "password": "x"}) == "auto"
     assert commit_admin_for(None, {"username": "auto", "api_key": "k"}) is None
     assert commit_admin_for("ops", {"api_key": "k"}) == "ops"
+
+
+def test_lapsed_blocks_are_the_bookkeeping_left_without_the_block_tag() -> None:
+    early, late = datetime(2026, 11, 22, 10, 15), datetime(2026, 11, 22, 10, 30)
+    g1, g2, g3 = (group_tag("quota", name, until) for name, until in (("g1", early), ("g2", late), ("g3", early)))
+    state = qb.BlockState(
+        now=datetime(2026, 11, 22, 10, 20),
+        registrations={"10.0.0.5": {"quota.until.20261122101500", "quota.until"},  # ended on the firewall
+                       "10.0.0.6": {"quota", "quota.until.20261122103000", "quota.until"},  # in force
+                       "10.0.0.7": {"quota"}},  # not ours
+        users={"bob": {g1, "quota.until.20261122101500"},  # g1 ended for its only member
+               "carol": {"quota", g2, g3, "quota.until.20261122103000"},  # g2 in force, g3 ended (cycle's release)
+               "erin": {g3}},
+        rule=None, dug=None, running={"rule", "dug"})
+    assert qb.lapsed(state, "quota", ["g1", "g2", "g3"]) == {"ips": {"10.0.0.5": early}, "groups": {"g1": early}}
+    assert qb.lapsed(state, "quota", [])["groups"] == {group_marker("quota", "g1"): early}  # unknown: its marker
+    assert qb.lapsed(state._replace(running={"dug"}), "quota", ["g1"])["groups"] == {}  # group blocks not in force

@@ -163,7 +163,8 @@ def test_release_after_15_minutes_and_no_extension_meanwhile():
         assert later.currently_blocked == [{"kind": "ip", "name": "10.0.0.5", "until": until, "ours": True, "new": False,
                                             "seconds_left": (15 - minutes) * 60}]
     at_end = run([row("10.0.0.5", None, 0.1)], blocked=state, now=NOW + timedelta(minutes=15))
-    assert at_end.release_ips == [{"ip": "10.0.0.5", "until": until, "reason": "block ended", "tags": ["quota", "quota.until.20261122101500"]}]
+    assert at_end.release_ips == [{"ip": "10.0.0.5", "until": until, "reason": "block ended", "tags": ["quota", "quota.until.20261122101500"],
+                                   "ended_by": "cycle"}]
     assert at_end.block_ips == [] and at_end.currently_blocked == []
 
 
@@ -211,7 +212,7 @@ def test_our_blocks_on_names_now_exempt_are_released():
     result = run([row("10.0.0.6", "acme\\ceo", 1)], blocked=state, ip_user_mapping=[{"ip": "10.0.0.7", "user": "acme\\CEO"}],
                  exempt={"ips": ["10.0.0.5/32"], "users": ["acme\\ceo"], "groups": [SALES]})
     assert [(entry["ip"], entry["reason"]) for entry in result.release_ips] == [("10.0.0.5", "exempt"), ("10.0.0.6", "exempt"), ("10.0.0.7", "exempt")]
-    assert result.release_groups == [{"group": SALES, "until": until, "reason": "exempt"}]
+    assert result.release_groups == [{"group": SALES, "until": until, "reason": "exempt", "ended_by": "cycle"}]
     assert result.groups_after == {ENG: until}
 
 
@@ -223,8 +224,27 @@ def test_group_blocks_end_and_the_rule_empties():
     still = run(rows, quotas={"group": 50 * MB}, groups={SALES: ["acme\\bob"]}, blocked=state, now=NOW + timedelta(minutes=7))
     assert still.block_groups == [] and still.groups_after == {SALES: until}  # not extended
     ended = run(rows, quotas={"group": 50 * MB}, groups={SALES: ["acme\\bob"]}, blocked=state, now=until)
-    assert ended.release_groups == [{"group": SALES, "until": until, "reason": "block ended"}]
+    assert ended.release_groups == [{"group": SALES, "until": until, "reason": "block ended", "ended_by": "cycle"}]
     assert ended.groups_after == {} and ended.block_groups == []
+
+
+def test_blocks_the_firewall_ended_are_released_and_not_blocked_again_in_that_cycle():
+    until = NOW - timedelta(minutes=2)
+    rows = [row("10.0.0.5", "acme\\bob", 60)]  # still over every quota
+    result = run(rows, quotas={"ip": 20 * MB, "group": 50 * MB}, groups={SALES: ["acme\\bob"]},
+                 ended={"ips": {"10.0.0.5": until}, "groups": {SALES: until}})
+    assert result.release_ips == [{"ip": "10.0.0.5", "until": until, "reason": "block ended",
+                                   "tags": ["quota.until.20261122095800", "quota.until"], "ended_by": "firewall"}]
+    assert result.release_groups == [{"group": SALES, "until": until, "reason": "block ended", "ended_by": "firewall"}]
+    assert result.block_ips == [] and result.block_groups == [] and result.currently_blocked == []
+    lines = summary_lines(result, applied=True)
+    assert "RELEASE ip 10.0.0.5: block ended on the firewall by its timeout (was until 2026/11/22 09:58:00)" in lines
+    assert "RELEASE group %s: block ended on the firewall by its timeout (was until 2026/11/22 09:58:00)" % SALES in lines
+    assert "would release ip 10.0.0.5: block ended on the firewall by its timeout (was until 2026/11/22 09:58:00)" in (
+        summary_lines(result, applied=False))
+    removed = run([], ended={"ips": {"10.0.0.6": NOW + timedelta(minutes=5)}})  # someone unregistered the tag early
+    assert [(entry["reason"], entry["ended_by"]) for entry in removed.release_ips] == [("block removed on the firewall", "firewall")]
+    assert "RELEASE ip 10.0.0.6: block removed on the firewall (was until 2026/11/22 10:05:00)" in summary_lines(removed, applied=True)
 
 
 # -- output ---------------------------------------------------------------------------------------------

@@ -41,10 +41,20 @@ def test_each_block_and_release_is_one_event_with_every_field() -> None:
     assert found[1] == {"time": "2026/11/22 10:07:00", "time_iso": "2026-11-22T10:07:00", "firewall": "fw-branch-01",
                         "action": "block", "kind": "user", "subject": "acme\\alice", "addresses": ["10.1.1.11", "10.1.1.12"],
                         "user": "acme\\alice", "until": "2026/11/22 10:22:00", "until_iso": "2026-11-22T10:22:00",
-                        "bytes": 24 * MB, "quota": 20 * MB, "reason": "user over quota"}
+                        "bytes": 24 * MB, "quota": 20 * MB, "reason": "user over quota", "ended_by": None}
     assert found[2]["bytes"] == 43 * MB and found[2]["quota"] == 30 * MB and found[2]["user"] is None
     assert [event["reason"] for event in found[3:]] == ["block ended", "exempt", "block ended"]
     assert found[3]["until"] == "2026/11/22 10:06:55" and found[3]["bytes"] is None and found[3]["quota"] is None
+    assert [event["ended_by"] for event in found] == [None, None, None, "cycle", "cycle", "cycle"]
+
+
+def test_a_block_the_firewall_ended_is_a_release_event_saying_so() -> None:
+    until = NOW - timedelta(minutes=1)
+    result = evaluate([], NOW, quotas={"ip": 20 * MB}, ended={"ips": {"10.0.9.7": until}, "groups": {SALES: until}})
+    assert [(event["action"], event["kind"], event["subject"], event["reason"], event["ended_by"], event["until"])
+            for event in events(result, "fw")] == [
+        ("release", "ip", "10.0.9.7", "block ended", "firewall", "2026/11/22 10:06:00"),
+        ("release", "group", SALES, "block ended", "firewall", "2026/11/22 10:06:00")]
 
 
 def test_events_are_json_lines_that_keep_hostile_names_literal() -> None:

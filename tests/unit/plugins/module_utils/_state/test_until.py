@@ -4,7 +4,13 @@ from datetime import datetime
 
 import pytest
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import parse_until_tag, until_by_holder, until_tag
+from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import (
+    lapsed_by_holder,
+    parse_until_tag,
+    until_by_holder,
+    until_index_tag,
+    until_tag,
+)
 
 T = datetime(2026, 11, 22, 10, 30, 0)
 
@@ -29,3 +35,13 @@ def test_until_by_holder():
         "10.0.0.5": ["web"],
     }, "quota")
     assert state == {"10.0.0.1": T, "10.0.0.2": None, "10.0.0.4": T}
+
+
+def test_lapsed_by_holder_finds_companions_left_without_their_tag():
+    state = lapsed_by_holder({
+        "10.0.0.1": ["quota", "quota.until.20261122103000"],  # in force
+        "10.0.0.3": ["quota.until.20261122101500", "quota.until.20261122103000", "quota.until"],  # tag ended
+        "10.0.0.5": ["web", "quota.until"],
+    }, "quota")
+    assert state == {"10.0.0.3": T}
+    assert until_index_tag("quota") == "quota.until" and parse_until_tag("quota", until_index_tag("quota")) is None
