@@ -39,7 +39,8 @@ demo: $(STAMP) $(LINK)
 
 test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2
-	$(MAKE) typecheck sanity lint
+	# the static checks side by side (sanity is the long one); each one's output printed whole
+	$(MAKE) -j 2 --output-sync=target typecheck sanity lint
 
 unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
