@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
+  - tagwarden.panos.tag_color
 attributes:
   check_mode:
     support: full
@@ -44,20 +45,6 @@ options:
       - The tag registered on blocked addresses.
     type: str
     default: quota
-  tag_color:
-    description:
-      - The colour of the tag O(tag), by the name the PAN-OS GUI shows (the names
-        C(paloaltonetworks.panos) takes), one of V(red), V(green), V(blue), V(yellow), V(copper), V(orange),
-        V(purple), V(gray), V(light green), V(cyan), V(light gray), V(blue gray), V(lime), V(black),
-        V(gold), V(brown), V(olive), V(maroon), V(red-orange), V(yellow-orange), V(forest green),
-        V(turquoise blue), V(azure blue), V(cerulean blue), V(midnight blue), V(medium blue),
-        V(cobalt blue), V(violet blue), V(blue violet), V(medium violet), V(medium rose), V(lavender),
-        V(orchid), V(thistle), V(peach), V(salmon), V(magenta), V(red violet), V(mahogany),
-        V(burnt sienna), V(chestnut).
-      - The XML form (C(color1) ... C(color42)) is refused, naming the colour it stands for.
-      - A different colour on an existing tag is a change (shown in diff mode); the same is none.
-    type: str
-    default: red
   dag_name:
     description:
       - The Dynamic Address Group whose filter is the quoted O(tag).
@@ -192,15 +179,19 @@ api_calls:
   sample: 10
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
+    COMMIT_OPTIONS,
+    TAG_COLOR_OPTIONS,
+    firewall_module,
+    run_task,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import DEFAULT_TAG_COLOR, REPORT_PERIODS, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import REPORT_PERIODS, ensure
 
 
 def main():
     module = firewall_module(dict(
         tag=dict(type="str", default="quota"),
-        tag_color=dict(type="str", default=DEFAULT_TAG_COLOR),
         dag_name=dict(type="str", default="quota"),
         report_name=dict(type="str", default="Quota"),
         report_period=dict(type="str", choices=list(REPORT_PERIODS), default="last-15-minutes"),
@@ -221,6 +212,7 @@ def main():
             "tags": dict(type="list", elements="str", default=[]),
         }),
         **COMMIT_OPTIONS,
+        **TAG_COLOR_OPTIONS,
         vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params

@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.commit
+  - tagwarden.panos.tag_color
   - tagwarden.panos.attributes
 attributes:
   check_mode:
@@ -116,7 +117,12 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
+    COMMIT_OPTIONS,
+    TAG_COLOR_OPTIONS,
+    firewall_module,
+    run_task,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._bootstrap import ensure
 
@@ -133,13 +139,15 @@ def main():
         to_zones=dict(type="list", elements="str", default=["any"]),
         action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
         vsys=dict(type="str", default="vsys1"),
-        **COMMIT_OPTIONS
+        **COMMIT_OPTIONS,
+        **TAG_COLOR_OPTIONS
     ))
     p = module.params
     run_task(module, lambda conn: ensure(
         conn, p["tag"], p["dag_name"], p["url_category"], p["rule_name"], p["location"], p["existing_rule"],
         p["from_zones"], p["to_zones"], p["action"], commit=p["commit"],
-        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"], check_mode=module.check_mode))
+        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"], check_mode=module.check_mode,
+        tag_color=p["tag_color"]))
 
 
 if __name__ == "__main__":

@@ -136,6 +136,37 @@ def test_the_story_incidents_block_second_run_unchanged_new_incident_from_the_cu
     assert third["cursor"] > first["cursor"] and "new addresses: 198.51.100.77" in third["summary"]
 
 
+def tag_entry(emu: Any, name: str = "threat-feed") -> ET.Element:
+    running = ET.fromstring(emu.config()["running"])
+    return next(e for e in running.iter("entry") if e.get("name") == name and e.find("color") is not None)
+
+
+def test_the_tag_colour_changes_with_a_diff_and_keeps_the_feeds_cursor(
+        firewall: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
+    lumu.add_incidents([incident(firewall, "c2.example", "203.0.113.5:443")])
+    run(provider, lumu_server)
+    comments = tag_entry(firewall).findtext("comments")
+    assert tag_entry(firewall).findtext("color") == "color1" and '{"feed"' in (comments or "")
+    with pytest.raises(ValidationError, match="tag_color: 'color28' is not a tag colour name .* 'cobalt blue'"):
+        bootstrap(provider, tag_color="color28")
+    firewall.reset_counters()
+    changed = bootstrap(provider, tag_color="cobalt blue")
+    assert changed["updated"] == ["tag threat-feed"] and changed["committed"]
+    assert tag_entry(firewall).findtext("color") == "color28" and tag_entry(firewall).findtext("comments") == comments
+    assert not bootstrap(provider, tag_color="cobalt blue")["changed"]
+    assert writes(firewall) == {"commit": 1}
+
+
+def test_a_tag_of_that_name_made_by_someone_else_keeps_its_colour(emu: Any, provider: dict[str, Any]) -> None:
+    emu.set_config(etree.tostring(config(rules=(rule("Allow-Outbound", application=["any"], service=["any"]),)))
+                   .decode())
+    conn = FirewallConnection(provider)
+    conn.config("set", "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/tag",
+                ET.fromstring('<entry name="threat-feed"><color>color3</color><comments>by hand</comments></entry>'))
+    bootstrap(provider, tag_color="cobalt blue")
+    assert (tag_entry(emu).findtext("color"), tag_entry(emu).findtext("comments")) == ("color3", "by hand")
+
+
 def test_a_firewall_on_pacific_time_keeps_a_utc_cursor_and_the_next_run_fetches_only_new_incidents(
         emu: Any, provider: dict[str, Any], lumu: Any, lumu_server: Any) -> None:
     emu.set_config(etree.tostring(config(rules=(rule("Allow-Outbound", application=["any"], service=["any"]),),

@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import DEFAULT_TAG_COLOR
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import (
     PROVIDER_SPEC,
     TOP_LEVEL_OPTIONS,
@@ -24,6 +25,10 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrat
 COMMIT_OPTIONS = dict(
     commit=dict(type="bool", default=True),
     commit_admin=dict(type="str"),
+)  # type: Dict[str, Dict[str, Any]]
+# The argument spec of doc fragment tagwarden.panos.tag_color.
+TAG_COLOR_OPTIONS = dict(
+    tag_color=dict(type="str", default=DEFAULT_TAG_COLOR),
 )  # type: Dict[str, Dict[str, Any]]
 
 

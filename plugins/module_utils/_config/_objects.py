@@ -74,6 +74,10 @@ TAG_COLORS = {name: "color%d" % number for number, name in enumerate((
     "salmon", "magenta", "red violet", "mahogany", "burnt sienna", "chestnut"), start=1) if name}
 
 
+#: The colour of a tag the collection creates, unless the user names another.
+DEFAULT_TAG_COLOR = "red"
+
+
 def tag_color_problem(option: str, color: str) -> Optional[str]:
     """Why ``color`` is no tag colour name (None: it is one); the XML form ``colorN`` is refused
     with the name it stands for."""

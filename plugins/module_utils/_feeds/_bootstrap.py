@@ -22,8 +22,11 @@ from typing import Any, Dict, List, Optional, Sequence
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import (
     ADDRESS_GROUP,
+    DEFAULT_TAG_COLOR,
     TAG,
+    TAG_COLORS,
     dynamic_group_object,
+    tag_color_problem,
     tag_object,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _category
@@ -35,7 +38,6 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownersh
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
 
-TAG_COLOR = "color1"  # red
 COMMIT_DESCRIPTION = "tagwarden.panos threat_feed_objects"
 URL_RULE_SUFFIX = "-url"
 
@@ -57,12 +59,16 @@ def ensure(conn: Connection, tag: str = "threat-feed", dag_name: str = "threat-f
            existing_rule: Optional[str] = None, from_zones: Sequence[str] = ("any",),
            to_zones: Sequence[str] = ("any",), action: str = "deny", commit: bool = True,
            commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1",
-           check_mode: bool = False) -> Dict[str, Any]:
-    """The threat_feed_objects module: ``created``, ``updated``, ``committed``, ``rules``, ``diff``, ``api_calls``."""
+           check_mode: bool = False, tag_color: str = DEFAULT_TAG_COLOR) -> Dict[str, Any]:
+    """The threat_feed_objects module: ``created``, ``updated``, ``committed``, ``rules``, ``diff``, ``api_calls``.
+    ``tag_color``: the tag's colour by its GUI name (``_config._objects.TAG_COLORS``)."""
     placement = Placement(location, existing_rule)
     rules = block_rules(rule_name, dag_name, url_category, from_zones, to_zones, action)
     problems = _category.check_name(tag, "tag") + _category.check_name(dag_name, "dag_name") + \
         _category.check_name(url_category, "url_category") + placement.problems(rule_name, "rule")
+    color_problem = tag_color_problem("tag_color", tag_color)
+    if color_problem:
+        problems.append(color_problem)
     for rule in rules:
         problems.extend(rule.problems("rule_name"))
     if problems:
@@ -82,8 +88,12 @@ def ensure(conn: Connection, tag: str = "threat-feed", dag_name: str = "threat-f
         raise ValidationError("address group %r exists and is not managed by tagwarden.panos: choose another dag_name"
                               % dag_name)
     changes.present(owner)
-    if current[(TAG, tag)] is None:  # afterwards the tag's comments are threat_feed_sync's
-        changes.present(tag_object(tag, TAG_COLOR, STATE_RECORD.sentence))
+    feed_tag = current[(TAG, tag)]
+    if feed_tag is None:
+        changes.present(tag_object(tag, TAG_COLORS[tag_color], STATE_RECORD.sentence))
+    elif (feed_tag.findtext("comments") or "").startswith(STATE_RECORD.sentence):
+        # ours: only its colour; the comments are threat_feed_sync's state (the merge keeps them)
+        changes.present(tag_object(tag, TAG_COLORS[tag_color]))
     changes.present(dynamic_group_object(dag_name, xpath_literal(tag), "%s: addresses registered with tag %s"
                                          % (_category.OWNER_MARK, tag)))
     _category.plan_members(changes, url_category, [], "present")

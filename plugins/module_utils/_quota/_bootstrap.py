@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import (
+    DEFAULT_TAG_COLOR,
     TAG_COLORS,
     ConfigObject,
     dynamic_group_object,
@@ -43,7 +44,6 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule im
 REPORT_PERIODS = ("last-15-minutes", "last-hour", "last-6-hrs", "last-12-hrs", "last-24-hrs", "last-calendar-day",
                   "last-7-days", "last-30-days")
 MAX_TOPN = MAX_REPORT_TOPN
-DEFAULT_TAG_COLOR = "red"
 TAG_COMMENT = "tagwarden.panos quota: addresses over their bandwidth quota"
 DAG_DESCRIPTION = "tagwarden.panos quota: addresses tagged %s"
 COMMIT_DESCRIPTION = "tagwarden.panos quota_objects"
