@@ -120,8 +120,12 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
+    COMMIT_OPTIONS,
+    commit_settings,
+    firewall_module,
+    run_task,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._category import STATES, ensure
 
 
@@ -139,7 +143,7 @@ def main():
     p = module.params
     run_task(module, lambda conn: ensure(
         conn, p["name"], p["members"], p["state"], p["description"], p["take_ownership"], p["max_removals"],
-        commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"],
+        **commit_settings(p), vsys=p["vsys"],
         check_mode=module.check_mode))
 
 

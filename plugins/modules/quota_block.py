@@ -192,9 +192,13 @@ api_calls:
   sample: 6
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
+    COMMIT_OPTIONS,
+    commit_settings,
+    firewall_module,
+    run_task,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import RULE_OPTIONS
 
 
@@ -214,7 +218,7 @@ def main():
     ))
     p = module.params
     rule_options = dict((name, p[name]) for name in RULE_OPTIONS)
-    rule_options.update(commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]))
+    rule_options.update(commit_settings(p))
     run_task(module, lambda conn: apply(
         conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
         members=p["group_members"], bootstrap=p["bootstrap"], commit_pending=p["commit_pending"], vsys=p["vsys"],

@@ -291,8 +291,12 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
+    COMMIT_OPTIONS,
+    commit_settings,
+    firewall_module,
+    run_task,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import RULE_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._cycle import cycle
 
@@ -316,7 +320,7 @@ def main():
         vsys=dict(type="str", default="vsys1"),
         firewall_name=dict(type="str"),
     ))
-    options = dict(module.params, commit_admin=commit_admin_for(module.params["commit_admin"], module.params["provider"]))
+    options = dict(module.params, **commit_settings(module.params))
     run_task(module, lambda conn: cycle(conn, options, check_mode=module.check_mode))
 
 

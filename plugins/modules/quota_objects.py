@@ -182,10 +182,10 @@ api_calls:
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
     COMMIT_OPTIONS,
     TAG_COLOR_OPTIONS,
+    commit_settings,
     firewall_module,
     run_task,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import REPORT_PERIODS, ensure
 
 
@@ -218,8 +218,8 @@ def main():
     p = module.params
     run_task(module, lambda conn: ensure(
         conn, tag=p["tag"], tag_color=p["tag_color"], dag_name=p["dag_name"], report_name=p["report_name"], report_period=p["report_period"],
-        report_topn=p["report_topn"], rules=p["rules"], commit=p["commit"],
-        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"], check_mode=module.check_mode))
+        report_topn=p["report_topn"], rules=p["rules"],
+        **commit_settings(p), vsys=p["vsys"], check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

@@ -207,8 +207,12 @@ api_calls:
   sample: 9
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
+    COMMIT_OPTIONS,
+    commit_settings,
+    firewall_module,
+    run_task,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import SERVICE_PROTOCOLS, reconcile
@@ -235,7 +239,7 @@ def main():
     run_task(module, lambda conn: reconcile(
         conn, p["rules"], p["services"], owner=p["owner_tag"], scope=p["scope"],
         placement=Placement(p["location"], p["existing_rule"]), match=p["policy_match"], match_limit=p["match_limit"],
-        commit=p["commit"], commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"],
+        **commit_settings(p), vsys=p["vsys"],
         check_mode=module.check_mode))
 
 

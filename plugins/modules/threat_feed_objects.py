@@ -120,10 +120,10 @@ api_calls:
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
     COMMIT_OPTIONS,
     TAG_COLOR_OPTIONS,
+    commit_settings,
     firewall_module,
     run_task,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._bootstrap import ensure
 
 
@@ -145,8 +145,8 @@ def main():
     p = module.params
     run_task(module, lambda conn: ensure(
         conn, p["tag"], p["dag_name"], p["url_category"], p["rule_name"], p["location"], p["existing_rule"],
-        p["from_zones"], p["to_zones"], p["action"], commit=p["commit"],
-        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"], check_mode=module.check_mode,
+        p["from_zones"], p["to_zones"], p["action"],
+        **commit_settings(p), vsys=p["vsys"], check_mode=module.check_mode,
         tag_color=p["tag_color"]))
 
 

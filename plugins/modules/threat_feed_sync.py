@@ -185,8 +185,12 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
+    COMMIT_OPTIONS,
+    commit_settings,
+    firewall_module,
+    run_task,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import FEED_HTTP_OPTIONS, SOURCE_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import (
@@ -217,8 +221,8 @@ def main():
     options = Options(p["tag"], p["url_category"], p["mode"], p["age"], p["renew_before"], p["include_subdomains"],
                       p["max_removals"], p["max_registered_ips"])
     run_task(module, lambda conn: sync(
-        conn, p["source"], p[p["source"]] or {}, options, commit=p["commit"],
-        commit_admin=commit_admin_for(p["commit_admin"], p["provider"]), vsys=p["vsys"],
+        conn, p["source"], p[p["source"]] or {}, options,
+        **commit_settings(p), vsys=p["vsys"],
         check_mode=module.check_mode, chunk_size=p["chunk_size"],
         client_factory=lambda feed: feed_client(feed, p["feed_validate_certs"], p["feed_ca_path"],
                                                 timeout=p["feed_timeout"])))

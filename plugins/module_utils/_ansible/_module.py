@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import DEFAULT_TAG_COLOR
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import (
     PROVIDER_SPEC,
@@ -26,6 +27,14 @@ COMMIT_OPTIONS = dict(
     commit=dict(type="bool", default=True),
     commit_admin=dict(type="str"),
 )  # type: Dict[str, Dict[str, Any]]
+
+
+def commit_settings(params: Dict[str, Any]) -> Dict[str, Any]:
+    """``commit`` and ``commit_admin`` (``_config._changeset.commit_admin_for``) from the COMMIT_OPTIONS
+    and ``provider`` of a module's parameters, as the features take them."""
+    return dict(commit=params["commit"], commit_admin=commit_admin_for(params["commit_admin"], params["provider"]))
+
+
 # The argument spec of doc fragment tagwarden.panos.tag_color.
 TAG_COLOR_OPTIONS = dict(
     tag_color=dict(type="str", default=DEFAULT_TAG_COLOR),

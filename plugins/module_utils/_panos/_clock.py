@@ -19,11 +19,12 @@ from typing import Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import CODE_MISSING, FirewallError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import DEVICE_XPATH
 
 #: How PAN-OS writes times in queries, reports and logs.
 FIREWALL_TIME_FORMAT = "%Y/%m/%d %H:%M:%S"
 #: The firewall's time zone (Device > Setup > Management), an IANA name; PAN-OS runs on UTC without one.
-TIMEZONE_XPATH = "/config/devices/entry[@name='localhost.localdomain']/deviceconfig/system/timezone"
+TIMEZONE_XPATH = DEVICE_XPATH + "/deviceconfig/system/timezone"
 _MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 

@@ -11,10 +11,10 @@ __metaclass__ = type
 from typing import Any, Dict, List
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd, text
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import DEVICE_XPATH, cmd, text
 
 #: Panorama's own device entry, under which its template stacks are configured.
-TEMPLATE_STACKS_XPATH = "/config/devices/entry[@name='localhost.localdomain']/template-stack"
+TEMPLATE_STACKS_XPATH = DEVICE_XPATH + "/template-stack"
 
 
 def _members_by_serial(entries: List[Any]) -> Dict[str, str]:
