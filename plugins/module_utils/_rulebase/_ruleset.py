@@ -11,8 +11,9 @@ even when its name shares the prefix; a desired name held by such a rule is refu
 The rulebase is read once (the whole ``rules`` container), the services once. Before a new rule is
 added, ``test security-policy-match`` probes each (source, destination) pair it would allow (one
 address for each CIDR; at most ``PROBES_PER_RULE`` per rule, ``match_limit`` per run): when every
-probe hits an allow rule that is not ours and holds that pair, the rule is skipped and the result
-names those rules; a deny above the new rule's position that a probe hits shadows it (a warning).
+probe hits an allow rule that is not ours and holds that pair, the rule is not added and the result
+names those rules (``not_added``); a deny above the new rule's position that a probe hits shadows it
+(a warning).
 Plain Python, no Ansible imports.
 """
 
@@ -98,7 +99,7 @@ class RuleSetPlan:
     delete_services: List[str] = field(default_factory=list)
     reused_services: List[str] = field(default_factory=list)
     service_conflicts: List[Dict[str, str]] = field(default_factory=list)
-    skipped: List[Dict[str, str]] = field(default_factory=list)
+    not_added: List[Dict[str, str]] = field(default_factory=list)
     shadowed: List[Dict[str, str]] = field(default_factory=list)
     partial_checks: List[Dict[str, Any]] = field(default_factory=list)
     policy_matches: int = 0
@@ -217,7 +218,7 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
     for rule in rules:
         clash = sorted(set(rule.services) & conflicting)
         if clash:
-            result.skipped.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
+            result.not_added.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
                                    "another port (see service_conflicts)" % ", ".join(clash), "allowed_by": ""})
             continue
         entry = current.get(rule.name)
@@ -294,7 +295,7 @@ def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, curre
         return True
     if len(allowed_by) < len(probes):
         return True
-    result.skipped.append({"rule": rule.name, "reason": "the traffic is allowed already",
+    result.not_added.append({"rule": rule.name, "reason": "the traffic is allowed already",
                            "allowed_by": ", ".join(dict.fromkeys(allowed_by))})
     return False
 
@@ -403,14 +404,14 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         "changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
         "moved": changes.labels("moved"), "deleted": changes.labels("deleted"),
         "reused_services": result_plan.reused_services, "service_conflicts": result_plan.service_conflicts,
-        "skipped": result_plan.skipped, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
+        "not_added": result_plan.not_added, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
         "policy_matches": result_plan.policy_matches,
         "committed": False, "diff": changes.diff(),
         "warnings": ["rule %s would be shadowed by deny rule %s above it" % (s["rule"], s["denied_by"])
                      for s in result_plan.shadowed] + [
             "rule %s: policy match probed %d of its %d (source, destination) pairs, so it is added even if "
             "others allow it" % (c["rule"], c["probed"], c["pairs"]) for c in result_plan.partial_checks] + [
-            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules skipped"
+            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules not added"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
     return changes.apply_into(result)
