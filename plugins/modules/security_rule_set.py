@@ -30,7 +30,9 @@ description:
     service; at most 8 probes per rule and O(match_limit) per run. When every pair hits an allow rule
     that is not ours and holds that pair, the rule is not added (RV(not_added) names those rules); a
     rule with more pairs than were probed is added and RV(partial_checks) says so; a deny above the
-    new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning).
+    new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning) when it
+    matches all of the rule's traffic - not when it is restricted to a URL category, an application or
+    a port the rule is not limited to.
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
@@ -170,7 +172,7 @@ not_added:
   elements: dict
   sample: [{"rule": "i-0abc1234def567890-tcp-443", "reason": "the traffic is allowed already", "allowed_by": "allow-web"}]
 shadowed:
-  description: New rules that a deny rule above their position would shadow.
+  description: New rules that a deny rule above their position shadows (matches all of their traffic).
   returned: always
   type: list
   elements: dict

@@ -146,3 +146,24 @@ def test_a_run_that_adds_one_rule_and_leaves_one_out_is_changed_not_skipped(
     assert "localhost | CHANGED" in output and result["changed"] and result["committed"], output
     assert [n["rule"] for n in result["not_added"]] == ["i-1-allowed"] and "skipped" not in result
     assert running(emu) == ["admin-web", "i-1-new", "deny-all"]
+
+
+def test_a_deny_of_one_url_category_or_application_shadows_nothing_and_a_real_shadow_is_worded_by_mode(
+        emu: EmulatorControl, provider: Dict[str, Any]) -> None:
+    anywhere = {"from": ["any"], "to": ["any"], "service": ["any"]}
+    feed = builders.rule("BlockThreatFeed-url", "deny", **anywhere, category=["threat-feed-urls"])
+    ssh = builders.rule("block-ssh", "deny", **anywhere, application=["ssh"])
+    emu.set_config(etree.tostring(builders.config(rules=(feed, ssh, builders.rule("deny-all", "deny", **anywhere)))).decode())
+    new = {"name": "i-1-tcp-8443", "sources": ["203.0.113.7"], "destinations": ["10.0.1.5"]}
+    result, _conn = run(provider, [new], match=True)
+    assert result["created"][-1] == "rule i-1-tcp-8443" and result["shadowed"] == [] and result["warnings"] == []
+    assert running(emu) == ["BlockThreatFeed-url", "block-ssh", "i-1-tcp-8443", "deny-all"]
+
+    block = builders.rule("block-net", "deny", **dict(anywhere, destination=["10.0.1.0/24"]))
+    emu.set_config(etree.tostring(builders.config(rules=(block, builders.rule("deny-all", "deny", **anywhere)))).decode())
+    planned, _conn = run(provider, [new], match=True, check_mode=True)
+    assert planned["shadowed"] == [{"rule": "i-1-tcp-8443", "denied_by": "block-net"}]
+    assert planned["warnings"] == ["rule i-1-tcp-8443 would be shadowed by deny rule block-net above it, "
+                                   "which matches all of its traffic"]
+    done, _conn = run(provider, [new], match=True)
+    assert done["warnings"] == ["rule i-1-tcp-8443 is shadowed by deny rule block-net above it, which matches all of its traffic"]

@@ -179,6 +179,26 @@ def test_a_deny_above_the_new_rule_is_reported_as_shadowing_it() -> None:
     assert bottom.shadowed == [] and names(bottom)[0][0] == "i-1-a"
 
 
+@pytest.mark.parametrize("restriction", [{"categories": ("threat-feed-urls",)}, {"applications": ("ssh",)},
+                                         {"services": ("service-https",)}, {"from_zones": ("dmz",)},
+                                         {"source_users": ("acme\\eve",)}, {"schedule": "nights"}])
+def test_a_deny_that_matches_only_part_of_the_traffic_does_not_shadow_the_rule(restriction: Any) -> None:
+    # the feed's URL rule: every probe hits it (a probe names no URL category), yet it denies only that category
+    rulebase = [entry("BlockThreatFeed-url", owned=False, action="deny", **dict({"services": ("any",)}, **restriction)),
+                entry("deny-all", owned=False, action="deny")]
+    rule = desired("i-1-tcp-8443", sources=["203.0.113.0/24"], destinations=["10.0.1.5"], services=["tcp-8443"],
+                   from_zones=["untrust", "dmz"])
+    result = run(rulebase, rule, matcher=Matcher("BlockThreatFeed-url"))
+    assert names(result)[0][0] == "i-1-tcp-8443" and result.shadowed == [] and result.not_added == []
+
+
+def test_a_deny_of_any_service_shadows_a_rule_of_one_port() -> None:
+    rulebase = [entry("block-net", owned=False, action="deny", services=("any",)), entry("deny-all", owned=False, action="deny")]
+    rule = desired("i-1-tcp-8443", destinations=["10.0.1.5"], services=["tcp-8443"])
+    result = run(rulebase, rule, matcher=Matcher("block-net"))
+    assert result.shadowed == [{"rule": "i-1-tcp-8443", "denied_by": "block-net"}]
+
+
 def test_policy_match_runs_only_for_new_rules_and_within_the_limit() -> None:
     matcher = Matcher(None)
     result = run([entry("i-1-a")], desired("i-1-a", "i-1-b", "i-1-c", "i-1-d"), matcher=matcher, limit=2)
