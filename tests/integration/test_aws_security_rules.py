@@ -115,7 +115,7 @@ def test_a_lost_event_is_repaired_by_the_next_full_reconcile_and_a_second_run_wr
     assert not steady["changed"] and steady["policy_matches"] == 0
     counters = steady["counters"]
     assert counters["commit"] == 0 and counters["op"] == 0
-    assert counters["config"] == 3  # one rulebase read, one service read, one tag read; no write
+    assert counters["config"] == 2  # one rulebase read, one service read; no tag read, no write
 
 
 def test_aws_throttling_fails_before_any_firewall_write_and_the_next_run_converges(
