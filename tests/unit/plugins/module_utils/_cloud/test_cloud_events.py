@@ -11,9 +11,9 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._events imp
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import RuleSettings, SettingsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._source import aws_desired_rules
-from tests.aws_double import (
-    CREDENTIALS, REGION, AwsWorld, client, cloudtrail_record, eventbridge, instances_record, log_file, tcp,
-)
+from aws_double.events import cloudtrail_record, eventbridge, instances_record, log_file
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, client, tcp
 
 PERMISSION = {"items": [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "groups": {},
                          "ipRanges": {"items": [{"cidrIp": "203.0.113.0/24"}]}, "ipv6Ranges": {},

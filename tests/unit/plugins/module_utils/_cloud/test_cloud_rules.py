@@ -13,7 +13,8 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules impo
     RULE_KEYS, DesiredRules, RuleSettings, SettingsError, derive_rules,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._source import aws_desired_rules
-from tests.aws_double import CREDENTIALS, REGION, AwsWorld, tcp
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, tcp
 
 
 def derive(endpoint: str, world: AwsWorld, **settings: Any) -> DesiredRules:

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[5]
 sys.path.insert(0, str(ROOT))
 
-from panos_emulator.tls import make_certificates  # noqa: E402  # pylint: disable=wrong-import-position
+from double_server.tls import make_certificates  # noqa: E402  # pylint: disable=wrong-import-position
 
 USERS = {"reader": "reader-pass"}
 

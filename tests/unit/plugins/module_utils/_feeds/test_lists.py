@@ -21,7 +21,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lists import ListSource
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client, select_source
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsError
-from panos_emulator.tls import make_certificates
+from double_server.tls import make_certificates
 
 DROP_TXT = """; Spamhaus DROP List 2026/12/01 - (c) 2026 The Spamhaus Project SLU
 ; Last-Modified: Tue, 01 Dec 2026 10:00:00 GMT
