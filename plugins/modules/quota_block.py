@@ -76,10 +76,6 @@ options:
     description:
       - Create the owner tag, the dynamic user group and the rule now, even with no group to block
         (the role C(tagwarden.panos.quota_bootstrap) sets it).
-      - Also converts the group rule O(rule_name) of tagwarden.panos 0.1.0 (no owner tag, groups as source
-        users, release times in its description) into the rule on O(dug_name); its old group blocks end
-        (the next cycle blocks those groups again if they are still over quota). Without O(bootstrap) such a
-        rule is refused with a message to run the bootstrap.
     type: bool
     default: false
   commit_pending:

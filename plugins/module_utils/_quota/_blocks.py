@@ -367,7 +367,7 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
     """The quota_block module. ``groups``: the complete set of blocked groups (None: leave the
     group blocks as they are); ``members``: their users (None: read from User-ID); ``now``:
     the firewall's time (None: read its clock); ``bootstrap``: create the DUG and the rule now,
-    even with no group to block, and convert 0.1.0's group rule; ``commit_pending``: commit this
+    even with no group to block; ``commit_pending``: commit this
     admin's changes even when this run changes nothing (an earlier task wrote with commit false).
 
     Raises ValidationError before any write (bad input, or a rule_name held by a rule that is
@@ -380,7 +380,7 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
     changes.pending = commit_pending
     if state is None:
         state = read_state(conn, tag, rule_name, vsys, wanted.now, dug_name)
-    problem = existing_rule_problem(state.rule, rule_name, dug_name, adopt=bootstrap)
+    problem = existing_rule_problem(state.rule, rule_name, dug_name)
     if state.dug is not None and not is_owned(state.dug):
         problem = problem or ("dug_name: dynamic user group %r exists and is not managed by tagwarden.panos (no %s tag); "
                               "nothing was changed. Choose another dug_name" % (dug_name, OWNER_TAG))
