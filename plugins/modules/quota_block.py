@@ -69,7 +69,7 @@ options:
     type: dict
   group_members:
     description:
-      - The users of each group in O(groups), as C(userid_facts) returns them; when left out they are read
+      - The users of each group in O(groups), as C(userid_info) returns them; when left out they are read
         from User-ID (one request per group).
     type: dict
   bootstrap:
@@ -88,7 +88,7 @@ options:
     default: false
   now:
     description:
-      - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_facts) returns it; tag timeouts
+      - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_info) returns it; tag timeouts
         are C(until - now) seconds, from 1 to 2592000 (30 days).
       - When left out, the firewall's clock is read (one more request).
     type: str

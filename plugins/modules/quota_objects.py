@@ -50,7 +50,7 @@ options:
     default: quota
   report_name:
     description:
-      - The saved custom report that C(tagwarden.panos.quota_report_facts) runs.
+      - The saved custom report that C(tagwarden.panos.quota_report_info) runs.
     type: str
     default: Quota
   report_period:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Quota block state on the firewall: read it (quota_block_facts) and apply an evaluation (quota_block).
+"""Quota block state on the firewall: read it (quota_block_info) and apply an evaluation (quota_block).
 
 IP blocks are the quota tag plus its until-tag (``_state._until``) registered on the IP; group
 blocks are the same two tags plus one group tag per blocked group (``_rule.group_tag``)
@@ -200,7 +200,7 @@ def known_groups(conn: Connection, vsys: Optional[str] = "vsys1") -> List[str]:
 
 def block_facts(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuota",
                 vsys: Optional[str] = "vsys1", dug_name: str = "quota-users") -> Dict[str, Any]:
-    """The quota_block_facts module: ``blocked`` {ips, groups}, ``groups_enforced``,
+    """The quota_block_info module: ``blocked`` {ips, groups}, ``groups_enforced``,
     ``firewall_time``, ``api_calls``. Groups User-ID no longer lists appear as their tag; a group
     whose end has passed is not listed (its members may still be denied through another group)."""
     state = read_state(conn, tag, rule_name, vsys, dug_name=dug_name)
