@@ -3,7 +3,7 @@
 Builds one VPC on moto (real boto3) whose default route goes through the firewall instance,
 `instances` instances sharing a security group with `permissions` ingress permissions from outside
 the VPC, and a PAN-OS emulator with a clean-up rule. Then runs the role's two steps in this process
-(aws_security_rules_facts's core, then security_rule_set's core) twice: the first reconcile creates
+(aws_security_rules_info's core, then security_rule_set's core) twice: the first reconcile creates
 every rule, the second is steady. Prints, for each: AWS calls, firewall API calls (reads, writes,
 policy matches, commits, from the emulator's counters and the result) and wall time. Asserts nothing
 about time.

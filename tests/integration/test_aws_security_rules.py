@@ -1,4 +1,4 @@
-"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_facts's core ->
+"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_info's core ->
 security_rule_set's core -> the PAN-OS emulator, composed as the role aws_security_rules composes them."""
 
 from __future__ import annotations
