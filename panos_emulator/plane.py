@@ -9,7 +9,8 @@ the limit waits up to ``queue_seconds`` for a slot, then gets that code 22 reply
 
 Every device has its own plane: the firewall, Panorama, and each firewall Panorama manages (a request with
 ``target`` holds a slot on Panorama and one on the firewall). The counters (``/_emulator/counters``) say
-what a device saw: ``max_in_flight`` (the high-water mark since the counters were reset) and ``refused``.
+what a device saw: ``max_in_flight`` (the most requests it had at once, queued or served, since the counters
+were reset) and ``refused``.
 """
 
 from __future__ import annotations
@@ -38,21 +39,23 @@ class ManagementPlane:
 
     @contextlib.contextmanager
     def enter(self, counters: dict[str, int]) -> Iterator[bool]:
-        """Hold a slot while the request is served; False (and ``refused`` counted) when none came in time."""
-        if self._slots is not None and not self._slots.acquire(timeout=self.queue_seconds):
-            with self._lock:
-                counters["refused"] += 1
-            yield False
-            return
+        """Hold a slot while the request is served; False (and ``refused`` counted) when none came in time.
+
+        A request counts as in flight from its arrival, queued or served: ``max_in_flight`` is what the
+        device saw at once, which a client that keeps the limit holds at or below it."""
         with self._lock:
             self.in_flight += 1
             counters["max_in_flight"] = max(counters["max_in_flight"], self.in_flight)
+        served = self._slots is None or self._slots.acquire(timeout=self.queue_seconds)
         try:
-            yield True
+            if not served:
+                with self._lock:
+                    counters["refused"] += 1
+            yield served
         finally:
             with self._lock:
                 self.in_flight -= 1
-            if self._slots is not None:
+            if served and self._slots is not None:
                 self._slots.release()
 
 

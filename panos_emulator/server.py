@@ -9,6 +9,7 @@ import hmac
 import json
 import secrets
 import socket
+import ssl
 import sys
 import threading
 import traceback
@@ -73,6 +74,14 @@ def make_key(secret: bytes, user: str, password: str) -> str:
 
 
 @dataclass
+class Connection:
+    """An open connection: serving a request now; counted (it has carried an XML API request)."""
+
+    busy: bool = False
+    counted: bool = False
+
+
+@dataclass
 class Network:
     """The link to the management interface: ``rtt_ms`` per round trip (TCP and TLS handshakes, each request)."""
 
@@ -118,7 +127,7 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
         self.faults: list[Fault] = []
         self.network = Network(checked_milliseconds("rtt_ms", rtt_ms))
         self.planes = {serial: ManagementPlane(max_concurrent, queue_seconds) for serial in self.nodes}
-        self.connections: dict[socket.socket, bool] = {}  # open connection -> serving a request now
+        self.connections: dict[socket.socket, Connection] = {}
 
     @property
     def info(self) -> dict[str, Any]:
@@ -166,23 +175,34 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
         return checked_milliseconds("latency_ms", milliseconds)
 
     # -- connections ----------------------------------------------------------------------------
-    def connection_opened(self, sock: socket.socket, tls_version: str | None) -> None:
-        """Count a new connection on the device itself and charge its handshakes' round trips."""
+    def connection_opened(self, sock: socket.socket) -> None:
         with self.lock:
-            self.nodes[""].counters["connections"] += 1
-            self.connections[sock] = False
-        if self.network.rtt_ms:
-            self.stopping.wait(self.network.handshake_seconds(tls_version))
+            self.connections[sock] = Connection()
 
     def connection_closed(self, sock: socket.socket) -> None:
         with self.lock:
             self.connections.pop(sock, None)
 
+    def serving(self, sock: socket.socket, busy: bool, api: bool) -> None:
+        """A connection starts or ends a request. Its first XML API request counts the connection on
+        the device and pays its handshakes' round trips (control calls are neither counted nor delayed)."""
+        with self.lock:
+            connection = self.connections.get(sock)
+            if connection is None:
+                return
+            connection.busy = busy
+            first = api and busy and not connection.counted
+            if first:
+                connection.counted = True
+                self.nodes[""].counters["connections"] += 1
+        if first and self.network.rtt_ms:
+            self.stopping.wait(self.network.handshake_seconds(sock.version() if isinstance(sock, ssl.SSLSocket) else None))
+
     def close_idle_connections(self) -> int:
         """Close every kept-alive connection that is not serving a request, as a web server does after its
         keep-alive timeout; the client's next request on one finds it closed."""
         with self.lock:
-            idle = [sock for sock, busy in self.connections.items() if not busy]
+            idle = [sock for sock, connection in self.connections.items() if not connection.busy]
         for sock in idle:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -281,25 +301,20 @@ class _Handler(QuietHandler):
     server_version = "PAN-OS-emulator"
 
     def setup(self) -> None:
-        # Handshake here rather than on the first read, so that its round trips are charged once.
-        self.request.do_handshake()
         super().setup()
-        self.server.emulator.connection_opened(self.request, self.request.version())
+        self.server.emulator.connection_opened(self.request)
 
     def finish(self) -> None:
         self.server.emulator.connection_closed(self.request)
         super().finish()
 
     def dispatch(self, method: str) -> None:
-        emulator = self.server.emulator
-        with emulator.lock:
-            emulator.connections[self.request] = True
+        emulator, api = self.server.emulator, not self.path.startswith("/_emulator/")
+        emulator.serving(self.request, True, api)
         try:
             self._dispatch(method)
         finally:
-            with emulator.lock:
-                if self.request in emulator.connections:
-                    emulator.connections[self.request] = False
+            emulator.serving(self.request, False, api)
 
     def _dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
