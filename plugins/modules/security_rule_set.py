@@ -15,7 +15,7 @@ description:
   - Makes the security rules that carry the owner tag O(owner_tag) and lie in O(scope) exactly
     O(rules) - created, updated, moved into place, deleted - and makes sure the service objects in
     O(services) exist. Generic - the rules can come from any source, such as
-    M(tagwarden.panos.aws_security_rules_facts).
+    M(tagwarden.panos.aws_security_rules_info).
   - A rule without the owner tag is never touched, even when its name starts with a scope prefix; a
     desired rule whose name an administrator's rule holds is refused before anything is written, named.
     An administrator's service object with the same name but another protocol or port is reported in
