@@ -20,7 +20,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset
 from aws_double.events import cloudtrail_record, instances_record
 from aws_double.server import CREDENTIALS, REGION
 from aws_double.world import AwsWorld, tcp
-from tests.unit.plugins.module_utils._cloud.test_cloud_aws import ec2_error
+from tests.integration.test_cloud_aws import ec2_error
 
 HOSTILE = "x' or @name!='\" <b>&amp;"
 
