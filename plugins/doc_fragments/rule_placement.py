@@ -15,7 +15,7 @@ options:
   location:
     description:
       - Where a new rule goes - V(top), V(bottom), V(before) or V(after) O(existing_rule), or V(above) it
-        (right before it when it exists, else at the bottom: for a clean-up rule that must stay last).
+        (right before it when it exists, else at the bottom - for a clean-up rule that must stay last).
       - An existing rule is left where it is, unless the module says otherwise.
       - Alias O(rule_location), the name of earlier releases.
     type: str
