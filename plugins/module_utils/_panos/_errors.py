@@ -51,29 +51,10 @@ CODE_SESSION_TIMEOUT = "22"
 COMMIT_BUSY = ("A commit is in progress", "Another commit/validate is in progress")
 LOCKED = "Configuration is locked by"
 
-PIP_REQUIREMENTS = {
-    "pan-python": "pan-python>=0.17,<0.18",
-}
-
-
-def missing_library_message(package: str, import_error: Optional[str] = None) -> str:
-    """The message for a Python library that is not installed where the module runs."""
-    spec = PIP_REQUIREMENTS.get(package, package)
-    msg = (
-        "the Python library %s is not installed for the Python that runs this module "
-        "(usually the controller's, see ansible_python_interpreter): install it with "
-        "`python -m pip install '%s'` (or `python -m pip install -r requirements.txt` "
-        "from the tagwarden.panos collection)" % (package, spec)
-    )
-    if import_error:
-        msg += " [import error: %s]" % import_error
-    return msg
-
-
 class FirewallError(TagwardenError):
     """A request to the firewall failed; ``str(error)`` names the cause and the fix.
 
-    ``kind`` is one of ``library``, ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
+    ``kind`` is one of ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
     ``unreachable``, ``network``, ``transient``, ``malformed``, ``panos``, ``locked``, ``job``, ``target``
     (Panorama cannot reach the managed firewall named by the serial number).
     ``code`` is the PAN-OS error code when there is one, ``root`` the reply's root element.
