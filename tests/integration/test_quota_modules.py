@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import pan.xapi
 import pytest
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks, _bootstrap
@@ -82,7 +83,9 @@ def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorContro
 
 def test_the_tag_colour_is_an_option_changed_with_a_diff_and_idempotent(provider: dict[str, Any], emu: EmulatorControl) -> None:
     def objects(*flags: str, **args: Any) -> dict[str, Any]:
-        return _bootstrap.ensure(FirewallConnection(provider), commit_admin=provider["username"], **args)
+        changes = ChangeSet(FirewallConnection(provider), check_mode=args.pop("check_mode", False),
+                            admin=provider["username"], description=_bootstrap.COMMIT_DESCRIPTION)
+        return _bootstrap.ensure(changes, **args)
 
     def colour() -> str | None:
         return ET.fromstring(emu.config()["running"]).findtext(".//vsys/entry/tag/entry[@name='quota']/color")
@@ -107,9 +110,11 @@ def test_the_bootstrap_steps_commit_once_and_a_change_of_the_objects_alone_is_co
     """What the role quota_bootstrap does: quota_objects without a commit, then quota_block's bootstrap
     commits both tasks' changes once (commit_pending)."""
     def bootstrap(**objects_args: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        objects = _bootstrap.ensure(FirewallConnection(provider), commit=False, **objects_args)
-        block = _blocks.apply(FirewallConnection(provider), bootstrap=True, commit_admin=provider["username"],
-                              commit_pending=objects["pending"])
+        objects = _bootstrap.ensure(ChangeSet(FirewallConnection(provider), commit=False), **objects_args)
+        changes = ChangeSet(FirewallConnection(provider), admin=provider["username"],
+                            description=_blocks.COMMIT_DESCRIPTION)
+        changes.pending = objects["pending"]  # commit_pending
+        block = _blocks.apply(changes, _blocks.BlockRequest(bootstrap=True))
         return objects, block
 
     emu.reset_counters()
