@@ -17,8 +17,8 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks as qb
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
-from tests.emulator.builders import config, dag, members, report, rule
-from tests.emulator.client import EmulatorControl
+from panos_emulator.builders import config, dag, members, report, rule
+from panos_emulator.client import EmulatorControl
 
 FMT = "%Y/%m/%d %H:%M:%S"
 SALES = "cn=sales,dc=acme,dc=local"

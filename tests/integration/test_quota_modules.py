@@ -14,8 +14,8 @@ import pytest
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks, _bootstrap
-from tests.emulator.client import EmulatorControl
-from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator
+from panos_emulator.client import EmulatorControl
+from panos_emulator.process import provider_for, start_emulator, stop_emulator
 from tests.integration.ansible_cli import adhoc
 
 HOSTILE = "cn=a'b\"<c>&</member><member>any"

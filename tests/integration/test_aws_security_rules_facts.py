@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from tests.aws_double import CREDENTIALS, REGION, AwsWorld, instances_record, tcp
-from tests.unit.plugins.module_utils._cloud.conftest import aws_endpoint, moto_endpoint  # noqa: F401  pylint: disable=unused-import
+from aws_double.events import instances_record
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, tcp
 from tests.unit.plugins.modules.firewall import load
 
 aws_security_rules_facts = load("aws_security_rules_facts")
