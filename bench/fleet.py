@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT)]
 
 from lxml import etree  # noqa: E402
 
-from panos_emulator.builders import config, dag, report, rule  # noqa: E402
+from bench.panorama import load as load_quota  # noqa: E402  # every firewall bootstrapped, a bucket of traffic
 from panos_emulator.client import EmulatorControl  # noqa: E402
 from panos_emulator.process import provider_for, start_emulator, stop_emulator  # noqa: E402
 from tests.integration.ansible_cli import panos_env, playbook  # noqa: E402
@@ -42,8 +42,6 @@ FIREWALLS = 100
 FORKS = 20
 ADDRESSES = 1_000
 FEED = 10_000
-ROWS = 20  # report rows per firewall in the quota cycle, every tenth over quota
-QUOTA = 20_000_000
 # Emulator options of the management plane, used when this emulator has them.
 PLANE_OPTIONS = {"--max-concurrent": "5", "--rtt-ms": "20"}
 AGENT = ("/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
@@ -112,20 +110,6 @@ def take_from_panorama(control: EmulatorControl) -> None:
         etree.SubElement(agent, "serial-number").text = "panorama"
         etree.SubElement(agent, "ip-tags").text = "yes"
         firewall.set_config(etree.tostring(tree).decode())
-
-
-def load_quota(control: EmulatorControl) -> None:
-    """Every firewall bootstrapped for quotas, ROWS addresses in its last complete bucket."""
-    rules = (rule("BlockQuotaDAG", action="deny", source=["quota"]),
-             rule("Allow-Outbound", application=["any"], service=["any"]))
-    tree = etree.tostring(config(rules=rules, reports=(report(),), address_group=[dag("quota", "'quota'")])).decode()
-    control.advance(900 - control.now()["epoch"] % 900)
-    bucket = control.now()["epoch"] - 450
-    records = [{"time": bucket, "src": "10.1.%d.%d" % (i >> 8, i & 255), "user": "acme\\user%04d" % i,
-                "bytes": QUOTA + 1 if i % 10 == 0 else QUOTA // 20} for i in range(ROWS)]
-    for serial in control.info["firewalls"]:
-        control.firewall(serial).set_config(tree)
-        control.firewall(serial).add_traffic(records)
 
 
 def run(control: EmulatorControl, env: dict[str, str], *args: str) -> dict[str, Any]:
