@@ -71,6 +71,12 @@ options:
     description: Verify O(base_url)'s TLS certificate when reading the lists back.
     type: bool
     default: true
+  url_username:
+    description: The web server's basic-auth user, if it asks for one (the username of M(tagwarden.panos.threat_feed_edl_objects)).
+    type: str
+  url_password:
+    description: Its password. Never shown in results, errors or logs.
+    type: str
   url_ca_path:
     description: CA bundle that verifies O(base_url)'s certificate (the one the firewalls' certificate profile holds).
     type: path
@@ -214,6 +220,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publis
     DirectoryTarget,
     PublishError,
     S3Target,
+    basic_auth,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client, select_source
@@ -227,6 +234,8 @@ EDL_OPTIONS = dict(
     base_url=dict(type="str", required=True),
     url_validate_certs=dict(type="bool", default=True),
     url_ca_path=dict(type="path"),
+    url_username=dict(type="str"),
+    url_password=dict(type="str", no_log=True),
     directory=dict(type="path"),
     s3_bucket=dict(type="str"),
     s3_prefix=dict(type="str", default=""),
@@ -263,9 +272,10 @@ def main():
         source = select_source(p["source"], p[p["source"]] or {})
         feed = feed_client(source, p["feed_validate_certs"], p["feed_ca_path"], timeout=p["feed_timeout"])
         reader = HttpsClient(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"], ca_option="url_ca_path",
-                             peer="the web server at base_url")
+                             peer="the web server at base_url", secrets=[p["url_password"] or ""],
+                             auth_option="url_username and url_password")
         result = run(source, feed, reader, target_of(p), p["base_url"], options, datetime.now(timezone.utc),
-                     module.check_mode)
+                     module.check_mode, basic_auth(p["url_username"], p["url_password"]))
     except (ValueError, AwsError, PublishError) as exc:
         module.fail_json(msg=str(exc))
     if not module._diff:

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+import base64
 import os
 import tempfile
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_format import ListError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsError
@@ -118,11 +119,20 @@ def url_of(base_url: str, name: str) -> str:
     return base_url.rstrip("/") + "/" + name
 
 
-def read_back(reader: HttpsClient, base_url: str, name: str, target: Target) -> Optional[str]:
+def basic_auth(username: Optional[str], password: Optional[str]) -> Dict[str, str]:
+    """The header of the web server's basic auth (the firewalls' EDL objects send the same)."""
+    if not username:
+        return {}
+    token = base64.b64encode(("%s:%s" % (username, password or "")).encode("utf-8")).decode("ascii")
+    return {"Authorization": "Basic " + token}
+
+
+def read_back(reader: HttpsClient, base_url: str, name: str, target: Target,
+              headers: Optional[Dict[str, str]] = None) -> Optional[str]:
     """The text the firewalls fetch at ``base_url``/``name``; None when nothing is published there yet."""
     url = url_of(base_url, name)
     try:
-        return reader.get_text(url)
+        return reader.request("GET", url, headers=headers).body.decode("utf-8", errors="replace")
     except HttpsError as exc:
         if exc.status != 404:
             raise ListError("cannot read the published list back from %s, nothing was published: %s; the firewalls "

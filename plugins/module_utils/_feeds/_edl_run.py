@@ -49,13 +49,14 @@ class EdlRunError(ValueError):
     """The feed could not be read; nothing was published (the next run starts from the same cursor)."""
 
 
-def read_published(reader: HttpsClient, base_url: str, target: Target, options: EdlOptions) -> Published:
+def read_published(reader: HttpsClient, base_url: str, target: Target, options: EdlOptions,
+                   headers: Optional[Dict[str, str]] = None) -> Published:
     entries, texts = {}, {}  # type: Dict[str, Dict[str, Optional[datetime]]], Dict[str, Optional[str]]
     for edl_type in options.lists:
-        text = read_back(reader, base_url, file_name(options.name, edl_type), target)
+        text = read_back(reader, base_url, file_name(options.name, edl_type), target, headers)
         texts[edl_type] = text
         entries[edl_type] = parse(edl_type, text) if text is not None else {}
-    state_text = read_back(reader, base_url, state_name(options.name), target)
+    state_text = read_back(reader, base_url, state_name(options.name), target, headers)
     state = parse_state(state_text) if state_text is not None else None
     if state is not None:  # the domain and URL lines carry no expiry: the state has them
         for edl_type in (DOMAIN_LIST, URL_LIST):
@@ -79,7 +80,8 @@ def publish(target: Target, options: EdlOptions, todo: EdlPlan) -> List[str]:
 
 
 def run(source: FeedSource, feed: HttpsClient, reader: HttpsClient, target: Target, base_url: str,
-        options: EdlOptions, now: datetime, check_mode: bool = False) -> Dict[str, Any]:
+        options: EdlOptions, now: datetime, check_mode: bool = False,
+        headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     """The threat_feed_edl module's result: ``changed``, ``published``, ``lists``, ``cursor``, ``rejected``, ..."""
     problems = check_options(options)
     if not base_url.lower().startswith("https://"):
@@ -87,7 +89,7 @@ def run(source: FeedSource, feed: HttpsClient, reader: HttpsClient, target: Targ
                         "certificate profile, and the lists are read back the same way" % base_url)
     if problems:
         raise ValidationError("invalid input, nothing was published: " + " | ".join(problems))
-    published = read_published(reader, base_url, target, options)
+    published = read_published(reader, base_url, target, options, headers)
     stored = published.state
     since = stored.cursor if options.mode == "append" and stored is not None and stored.source == source.name \
         else None
