@@ -115,8 +115,6 @@ def main():
         url_ca_path=dict(type="path"),
         url_username=dict(type="str"),
         url_password=dict(type="str", no_log=True),
-    url_username=dict(type="str"),
-    url_password=dict(type="str", no_log=True),
         refresh=dict(type="bool", default=False),
         vsys=dict(type="str"),
     ))

@@ -24,6 +24,7 @@ from __future__ import annotations
 __metaclass__ = type
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Set
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
@@ -108,18 +109,16 @@ def edl_object(settings: EdlObjectSettings, edl_type: str, current: Optional[ET.
 
 def block_rules(settings: EdlObjectSettings) -> List[SecurityRule]:
     """The rule denying the IP list as destination and the one denying the URL list as category."""
+    base = SecurityRule(name=settings.rule_name, from_zones=tuple(settings.from_zones),
+                        to_zones=tuple(settings.to_zones), services=("any",), action=settings.action)
     rules = []
-    base = dict(from_zones=tuple(settings.from_zones), to_zones=tuple(settings.to_zones), services=("any",),
-                action=settings.action)
     if IP_LIST in settings.lists:
-        rules.append(mark(SecurityRule(name=settings.rule_name, destinations=(object_name(settings.name, IP_LIST),),
-                                       description="%s: deny the IP list of feed %s" % (OWNER_MARK, settings.name),
-                                       **base)))
+        rules.append(mark(replace(base, destinations=(object_name(settings.name, IP_LIST),),
+                                  description="%s: deny the IP list of feed %s" % (OWNER_MARK, settings.name))))
     if URL_LIST in settings.lists:
-        rules.append(mark(SecurityRule(name=settings.rule_name + URL_RULE_SUFFIX,
-                                       categories=(object_name(settings.name, URL_LIST),),
-                                       description="%s: deny the URL list of feed %s" % (OWNER_MARK, settings.name),
-                                       **base)))
+        rules.append(mark(replace(base, name=settings.rule_name + URL_RULE_SUFFIX,
+                                  categories=(object_name(settings.name, URL_LIST),),
+                                  description="%s: deny the URL list of feed %s" % (OWNER_MARK, settings.name))))
     return rules
 
 
