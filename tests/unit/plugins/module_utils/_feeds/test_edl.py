@@ -321,3 +321,21 @@ def test_s3_publishes_each_object_whole(site):
         assert item["ContentType"].startswith("text/plain")
         again = run(Feed(FEED), client(), client(served), target, BASE, EdlOptions("tf", ALL), T0 + DAY / 24)
         assert not again["changed"]
+
+
+@pytest.mark.parametrize("ending_token", [True, False])  # PAN-OS 10.2 and later; before 10.2
+def test_every_path_below_an_entry_is_matched(ending_token):
+    """The seed's --include-subdirectories needs no switch: the URL list's (and the URL category's) entries
+    already match every path below them, by the matching rules the emulator implements from PAN-OS's docs."""
+    from panos_emulator.urlcat import entry_matches, normalize_url
+
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import parse_indicator
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._url_category import indicator_entries
+
+    for value, below in (("evil.example", "https://evil.example/a/b/c.php?x=1"),
+                         ("evil.example", "https://www.evil.example/deep/path"),
+                         ("http://bad.example/x", "http://bad.example/x/y/z")):
+        entries = indicator_entries(parse_indicator(value), include_subdomains=True)
+        assert any(entry_matches(entry, normalize_url(below), ending_token) for entry in entries), (value, below)
+    assert not any(entry_matches(entry, normalize_url("http://bad.example/xy"), ending_token)
+                   for entry in indicator_entries(parse_indicator("http://bad.example/x")))
