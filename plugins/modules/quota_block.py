@@ -69,17 +69,13 @@ options:
     type: dict
   group_members:
     description:
-      - The users of each group in O(groups), as C(userid_facts) returns them; when left out they are read
+      - The users of each group in O(groups), as C(userid_info) returns them; when left out they are read
         from User-ID (one request per group).
     type: dict
   bootstrap:
     description:
       - Create the owner tag, the dynamic user group and the rule now, even with no group to block
         (the role C(tagwarden.panos.quota_bootstrap) sets it).
-      - Also converts the group rule O(rule_name) of tagwarden.panos 0.1.0 (no owner tag, groups as source
-        users, release times in its description) into the rule on O(dug_name); its old group blocks end
-        (the next cycle blocks those groups again if they are still over quota). Without O(bootstrap) such a
-        rule is refused with a message to run the bootstrap.
     type: bool
     default: false
   commit_pending:
@@ -92,7 +88,7 @@ options:
     default: false
   now:
     description:
-      - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_facts) returns it; tag timeouts
+      - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_info) returns it; tag timeouts
         are C(until - now) seconds, from 1 to 2592000 (30 days).
       - When left out, the firewall's clock is read (one more request).
     type: str

@@ -17,8 +17,8 @@ description:
     mapping where quotas need them, and the blocks in force; decide what to block and release; register
     and unregister the quota tag, update or delete the group deny rule, and commit (partially, this
     admin's changes only) when the configuration changed.
-  - The same steps as M(tagwarden.panos.quota_report_facts), M(tagwarden.panos.userid_facts),
-    M(tagwarden.panos.quota_block_facts), M(tagwarden.panos.quota_evaluate) and M(tagwarden.panos.quota_block),
+  - The same steps as M(tagwarden.panos.quota_report_info), M(tagwarden.panos.userid_info),
+    M(tagwarden.panos.quota_block_info), M(tagwarden.panos.quota_evaluate) and M(tagwarden.panos.quota_block),
     in one process over one connection - the firewall is read once and written once, and the
     report's rows never pass through Ansible, which keeps a cycle short on large reports.
   - The firewall is the only state - IP blocks are tags with a native timeout (the firewall releases them
@@ -247,7 +247,7 @@ usage:
 currently_blocked:
   description:
     - How many blocks (addresses and groups) are in force after the cycle. RV(summary) lists the first ones with
-      their time left; M(tagwarden.panos.quota_block_facts) reads them all.
+      their time left; M(tagwarden.panos.quota_block_info) reads them all.
   returned: success
   type: int
 registered:

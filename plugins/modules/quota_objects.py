@@ -17,10 +17,8 @@ description:
     and the deny rules in O(rules) with the DAG as source address. Used by the role
     C(tagwarden.panos.quota_bootstrap) (the group rule is C(tagwarden.panos.quota_block)'s).
   - The DAG and the rules carry the owner tag C(tagwarden.panos) (created first). A rule name in
-    O(rules) held by a rule without that tag is refused before any write, unless that rule has
-    the shape the bootstrap of 0.1.0 created (the DAG as its only source, a blocking action);
-    that rule is adopted (the tag is added). Rule names are letters, digits, space, hyphen,
-    underscore and period, at most 63 characters.
+    O(rules) held by a rule without that tag is refused before any write. Rule names are letters,
+    digits, space, hyphen, underscore and period, at most 63 characters.
   - Reads each object once from the candidate configuration and writes only what differs
     (C(set) for a new object, C(edit) for a changed one, keeping settings it does not manage,
     such as a rule's log forwarding), moves new rules into place, and commits this admin's
@@ -52,7 +50,7 @@ options:
     default: quota
   report_name:
     description:
-      - The saved custom report that C(tagwarden.panos.quota_report_facts) runs.
+      - The saved custom report that C(tagwarden.panos.quota_report_info) runs.
     type: str
     default: Quota
   report_period:

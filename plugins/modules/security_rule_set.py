@@ -15,11 +15,11 @@ description:
   - Makes the security rules that carry the owner tag O(owner_tag) and lie in O(scope) exactly
     O(rules) - created, updated, moved into place, deleted - and makes sure the service objects in
     O(services) exist. Generic - the rules can come from any source, such as
-    M(tagwarden.panos.aws_security_rules_facts).
+    M(tagwarden.panos.aws_security_rules_info).
   - A rule without the owner tag is never touched, even when its name starts with a scope prefix; a
     desired rule whose name an administrator's rule holds is refused before anything is written, named.
     An administrator's service object with the same name but another protocol or port is reported in
-    RV(service_conflicts), not overwritten, and the rules that use it are skipped.
+    RV(service_conflicts), not overwritten, and the rules that use it are not added (RV(not_added)).
   - Reads the whole rulebase in one request and the service objects in another, writes only what
     differs, and commits this admin's changes (partial commit) once, only when something changed.
   - New rules go out in one request and are then placed with the fewest moves - one per rule, or,
@@ -28,9 +28,11 @@ description:
   - Before adding a rule, asks the firewall (C(test security-policy-match)) which rule each
     (source, destination) pair of the rule hits today - one address for each CIDR, with its first
     service; at most 8 probes per rule and O(match_limit) per run. When every pair hits an allow rule
-    that is not ours and holds that pair, the rule is not added (RV(skipped) names those rules); a
+    that is not ours and holds that pair, the rule is not added (RV(not_added) names those rules); a
     rule with more pairs than were probed is added and RV(partial_checks) says so; a deny above the
-    new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning).
+    new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning) when it
+    matches all of the rule's traffic - not when it is restricted to a URL category, an application or
+    a port the rule is not limited to.
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
@@ -160,14 +162,17 @@ deleted:
   type: list
   elements: str
   sample: ["rule i-0abc1234def567890-tcp-22"]
-skipped:
-  description: Desired rules not added, with the reason and the rules (comma-separated) that allow the traffic already.
+not_added:
+  description:
+    - Desired rules not added (or, when they exist, left as they are), with the reason - the traffic
+      is allowed already (C(allowed_by) names the rules, comma-separated), or a service conflict.
+    - Earlier releases called it C(skipped), a key Ansible reads as "the task was skipped".
   returned: always
   type: list
   elements: dict
   sample: [{"rule": "i-0abc1234def567890-tcp-443", "reason": "the traffic is allowed already", "allowed_by": "allow-web"}]
 shadowed:
-  description: New rules that a deny rule above their position would shadow.
+  description: New rules that a deny rule above their position shadows (matches all of their traffic).
   returned: always
   type: list
   elements: dict

@@ -1,4 +1,4 @@
-"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_facts's core ->
+"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_info's core ->
 security_rule_set's core -> the PAN-OS emulator, composed as the role aws_security_rules composes them."""
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile
-from tests.aws_double import CREDENTIALS, REGION, AwsWorld, cloudtrail_record, instances_record, tcp
-from tests.unit.plugins.module_utils._cloud.conftest import aws_endpoint, moto_endpoint  # noqa: F401  pylint: disable=unused-import
+from aws_double.events import cloudtrail_record, instances_record
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, tcp
 from tests.unit.plugins.module_utils._cloud.test_cloud_aws import ec2_error
 
 HOSTILE = "x' or @name!='\" <b>&amp;"

@@ -9,8 +9,8 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from tests.emulator.builders import config, dag, report, rule
-from tests.emulator.client import EmulatorControl
+from panos_emulator.builders import config, dag, report, rule
+from panos_emulator.client import EmulatorControl
 from tests.integration.ansible_cli import adhoc
 
 SALES = "cn=sales,dc=acme,dc=local"

@@ -15,10 +15,9 @@ from lxml import etree
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks as qb
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
-from tests.emulator.builders import config, dag, members, report, rule
-from tests.emulator.client import EmulatorControl
+from panos_emulator.builders import config, dag, members, report, rule
+from panos_emulator.client import EmulatorControl
 
 FMT = "%Y/%m/%d %H:%M:%S"
 SALES = "cn=sales,dc=acme,dc=local"
@@ -222,24 +221,18 @@ def test_an_uncommitted_rule_blocks_no_one_until_a_later_run_commits_it(
     assert apply(provider, firewall, groups={SALES: until})["changed"] is False
 
 
-# -- migration from 0.1.0 ----------------------------------------------------------------------------
+# -- a rule without the owner tag, even one shaped like ours, is never taken over -------------------
 
-def test_the_rule_of_0_1_0_is_refused_then_adopted(
+def test_an_unowned_rule_under_rule_name_is_refused_even_by_the_bootstrap(
         firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
-    old = rule("BlockQuota", action="deny", source_user=[SALES])
-    description = etree.SubElement(old, "description")
-    description.text = encode_rule_description({SALES: datetime.strptime(later(firewall, 900), FMT)})
-    firewall.set_config(etree.tostring(config(rules=(old, rule("Allow-Outbound", application=["any"], service=["any"])))).decode())
+    firewall.set_config(etree.tostring(config(rules=(rule("BlockQuota", action="deny", source_user=[SALES]),
+                                                     rule("Allow-Outbound", application=["any"], service=["any"])))).decode())
     firewall.reset_counters()
-    with pytest.raises(ValidationError, match="run the bootstrap"):
-        apply(provider, firewall, groups={})
+    for bootstrap in (False, True):
+        with pytest.raises(ValidationError, match="'BlockQuota' exists and is not managed by tagwarden.panos"):
+            apply(provider, firewall, groups={}, bootstrap=bootstrap)
     assert writes(firewall) == {}
-    adopted = apply(provider, firewall, bootstrap=True)  # what the bootstrap role does
-    assert adopted["rule_change"] == "updated" and adopted["committed"]
-    entry = running_rules(firewall)["BlockQuota"]
-    assert [m.text for m in entry.findall("source-user/member")] == ["quota-users"]
-    assert [m.text for m in entry.findall("tag/member")] == [OWNER_TAG] and "release" not in (entry.findtext("description") or "")
-    assert policy_match(xapi, BOB, "acme\\bob") == ["Allow-Outbound"]
+    assert policy_match(xapi, BOB, "acme\\bob") == ["BlockQuota"]
 
 
 # -- 3.8 log settings kept across blocks and releases --------------------------------------------------

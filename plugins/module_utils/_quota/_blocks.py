@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Quota block state on the firewall: read it (quota_block_facts) and apply an evaluation (quota_block).
+"""Quota block state on the firewall: read it (quota_block_info) and apply an evaluation (quota_block).
 
 IP blocks are the quota tag plus its until-tag (``_state._until``) registered on the IP; group
 blocks are the same two tags plus one group tag per blocked group (``_rule.group_tag``)
@@ -200,7 +200,7 @@ def known_groups(conn: Connection, vsys: Optional[str] = "vsys1") -> List[str]:
 
 def block_facts(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuota",
                 vsys: Optional[str] = "vsys1", dug_name: str = "quota-users") -> Dict[str, Any]:
-    """The quota_block_facts module: ``blocked`` {ips, groups}, ``groups_enforced``,
+    """The quota_block_info module: ``blocked`` {ips, groups}, ``groups_enforced``,
     ``firewall_time``, ``api_calls``. Groups User-ID no longer lists appear as their tag; a group
     whose end has passed is not listed (its members may still be denied through another group)."""
     state = read_state(conn, tag, rule_name, vsys, dug_name=dug_name)
@@ -367,7 +367,7 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
     """The quota_block module. ``groups``: the complete set of blocked groups (None: leave the
     group blocks as they are); ``members``: their users (None: read from User-ID); ``now``:
     the firewall's time (None: read its clock); ``bootstrap``: create the DUG and the rule now,
-    even with no group to block, and convert 0.1.0's group rule; ``commit_pending``: commit this
+    even with no group to block; ``commit_pending``: commit this
     admin's changes even when this run changes nothing (an earlier task wrote with commit false).
 
     Raises ValidationError before any write (bad input, or a rule_name held by a rule that is
@@ -380,7 +380,7 @@ def apply(conn: Connection, tag: str = "quota", block_ips: Sequence[Any] = (), r
     changes.pending = commit_pending
     if state is None:
         state = read_state(conn, tag, rule_name, vsys, wanted.now, dug_name)
-    problem = existing_rule_problem(state.rule, rule_name, dug_name, adopt=bootstrap)
+    problem = existing_rule_problem(state.rule, rule_name, dug_name)
     if state.dug is not None and not is_owned(state.dug):
         problem = problem or ("dug_name: dynamic user group %r exists and is not managed by tagwarden.panos (no %s tag); "
                               "nothing was changed. Choose another dug_name" % (dug_name, OWNER_TAG))

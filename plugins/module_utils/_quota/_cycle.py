@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One quota cycle in one process (the quota_cycle module).
 
-The same steps as the building-block modules (quota_report_facts, userid_facts,
-quota_block_facts, quota_evaluate, quota_block), composed on typed objects so that the firewall
+The same steps as the building-block modules (quota_report_info, userid_info,
+quota_block_info, quota_evaluate, quota_block), composed on typed objects so that the firewall
 is read once and written once over one connection (one key), and the report's rows never
 travel through Ansible or through strings: at 100,000 rows, that costs more than the work.
 Plain Python, no Ansible imports.
@@ -27,7 +27,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options im
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import rule_options
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._summary import summary_lines
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._usage import read_usage
-from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_facts
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_info
 
 # Options passed to quota_block's apply() as they are, besides the rule options.
 APPLY_OPTIONS = ("tag", "vsys", "commit", "commit_admin")
@@ -75,7 +75,7 @@ def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False
     report = read_usage(conn, source=options["source"], report_name=options["report_name"], vsys=vsys,
                         minutes=options["minutes"], job_timeout=options["job_timeout"])
     needs = userid_needs(policy, membership)
-    identity = userid_facts(conn, gather=needs, groups=options.get("groups") or None, vsys=vsys) if needs else {}
+    identity = userid_info(conn, gather=needs, groups=options.get("groups") or None, vsys=vsys) if needs else {}
     state = read_state(conn, policy["tag"], options["rule_name"], vsys, now=report.now, dug_name=options["dug_name"])
     # User-ID lists dynamic user groups too: ours holds the blocked users, it is no group with a quota
     members = {group: users for group, users in (membership or identity.get("groups") or {}).items()
@@ -94,7 +94,7 @@ def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False
     applied["rule_name"] = options["rule_name"]
     result = evaluation.as_dict()
     # Every block in force can run to 100,000 entries, costly to hand back through Ansible each
-    # minute: the summary lists the first ones, quota_block_facts reads them all.
+    # minute: the summary lists the first ones, quota_block_info reads them all.
     result["currently_blocked"] = len(evaluation.currently_blocked)
     result.update(applied)
     firewall = options.get("firewall_name") or conn.where

@@ -25,7 +25,6 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, dynamic_user_group_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_RULE_NAME, MAX_TAG_LENGTH
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import xpath_literal
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import RELEASES
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG, is_owned, mark
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import RULE_ACTIONS, SecurityRule
@@ -124,26 +123,10 @@ def rule_problems(name: str, placement: Placement, action: str, dug_name: str = 
     return problems
 
 
-def is_legacy_rule(entry: ET.Element) -> bool:
-    """Whether ``entry`` is the group rule of tagwarden.panos 0.1.0: no owner tag, groups as
-    source-users and the release record in its description."""
-    try:
-        record = RELEASES.decode(entry.findtext("description"))
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return record is not None and not is_owned(entry)
-
-
-def existing_rule_problem(entry: Optional[ET.Element], name: str, dug_name: str, adopt: bool = False) -> Optional[str]:
-    """Why the rule found under ``rule_name`` must not be written (None: absent, ours, or adopted)."""
+def existing_rule_problem(entry: Optional[ET.Element], name: str, dug_name: str) -> Optional[str]:
+    """Why the rule found under ``rule_name`` must not be written (None: absent or ours)."""
     if entry is None:
         return None
-    if is_legacy_rule(entry):
-        if adopt:
-            return None
-        return ("rule_name: rule %r is the group rule of tagwarden.panos 0.1.0 (groups as source-users, release "
-                "times in its description); run the bootstrap once (role tagwarden.panos.quota_bootstrap, or "
-                "quota_block with bootstrap: true) to convert it to the dynamic user group %r" % (name, dug_name))
     if not is_owned(entry):
         return ("rule_name: rule %r exists and is not managed by tagwarden.panos (no %s tag); nothing was changed. "
                 "Choose another rule_name" % (name, OWNER_TAG))

@@ -11,8 +11,9 @@ even when its name shares the prefix; a desired name held by such a rule is refu
 The rulebase is read once (the whole ``rules`` container), the services once. Before a new rule is
 added, ``test security-policy-match`` probes each (source, destination) pair it would allow (one
 address for each CIDR; at most ``PROBES_PER_RULE`` per rule, ``match_limit`` per run): when every
-probe hits an allow rule that is not ours and holds that pair, the rule is skipped and the result
-names those rules; a deny above the new rule's position that a probe hits shadows it (a warning).
+probe hits an allow rule that is not ours and holds that pair, the rule is not added and the result
+names those rules (``not_added``); a deny above the new rule's position that a probe hits shadows it
+(a warning) when it matches all of the rule's traffic, not only a URL category, application or port.
 Plain Python, no Ansible imports.
 """
 
@@ -98,7 +99,7 @@ class RuleSetPlan:
     delete_services: List[str] = field(default_factory=list)
     reused_services: List[str] = field(default_factory=list)
     service_conflicts: List[Dict[str, str]] = field(default_factory=list)
-    skipped: List[Dict[str, str]] = field(default_factory=list)
+    not_added: List[Dict[str, str]] = field(default_factory=list)
     shadowed: List[Dict[str, str]] = field(default_factory=list)
     partial_checks: List[Dict[str, Any]] = field(default_factory=list)
     policy_matches: int = 0
@@ -217,7 +218,7 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
     for rule in rules:
         clash = sorted(set(rule.services) & conflicting)
         if clash:
-            result.skipped.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
+            result.not_added.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
                                    "another port (see service_conflicts)" % ", ".join(clash), "allowed_by": ""})
             continue
         entry = current.get(rule.name)
@@ -287,31 +288,41 @@ def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, curre
             continue
         hit_at = probe.index(hit)
         shadow = {"rule": rule.name, "denied_by": hit}
-        if hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed:
+        if (hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed
+                and matches_all_of(SecurityRule.from_entry(entry), rule)):
             result.shadowed.append(shadow)
     if checked < len(probes):
         result.partial_checks.append({"rule": rule.name, "probed": checked, "pairs": len(probes)})
         return True
     if len(allowed_by) < len(probes):
         return True
-    result.skipped.append({"rule": rule.name, "reason": "the traffic is allowed already",
+    result.not_added.append({"rule": rule.name, "reason": "the traffic is allowed already",
                            "allowed_by": ", ".join(dict.fromkeys(allowed_by))})
     return False
 
 
-def covers(other: SecurityRule, rule: SecurityRule, pair: Optional[Tuple[str, str]] = None) -> bool:
-    """Whether ``other`` allows ``rule``'s traffic between one of its (source, destination) ``pair``s
-    (default: all of them), as far as its member lists tell: zones, users, categories, applications
-    and services each ``any`` or holding all of ``rule``'s; the source and destination inside one of
-    its members (CIDRs compared as networks; an address object's name only by name)."""
+def matches_all_of(other: SecurityRule, rule: SecurityRule) -> bool:
+    """Whether ``other`` matches every session of ``rule`` on what a probe leaves open: zones, users,
+    URL categories, applications and services each ``any`` or holding all of ``rule``'s; enabled, no
+    schedule. A rule restricted on one of them (a URL category, an application, a port) matches only
+    that part of the traffic: a probe hitting it says nothing about the rest."""
     for attr in ("from_zones", "to_zones", "source_users", "categories", "applications", "services"):
         theirs, ours = set(getattr(other, attr)), set(getattr(rule, attr))
         if "any" not in theirs and not ours <= theirs:
             return False
+    return not other.disabled and other.schedule is None
+
+
+def covers(other: SecurityRule, rule: SecurityRule, pair: Optional[Tuple[str, str]] = None) -> bool:
+    """Whether ``other`` allows ``rule``'s traffic between one of its (source, destination) ``pair``s
+    (default: all of them), as far as its member lists tell: :func:`matches_all_of`, and the source and
+    destination inside one of its members (CIDRs compared as networks; an address object's name only
+    by name)."""
+    if not matches_all_of(other, rule):
+        return False
     sources, destinations = ([pair[0]], [pair[1]]) if pair else (rule.sources, rule.destinations)
     return (all(_within(member, other.sources) for member in sources)
-            and all(_within(member, other.destinations) for member in destinations)
-            and not other.disabled and other.schedule is None)
+            and all(_within(member, other.destinations) for member in destinations))
 
 
 def _within(member: str, theirs: Sequence[str]) -> bool:
@@ -403,14 +414,14 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         "changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
         "moved": changes.labels("moved"), "deleted": changes.labels("deleted"),
         "reused_services": result_plan.reused_services, "service_conflicts": result_plan.service_conflicts,
-        "skipped": result_plan.skipped, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
+        "not_added": result_plan.not_added, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
         "policy_matches": result_plan.policy_matches,
         "committed": False, "diff": changes.diff(),
-        "warnings": ["rule %s would be shadowed by deny rule %s above it" % (s["rule"], s["denied_by"])
-                     for s in result_plan.shadowed] + [
+        "warnings": ["rule %s %s shadowed by deny rule %s above it, which matches all of its traffic"
+                     % (s["rule"], "would be" if check_mode else "is", s["denied_by"]) for s in result_plan.shadowed] + [
             "rule %s: policy match probed %d of its %d (source, destination) pairs, so it is added even if "
             "others allow it" % (c["rule"], c["probed"], c["pairs"]) for c in result_plan.partial_checks] + [
-            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules skipped"
+            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules not added"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
     return changes.apply_into(result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import yaml
+
 from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
 
 security_rule_set = load("security_rule_set")
@@ -27,6 +29,8 @@ def test_creates_the_rule_above_the_bottom_rule_with_one_rulebase_read_and_one_c
     assert kinds.count("config set") == 3 and kinds.count("config move") == 1 and kinds.count("commit") == 1
     move = [r for r in firewall.requests if r.get("action") == "move"][0]
     assert move["where"] == "before" and move["dst"] == "deny-all"
+    # what it returns is what RETURN documents, besides Ansible's own keys
+    assert set(result) - {"changed", "diff", "invocation"} == set(yaml.safe_load(security_rule_set.RETURN))
 
 
 def test_check_mode_plans_and_writes_nothing(run_module) -> None:

@@ -12,7 +12,6 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import to_string
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks as qb
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import (
     existing_rule_problem,
     group_marker,
@@ -117,11 +116,6 @@ def test_group_tags_are_short_and_stable_whatever_the_name() -> None:
     assert group_tag("quota", "cn=a", T) != group_tag("quota", "cn=b", T)
 
 
-def _legacy(groups: list[str]) -> ET.Element:
-    return SecurityRule("BlockQuota", source_users=tuple(groups), action="deny",
-                        description=encode_rule_description(dict.fromkeys(groups, T))).to_element()
-
-
 def test_which_existing_rule_may_be_used() -> None:
     ours = group_rule("BlockQuota", "quota-users").to_element()
     assert existing_rule_problem(None, "BlockQuota", "quota-users") is None
@@ -130,9 +124,8 @@ def test_which_existing_rule_may_be_used() -> None:
     assert "not managed by tagwarden.panos" in (existing_rule_problem(admin, "Allow-Outbound", "quota-users") or "")
     dag_rule = SecurityRule("BlockQuotaDAG", sources=("quota",), action="deny", tags=(OWNER_TAG,)).to_element()
     assert "for something else" in (existing_rule_problem(dag_rule, "BlockQuotaDAG", "quota-users") or "")
-    assert "run the bootstrap" in (existing_rule_problem(_legacy(["cn=a"]), "BlockQuota", "quota-users") or "")
-    assert existing_rule_problem(_legacy(["cn=a"]), "BlockQuota", "quota-users", adopt=True) is None
-    assert existing_rule_problem(admin, "Allow-Outbound", "quota-users", adopt=True) is not None  # adopt: 0.1.0 only
+    unowned = SecurityRule("BlockQuota", source_users=("quota-users",), action="deny").to_element()
+    assert "not managed by tagwarden.panos" in (existing_rule_problem(unowned, "BlockQuota", "quota-users") or "")
 
 
 # -- planning ------------------------------------------------------------------------------------

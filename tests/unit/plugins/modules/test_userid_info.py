@@ -1,10 +1,10 @@
-"""userid_facts's main() in-process."""
+"""userid_info's main() in-process."""
 
 from __future__ import annotations
 
 from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
 
-userid_facts = load("userid_facts")
+userid_info = load("userid_info")
 LIST = '<response status="success"><result><![CDATA[cn=sales,dc=acme\n\nTotal: 1\n* : Custom Group\n]]></result></response>'
 MEMBERS = '<response status="success"><result><![CDATA[short name: sales\n\n[1     ] acme\\bob\n]]></result></response>'
 MAPPING = ('<response status="success"><result><entry><ip>10.0.0.5</ip><user>acme\\bob</user></entry>'
@@ -14,12 +14,12 @@ MAPPING = ('<response status="success"><result><entry><ip>10.0.0.5</ip><user>acm
 def test_groups_and_mapping(run_module) -> None:
     firewall = Firewall(op={"show user group list": LIST, "show user group name": MEMBERS,
                             "show user ip-user-mapping": MAPPING})
-    failed, result = run_module(userid_facts.main, {"provider": PROVIDER}, firewall)
+    failed, result = run_module(userid_info.main, {"provider": PROVIDER}, firewall)
     assert not failed and result["groups"] == {"cn=sales,dc=acme": ["acme\\bob"]}
     assert result["ip_user_mapping"] == [{"ip": "10.0.0.5", "user": "acme\\bob"}]
     assert firewall.kinds().count("op") == 3
 
 
 def test_gather_choices_are_checked(run_module) -> None:
-    failed, result = run_module(userid_facts.main, {"provider": PROVIDER, "gather": ["everything"]})
+    failed, result = run_module(userid_info.main, {"provider": PROVIDER, "gather": ["everything"]})
     assert failed and "gather" in result["msg"]

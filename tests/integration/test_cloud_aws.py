@@ -7,7 +7,8 @@ from botocore.awsrequest import AWSResponse
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsError, AwsSettings
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import RuleSettings, derive_rules
-from tests.aws_double import CREDENTIALS, REGION, AwsWorld, tcp
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, tcp
 
 SECRET = CREDENTIALS["secret_key"]
 FIREWALL = ("i-0123456789abcdef0",)

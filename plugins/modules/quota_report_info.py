@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = r"""
-module: quota_report_facts
+module: quota_report_info
 short_description: Read bandwidth usage per address and user from a PAN-OS firewall
 version_added: 0.1.0
 description:
@@ -60,12 +60,12 @@ options:
 
 EXAMPLES = r"""
 - name: Usage over the last 15-minute bucket
-  tagwarden.panos.quota_report_facts:
+  tagwarden.panos.quota_report_info:
     provider: "{{ firewall }}"
   register: usage
 
 - name: Usage over the last 5 minutes, from the traffic logs
-  tagwarden.panos.quota_report_facts:
+  tagwarden.panos.quota_report_info:
     provider: "{{ firewall }}"
     source: traffic_log
     minutes: 5

@@ -1,4 +1,5 @@
-"""The ``run_module`` fixture: a module's main() in-process against a fake firewall."""
+"""The ``run_module`` fixture (a pytest plugin, loaded by tests/conftest.py): a module's main() in-process, against a
+fake firewall or none."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = r"""
-module: quota_block_facts
+module: quota_block_info
 short_description: Read the quota blocks kept on a PAN-OS firewall
 version_added: 0.1.0
 description:
@@ -54,7 +54,7 @@ options:
 
 EXAMPLES = r"""
 - name: What is blocked now
-  tagwarden.panos.quota_block_facts:
+  tagwarden.panos.quota_block_info:
     provider: "{{ firewall }}"
   register: blocks
 """

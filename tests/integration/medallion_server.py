@@ -13,10 +13,10 @@ from pathlib import Path
 from medallion import application_instance, register_blueprints, set_config
 from werkzeug.serving import make_server
 
-ROOT = Path(__file__).resolve().parents[5]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from panos_emulator.tls import make_certificates  # noqa: E402  # pylint: disable=wrong-import-position
+from double_server.tls import make_certificates  # noqa: E402  # pylint: disable=wrong-import-position
 
 USERS = {"reader": "reader-pass"}
 

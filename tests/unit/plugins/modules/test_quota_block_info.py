@@ -1,17 +1,17 @@
-"""quota_block_facts's main() in-process."""
+"""quota_block_info's main() in-process."""
 
 from __future__ import annotations
 
 from tests.unit.fake_firewall import TagStore
 from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
 
-quota_block_facts = load("quota_block_facts")
+quota_block_info = load("quota_block_info")
 
 
 def test_reads_ip_blocks_with_their_end_and_leaves_foreign_ones_unowned(run_module) -> None:
     tags = TagStore({"10.0.0.5": {"quota", "quota.until.20261122101500"}, "10.0.0.6": {"quota"}})
     firewall = Firewall(tags)
-    failed, result = run_module(quota_block_facts.main, {"provider": PROVIDER}, firewall)
+    failed, result = run_module(quota_block_info.main, {"provider": PROVIDER}, firewall)
     assert not failed and result["firewall_time"] == "2026/11/22 10:00:00"
     assert result["blocked"] == {"ips": {"10.0.0.5": "2026/11/22 10:15:00", "10.0.0.6": None}, "groups": {}}
     # the clock, the IP tags (quota and quota.until) and the user tags; the rule and the DUG, candidate and running
@@ -20,5 +20,5 @@ def test_reads_ip_blocks_with_their_end_and_leaves_foreign_ones_unowned(run_modu
 
 def test_group_blocks_count_only_while_the_running_config_enforces_them(run_module) -> None:
     tags = TagStore(users={"acme\\bob": {"quota", "quota.until.20261122103000", "quota.g.1244959cf3.until.20261122103000"}})
-    failed, result = run_module(quota_block_facts.main, {"provider": PROVIDER}, Firewall(tags))
+    failed, result = run_module(quota_block_info.main, {"provider": PROVIDER}, Firewall(tags))
     assert not failed and result["blocked"]["groups"] == {} and result["groups_enforced"] is False

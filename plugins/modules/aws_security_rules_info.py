@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = r"""
-module: aws_security_rules_facts
+module: aws_security_rules_info
 short_description: Compute the security rules that AWS's current state calls for
 version_added: 0.2.0
 description:
@@ -54,7 +54,7 @@ options:
 
 EXAMPLES = r"""
 - name: Desired rules for the whole account and region
-  tagwarden.panos.aws_security_rules_facts:
+  tagwarden.panos.aws_security_rules_info:
     region: eu-west-1
     firewall_instance_ids: [i-0f1e2d3c4b5a69788]
     from_zones: [untrust]
@@ -62,7 +62,7 @@ EXAMPLES = r"""
   register: aws_rules
 
 - name: Desired rules for what one CloudTrail event names
-  tagwarden.panos.aws_security_rules_facts:
+  tagwarden.panos.aws_security_rules_info:
     region: eu-west-1
     firewall_instance_ids: [i-0f1e2d3c4b5a69788]
     event: "{{ aws_event }}"

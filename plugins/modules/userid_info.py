@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = r"""
-module: userid_facts
+module: userid_info
 short_description: Read User-ID group members and the IP-user mapping from a PAN-OS firewall
 version_added: 0.1.0
 description:
@@ -46,12 +46,12 @@ options:
 
 EXAMPLES = r"""
 - name: Groups and mappings for the quota cycle
-  tagwarden.panos.userid_facts:
+  tagwarden.panos.userid_info:
     provider: "{{ firewall }}"
   register: identity
 
 - name: Members of two groups only
-  tagwarden.panos.userid_facts:
+  tagwarden.panos.userid_info:
     groups:
       - cn=sales,dc=acme,dc=local
       - cn=eng,dc=acme,dc=local
@@ -88,7 +88,7 @@ api_calls:
 
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import GATHER, userid_facts
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import GATHER, userid_info
 
 
 def main():
@@ -98,7 +98,7 @@ def main():
         vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
-    run_task(module, lambda conn: userid_facts(conn, gather=p["gather"], groups=p["groups"], vsys=p["vsys"]))
+    run_task(module, lambda conn: userid_info(conn, gather=p["gather"], groups=p["groups"], vsys=p["vsys"]))
 
 
 if __name__ == "__main__":
