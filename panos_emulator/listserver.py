@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .tls import TlsFiles, make_certificates
+from double_server.tls import TlsFiles, make_certificates
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -17,13 +17,19 @@ from lxml import etree
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import EdlObjectSettings, ensure
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import DirectoryTarget, basic_auth
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsSettings
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import (
+    DirectoryTarget,
+    S3Target,
+    basic_auth,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import status
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lists import ListSource
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, Reply
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
+from aws_double.server import CREDENTIALS, REGION
 from panos_emulator.builders import config, rule
 from panos_emulator.listserver import ListServer
 
@@ -172,3 +178,32 @@ def test_too_many_sources_are_refused_before_any_write(emu: Any, provider: dict[
     with pytest.raises(ValueError, match="31 distinct EDL sources, PAN-OS takes at most 30"):
         objects(provider, web)
     assert writes(emu) == {}
+
+
+def test_s3_publishes_each_object_whole_and_reads_it_back(aws_endpoint: str, tmp_path: Path) -> None:
+    """The AWS double (moto server) as the bucket, through the client the module builds; the objects are
+    read back through a stand-in for the HTTPS front of the bucket (CloudFront, S3's website endpoint)."""
+    settings = AwsSettings(region=REGION, endpoint_url=aws_endpoint, access_key=CREDENTIALS["access_key"],
+                           secret_key=CREDENTIALS["secret_key"])
+    s3 = AwsClient(settings).client("s3")
+    s3.create_bucket(Bucket="feeds", CreateBucketConfiguration={"LocationConstraint": REGION})
+    target = S3Target(s3, "feeds", "edl/")
+    base = "https://feeds.example/edl"
+
+    def front(method: str, url: str, headers: Any, body: Any, timeout: float) -> Reply:
+        try:
+            return Reply(200, {}, s3.get_object(Bucket="feeds", Key="edl/" + url[len(base) + 1:])["Body"].read())
+        except s3.exceptions.NoSuchKey:
+            return Reply(404, {}, b"")
+
+    feed = tmp_path / "feed.txt"
+    feed.write_text("198.51.100.7\nevil.example\n")
+    options = EdlOptions("tf", ("ip", "domain", "url"))
+    now = datetime.now(timezone.utc)
+    first = run(ListSource({"path": str(feed)}), HttpsClient(), HttpsClient(opener=front), target, base, options, now)
+    assert first["published"] == ["tf-ip.txt", "tf-domain.txt", "tf-url.txt", "tf-state.json"]
+    item = s3.get_object(Bucket="feeds", Key="edl/tf-domain.txt")
+    assert item["Body"].read() == b"*.evil.example\nevil.example\n" and item["ContentType"].startswith("text/plain")
+    again = run(ListSource({"path": str(feed)}), HttpsClient(), HttpsClient(opener=front), target, base, options,
+                now + timedelta(minutes=5))
+    assert not again["changed"] and again["published"] == []

@@ -61,8 +61,9 @@ def test_a_missing_directory_is_named(run_module, served: Path, tmp_path: Path) 
     assert failed and "is not a directory on this host" in result["msg"]
 
 
-def test_the_feed_key_never_shows(run_module, served: Path) -> None:
+def test_bad_input_is_named_and_no_secret_shows(run_module, served: Path) -> None:
     failed, result = run_module(threat_feed_edl.main, {
-        "source": "lumu", "lumu": {"company_key": "s3cr3t-key", "base_url": "https://127.0.0.1:9/api"},
-        "base_url": BASE, "directory": str(served), "feed_timeout": 1})
-    assert failed and "s3cr3t-key" not in repr(result)
+        "source": "lumu", "lumu": {"company_key": "s3cr3t-key"}, "url_password": "w3b-s3cret", "url_username": "u",
+        "base_url": "http://edl.example/feeds", "directory": str(served)})
+    assert failed and "base_url: http://edl.example/feeds is not an https:// URL" in result["msg"]
+    assert "s3cr3t-key" not in repr(result) and "w3b-s3cret" not in repr(result)

@@ -26,7 +26,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_format
     parse_state,
     render,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import DirectoryTarget, S3Target
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import DirectoryTarget
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import EdlRunError, run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import FeedError, FeedResult
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, Reply
@@ -297,30 +297,6 @@ def test_bad_options_are_named_before_anything_is_read(site):
     for name in ("name:", "lists:", "mode:", "base_url:"):
         assert name in str(caught.value)
     assert site.fetched == []
-
-
-def test_s3_publishes_each_object_whole(site):
-    boto3 = pytest.importorskip("boto3")
-    moto = pytest.importorskip("moto")
-    with moto.mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="feeds")
-        target = S3Target(s3, "feeds", "edl/")
-        assert not target.exists("tf-ip.txt")
-
-        def served(method, url, headers, body, timeout):
-            key = "edl/" + url[len(BASE) + 1:]
-            try:
-                return Reply(200, {}, s3.get_object(Bucket="feeds", Key=key)["Body"].read())
-            except s3.exceptions.NoSuchKey:
-                return Reply(404, {}, b"")
-
-        run(Feed(FEED), client(), client(served), target, BASE, EdlOptions("tf", ALL), T0)
-        item = s3.get_object(Bucket="feeds", Key="edl/tf-domain.txt")
-        assert item["Body"].read() == b"*.evil.example\nevil.example\n"
-        assert item["ContentType"].startswith("text/plain")
-        again = run(Feed(FEED), client(), client(served), target, BASE, EdlOptions("tf", ALL), T0 + DAY / 24)
-        assert not again["changed"]
 
 
 @pytest.mark.parametrize("ending_token", [True, False])  # PAN-OS 10.2 and later; before 10.2
