@@ -31,6 +31,7 @@ from typing import Dict, Mapping, NamedTuple, Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import (
     ADDRESS_KINDS,
+    IP,
     IndicatorError,
     classify,
 )
@@ -78,13 +79,20 @@ def check_ip_entry(entry: str) -> str:
         raise ListError(str(exc)) from None
     if kind not in ADDRESS_KINDS or canonical != entry:
         raise ListError("%r is not an address, network or range as an IP list writes it" % (entry,))
+    if kind == IP:
+        return entry
     first, _dash, last = entry.partition("-")
-    network = ipaddress.ip_network(first, strict=False)
-    size = int(ipaddress.ip_address(last)) - int(ipaddress.ip_address(first)) + 1 if last else network.num_addresses
-    widest = WIDEST[network.version]
-    if size > 2 ** ((32 if network.version == 4 else 128) - widest):
+    if last:
+        low, high = ipaddress.ip_address(first), ipaddress.ip_address(last)
+        version = low.version
+        too_wide = int(high) - int(low) + 1 > 2 ** ((32 if version == 4 else 128) - WIDEST[version])
+    else:
+        address, _slash, prefix = entry.partition("/")
+        version = 6 if ":" in address else 4
+        too_wide = int(prefix) < WIDEST[version]
+    if too_wide:
         raise ListError("%r covers more than a /%d: a feed listing it would block a whole region of the Internet; "
-                        "list narrower networks" % (entry, widest))
+                        "list narrower networks" % (entry, WIDEST[version]))
     return entry
 
 
