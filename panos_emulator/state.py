@@ -279,6 +279,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             minute += 60
         self.clock.advance(end - self.now())
         self.expire()
+        self.edl.tick(self, end)
 
     # -- User-ID ------------------------------------------------------------------------------
     @staticmethod
