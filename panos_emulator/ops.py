@@ -8,7 +8,7 @@ from typing import Callable
 
 from lxml import etree
 
-from . import config, device, panorama, policy
+from . import config, device, edl, panorama, policy
 from .state import ApiError, EmulatorState, address_range, parse_xml, response, success
 
 CLOCK_FORMAT = "%a %b %d %H:%M:%S %Z %Y"
@@ -273,6 +273,8 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("show", "user", "user-ids"): show_user_ids,
     ("show", "jobs"): show_jobs,
     ("test", "security-policy-match"): security_policy_match,
+    ("request", "system", "external-list", "show"): edl.show,
+    ("request", "system", "external-list", "refresh"): edl.refresh,
     **ADMIN_COMMANDS,
 }
 _PREFIXES = {path[:i] for path in COMMANDS for i in range(1, len(path))}

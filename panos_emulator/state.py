@@ -242,6 +242,8 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         from . import traffic  # pylint: disable=import-outside-toplevel
         self.traffic = traffic.TrafficStore()
         self.simulation = traffic.Simulation()
+        from .edl import EdlStore  # pylint: disable=import-outside-toplevel
+        self.edl = EdlStore()
 
     # -- time -------------------------------------------------------------------------------
     def now(self) -> float:
@@ -277,10 +279,12 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         while minute <= end:
             self.clock.advance(minute - self.now())
             self.expire()
+            self.edl.tick(self, float(minute))
             self.simulation.run_minute(self, float(minute))
             minute += 60
         self.clock.advance(end - self.now())
         self.expire()
+        self.edl.tick(self, end)
 
     # -- User-ID ------------------------------------------------------------------------------
     @staticmethod
@@ -515,6 +519,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             if not rule.get("uuid"):
                 rule.set("uuid", str(uuid.uuid4()))
         self.candidate = copy.deepcopy(self.running)
+        self.edl.after_commit(self)
         self.changes.clear()
 
 
