@@ -433,8 +433,9 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         "warnings": ["rule %s %s shadowed by deny rule %s above it, which matches all of its traffic"
                      % (s["rule"], "would be" if check_mode else "is", s["denied_by"]) for s in result_plan.shadowed] + [
             "rule %s: policy match probed %d of its %d (source, destination) pairs (at most %d a rule, match_limit %d "
-            "a run), so it is added even if rules that are not ours allow it" % (
-                c["rule"], c["probed"], c["pairs"], PROBES_PER_RULE, match_limit) for c in result_plan.partial_checks] + [
+            "a run), so it %s added even if rules that are not ours allow it" % (
+                c["rule"], c["probed"], c["pairs"], PROBES_PER_RULE, match_limit, "would be" if check_mode else "is")
+            for c in result_plan.partial_checks] + [
             "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules not added"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
