@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 security_rule_set = load("security_rule_set")
 
