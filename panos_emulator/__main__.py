@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from double_server.serving import serve_until_signalled
+
 from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, PLATFORMS
 from .plane import DEFAULT_LIMIT, DEFAULT_QUEUE_SECONDS
 from .server import EmulatorServer
-from .serving import serve_until_signalled
 
 
 def _admin(text: str) -> tuple[str, str]:

@@ -6,7 +6,7 @@ import ssl
 import urllib.parse
 from typing import Any
 
-from .serving import json_call
+from double_server.serving import json_call
 
 
 class EmulatorControl:

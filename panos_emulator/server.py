@@ -20,12 +20,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
+from double_server.serving import QuietHandler, ServedEmulator
+
 from . import config, control, device, ops, panorama, traffic, userid
 from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, Device
 from .control import REQUEST_TYPES, Fault
 from .panorama import Node, counters_for
 from .plane import DEFAULT_LIMIT, DEFAULT_QUEUE_SECONDS, PLANE_COUNTERS, ManagementPlane, checked_milliseconds
-from .serving import QuietHandler, ServedEmulator
 from .state import ApiError, EmulatorState, success
 
 MAX_BODY = 5 * 1024 * 1024

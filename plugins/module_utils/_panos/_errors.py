@@ -14,6 +14,8 @@ __metaclass__ = type
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError, TagwardenError
+
 PANOS_ERROR_CODES = {
     "400": "bad request",
     "403": "forbidden",
@@ -49,7 +51,7 @@ CODE_SESSION_TIMEOUT = "22"
 COMMIT_BUSY = ("A commit is in progress", "Another commit/validate is in progress")
 LOCKED = "Configuration is locked by"
 
-class FirewallError(Exception):
+class FirewallError(TagwardenError):
     """A request to the firewall failed; ``str(error)`` names the cause and the fix.
 
     ``kind`` is one of ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
@@ -73,11 +75,11 @@ class FirewallError(Exception):
         return self.message
 
 
-class ValidationError(ValueError):
+class ValidationError(InputError):
     """Invalid input, found before anything was sent; the message names each bad value and the fix."""
 
 
-class ApplyFailed(Exception):
+class ApplyFailed(TagwardenError):
     """A request failed after changes began; ``result`` says what was done before it."""
 
     def __init__(self, error: FirewallError, result: Dict[str, Any]) -> None:

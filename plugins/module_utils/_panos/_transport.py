@@ -26,6 +26,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 from typing import Any, Callable, ContextManager, Mapping, Optional, Protocol, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import TlsSettingsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import make_ssl_context as _make_ssl_context
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
@@ -42,7 +43,7 @@ class Transport(Protocol):
     def request(self, params: Mapping[str, str]) -> ET.Element: ...
 
 
-class TransportError(Exception):
+class TransportError(TagwardenError):
     """A request produced no PAN-OS XML reply (network, TLS, HTTP status, unparsable reply).
 
     ``kind``: ``http`` (``http_status`` set), ``certificate``, ``tls``, ``timeout``, ``reset``,
