@@ -67,6 +67,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"collection": collections_dir / "tagwarden" / "panos", "collections_path": base / "collections"}
 
 
+def test_the_installed_collection_has_no_demo_playbook(installed: dict[str, Path]) -> None:
+    """The demos write demo objects and drive the emulator's control plane: they stay in the checkout
+    (demo/), so that no `ansible-playbook tagwarden.panos.demo_*` can reach a user's firewall."""
+    collection = installed["collection"]
+    assert not list(collection.rglob("demo*.yml")) and not (collection / "demo").exists()
+    for path in collection.rglob("*.yml"):
+        assert "EMULATOR_INFO" not in path.read_text(), path
+
+
 def user_directory(directory: Path, example: Path, info: dict[str, Any]) -> Path:
     """What a newcomer makes of the example inventory: the emulator as the one firewall, its CA
     and port, the password in group_vars/firewalls/vault.yml (a plain file here, a vault in life)."""
