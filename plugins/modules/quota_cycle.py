@@ -301,27 +301,35 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule impor
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._cycle import cycle
 
 
-def main():
-    module = firewall_module(dict(
-        RULE_OPTIONS,
-        **COMMIT_OPTIONS,
-        source=dict(type="str", choices=["report", "traffic_log"], default="report"),
-        report_name=dict(type="str", default="Quota"),
-        minutes=dict(type="int", default=15),
-        job_timeout=dict(type="int", default=120),
-        quotas=dict(type="dict", default={}),
-        overrides=dict(type="dict", default={}),
-        exempt=dict(type="dict", default={}),
-        groups=dict(type="list", elements="str"),
-        group_membership=dict(type="dict"),
-        block_duration=dict(type="raw", default="15m"),
-        top=dict(type="int", default=10),
-        tag=dict(type="str", default="quota"),
-        vsys=dict(type="str", default="vsys1"),
-        firewall_name=dict(type="str"),
-    ))
+# The options besides the connection's; the action plugin of the same name takes them too.
+OPTIONS = dict(
+    RULE_OPTIONS,
+    **COMMIT_OPTIONS,
+    source=dict(type="str", choices=["report", "traffic_log"], default="report"),
+    report_name=dict(type="str", default="Quota"),
+    minutes=dict(type="int", default=15),
+    job_timeout=dict(type="int", default=120),
+    quotas=dict(type="dict", default={}),
+    overrides=dict(type="dict", default={}),
+    exempt=dict(type="dict", default={}),
+    groups=dict(type="list", elements="str"),
+    group_membership=dict(type="dict"),
+    block_duration=dict(type="raw", default="15m"),
+    top=dict(type="int", default=10),
+    tag=dict(type="str", default="quota"),
+    vsys=dict(type="str", default="vsys1"),
+    firewall_name=dict(type="str"),
+)
+
+
+def run_cycle(module):
+    """One cycle for an AnsibleModule or the action plugin's stand-in for one."""
     options = dict(module.params, **commit_settings(module.params))
     run_task(module, lambda conn: cycle(conn, options, check_mode=module.check_mode))
+
+
+def main():
+    run_cycle(firewall_module(OPTIONS))
 
 
 if __name__ == "__main__":
