@@ -248,3 +248,23 @@ def test_an_empty_ca_file_is_refused_before_any_request_as_the_docs_say(emu: Emu
     quoted = "is empty (a credential with a blank CA field writes such a file): paste the PEM"
     assert quoted in result["msg"]
     assert quoted in " ".join((ROOT / "docs" / "quota.md").read_text().split())
+
+
+@pytest.mark.parametrize("groups, extra, said", [
+    ({"branch": {"hosts": {"fw1": None}}}, (), "The inventory has no group 'firewalls' (groups with hosts: branch)"),
+    ({"firewalls": {"hosts": {}}, "branch": {"hosts": {"fw1": None}}}, (),
+     "The group 'firewalls' has no hosts in the inventory (groups with hosts: branch)"),
+    ({"firewalls": {"hosts": {"fw1": None}}}, ("-e", "quota_hosts=firewals"), "The inventory has no group 'firewals'"),
+])
+def test_a_group_without_hosts_is_named_with_the_complete_credentials(emulator: dict[str, Any], tmp_path: Path,
+                                                                      groups: dict[str, Any], extra: tuple[str, ...],
+                                                                      said: str) -> None:
+    """Issue 15, section 2: credentials complete in the environment, the group misnamed or empty."""
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump(groups))
+    run = ansible_cli.playbook(ROOT / "playbooks" / "quota_cycle.yml", "-i", str(path), *extra,
+                               env=ansible_cli.panos_env(provider_for(emulator)), timeout=120)
+    assert run.returncode == 2
+    failures = re.findall(r"^fatal: .*", run.stdout, re.MULTILINE)
+    assert len(failures) == 1 and said in " ".join(failures[0].split()), run.stdout[-2000:]
+    assert "No firewall credentials" not in run.stdout
