@@ -46,7 +46,7 @@ unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
 
 integration: $(STAMP) $(EDA_STAMP) $(LINK)
-	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator lumu_emulator aws_double
+	$(BIN)/python -m pytest -n 2 tests/integration panos_emulator lumu_emulator aws_double
 
 # mypy on the collection as Ansible imports it (ansible_collections.tagwarden.panos), see mypy.ini.
 typecheck: $(STAMP) $(LINK)

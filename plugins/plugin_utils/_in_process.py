@@ -74,6 +74,13 @@ class FirewallAction(ActionBase):
             outcome = exc.result
         # as AnsibleModule does: no value of a no_log option (the password, the API key) in the result
         outcome = remove_values(outcome, validation._no_log_values)  # pylint: disable=protected-access
+        # as AnsibleModule does: an option given under two names, an old name that is deprecated
+        for alias in validation._warnings:  # pylint: disable=protected-access
+            module.warn("Both option %s and its alias %s are set." % (alias["option"], alias["alias"]))
+        deprecations = [dict((key, value) for key, value in old.items() if value)
+                        for old in validation._deprecations]  # pylint: disable=protected-access
+        if deprecations:
+            outcome["deprecations"] = deprecations
         if module.warnings:
             outcome["warnings"] = module.warnings
         result.update(outcome)

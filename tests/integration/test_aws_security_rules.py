@@ -1,4 +1,4 @@
-"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_facts's core ->
+"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_info's core ->
 security_rule_set's core -> the PAN-OS emulator, composed as the role aws_security_rules composes them."""
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile
-from tests.aws_double import CREDENTIALS, REGION, AwsWorld, cloudtrail_record, instances_record, tcp
-from tests.unit.plugins.module_utils._cloud.conftest import aws_endpoint, moto_endpoint  # noqa: F401  pylint: disable=unused-import
-from tests.unit.plugins.module_utils._cloud.test_cloud_aws import ec2_error
+from aws_double.events import cloudtrail_record, instances_record
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, tcp
+from tests.integration.test_cloud_aws import ec2_error
 
 HOSTILE = "x' or @name!='\" <b>&amp;"
 
@@ -115,7 +116,7 @@ def test_a_lost_event_is_repaired_by_the_next_full_reconcile_and_a_second_run_wr
     assert not steady["changed"] and steady["policy_matches"] == 0
     counters = steady["counters"]
     assert counters["commit"] == 0 and counters["op"] == 0
-    assert counters["config"] == 3  # one rulebase read, one service read, one tag read; no write
+    assert counters["config"] == 2  # one rulebase read, one service read; no tag read, no write
 
 
 def test_aws_throttling_fails_before_any_firewall_write_and_the_next_run_converges(

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.playbook
 
 
 def test_demo_tells_every_story_and_its_checks_pass() -> None:
-    command = [sys.executable, "-m", "tests.emulator.run", "--", sys.executable, "-m", "aws_double.run", "--no-wait", "--",
+    command = [sys.executable, "-m", "panos_emulator.run", "--", sys.executable, "-m", "aws_double.run", "--no-wait", "--",
                sys.executable, "-m", "lumu_emulator.run", "--", str(BIN / "ansible-playbook"), "demo/demo.yml"]
     proc = subprocess.run(command, cwd=ROOT, env=ansible_env(), capture_output=True, text=True, timeout=600,
                           stdin=subprocess.DEVNULL, check=False)

@@ -22,9 +22,9 @@ import pytest
 import yaml
 from lxml import etree
 
-from tests.emulator.builders import config, dag, report, rule
-from tests.emulator.client import EmulatorControl
-from tests.emulator.fixtures import provider_for
+from panos_emulator.builders import config, dag, report, rule
+from panos_emulator.client import EmulatorControl
+from panos_emulator.process import provider_for
 from tests.integration import ansible_cli
 from tests.integration.ansible_cli import BIN, ROOT
 from tools.sanity import copy_collection

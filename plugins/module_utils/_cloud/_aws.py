@@ -22,6 +22,7 @@ import os
 import re
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import Scrubber
 
 try:
@@ -44,7 +45,7 @@ DEFAULT_ATTEMPTS = 5
 ROLE_SESSION_NAME = "tagwarden-panos"
 
 
-class AwsError(Exception):
+class AwsError(TagwardenError):
     """A failed AWS read, or bad connection settings; the message names the cause and the fix."""
 
 

@@ -30,6 +30,7 @@ import ipaddress
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import TAG, URL_CATEGORY, tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._desired import _engine as engine
@@ -83,7 +84,7 @@ COMMIT_DESCRIPTION = "tagwarden.panos threat_feed_sync"
 STATE_RECORD = DescriptionRecord("feed", _category.OWNER_MARK + " (threat_feed_sync): the feed's state")
 
 
-class FeedRunError(ValueError):
+class FeedRunError(InputError):
     """The feed could not be read; nothing was written (the next run starts from the same cursor)."""
 
 

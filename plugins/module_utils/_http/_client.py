@@ -28,6 +28,7 @@ import urllib.parse
 import urllib.request
 from typing import Any, Callable, Dict, Iterable, Mapping, NamedTuple, Optional, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import Scrubber
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import make_ssl_context
 
@@ -53,7 +54,7 @@ class Reply(NamedTuple):
 Opener = Callable[[str, str, Mapping[str, str], Optional[bytes], float], Reply]
 
 
-class HttpsError(Exception):
+class HttpsError(TagwardenError):
     """A request failed; the message names the cause and the fix, with every secret masked.
 
     Raised ``from None``: the exception it replaces (which may hold the URL with its key) is not

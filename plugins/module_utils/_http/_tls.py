@@ -15,8 +15,10 @@ import os
 import ssl
 from typing import Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 
-class TlsSettingsError(ValueError):
+
+class TlsSettingsError(InputError):
     """The CA bundle cannot be used; the message names the option and the fix."""
 
 

@@ -14,6 +14,8 @@ __metaclass__ = type
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError, TagwardenError
+
 PANOS_ERROR_CODES = {
     "400": "bad request",
     "403": "forbidden",
@@ -49,29 +51,10 @@ CODE_SESSION_TIMEOUT = "22"
 COMMIT_BUSY = ("A commit is in progress", "Another commit/validate is in progress")
 LOCKED = "Configuration is locked by"
 
-PIP_REQUIREMENTS = {
-    "pan-python": "pan-python>=0.17,<0.18",
-}
-
-
-def missing_library_message(package: str, import_error: Optional[str] = None) -> str:
-    """The message for a Python library that is not installed where the module runs."""
-    spec = PIP_REQUIREMENTS.get(package, package)
-    msg = (
-        "the Python library %s is not installed for the Python that runs this module "
-        "(usually the controller's, see ansible_python_interpreter): install it with "
-        "`python -m pip install '%s'` (or `python -m pip install -r requirements.txt` "
-        "from the tagwarden.panos collection)" % (package, spec)
-    )
-    if import_error:
-        msg += " [import error: %s]" % import_error
-    return msg
-
-
-class FirewallError(Exception):
+class FirewallError(TagwardenError):
     """A request to the firewall failed; ``str(error)`` names the cause and the fix.
 
-    ``kind`` is one of ``library``, ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
+    ``kind`` is one of ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
     ``unreachable``, ``network``, ``transient``, ``malformed``, ``panos``, ``locked``, ``job``, ``target``
     (Panorama cannot reach the managed firewall named by the serial number).
     ``code`` is the PAN-OS error code when there is one, ``root`` the reply's root element.
@@ -92,11 +75,11 @@ class FirewallError(Exception):
         return self.message
 
 
-class ValidationError(ValueError):
+class ValidationError(InputError):
     """Invalid input, found before anything was sent; the message names each bad value and the fix."""
 
 
-class ApplyFailed(Exception):
+class ApplyFailed(TagwardenError):
     """A request failed after changes began; ``result`` says what was done before it."""
 
     def __init__(self, error: FirewallError, result: Dict[str, Any]) -> None:

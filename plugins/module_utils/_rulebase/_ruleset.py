@@ -11,8 +11,9 @@ even when its name shares the prefix; a desired name held by such a rule is refu
 The rulebase is read once (the whole ``rules`` container), the services once. Before a new rule is
 added, ``test security-policy-match`` probes each (source, destination) pair it would allow (one
 address for each CIDR; at most ``PROBES_PER_RULE`` per rule, ``match_limit`` per run): when every
-probe hits an allow rule that is not ours and holds that pair, the rule is skipped and the result
-names those rules; a deny above the new rule's position that a probe hits shadows it (a warning).
+probe hits an allow rule that is not ours and holds that pair, the rule is not added and the result
+names those rules (``not_added``); a deny above the new rule's position that a probe hits shadows it
+(a warning) when it matches all of the rule's traffic, not only a URL category, application or port.
 Plain Python, no Ansible imports.
 """
 
@@ -29,6 +30,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType, tag_object
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import differences
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, element, members, sub, xpath_literal
@@ -98,7 +100,7 @@ class RuleSetPlan:
     delete_services: List[str] = field(default_factory=list)
     reused_services: List[str] = field(default_factory=list)
     service_conflicts: List[Dict[str, str]] = field(default_factory=list)
-    skipped: List[Dict[str, str]] = field(default_factory=list)
+    not_added: List[Dict[str, str]] = field(default_factory=list)
     shadowed: List[Dict[str, str]] = field(default_factory=list)
     partial_checks: List[Dict[str, Any]] = field(default_factory=list)
     policy_matches: int = 0
@@ -214,17 +216,18 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
     order = _Order([name for name in current if name not in result.delete_rules])
     bottom = placement.rule if placement.where == "above" else None
     previous = None  # type: Optional[str]
+    theirs = {name: SecurityRule.from_entry(entry) for name, entry in current.items() if not is_owned(entry, owner)}
     for rule in rules:
         clash = sorted(set(rule.services) & conflicting)
         if clash:
-            result.skipped.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
+            result.not_added.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
                                    "another port (see service_conflicts)" % ", ".join(clash), "allowed_by": ""})
             continue
         entry = current.get(rule.name)
         if entry is None:
             move = Placement("after", previous) if previous else _first_place(rules, current, placement, order)
-            if matcher is not None and not _allowed_elsewhere(rule, move, order, current, owner, matcher,
-                                                              match_limit, ports, result):
+            if matcher is not None and not _allowed_elsewhere(rule, move, order, theirs, matcher, match_limit,
+                                                              ports, result):
                 continue
             order.put(rule.name, move)
             result.rules.append((rule, None, move))
@@ -260,58 +263,78 @@ def _first_place(rules: Sequence[SecurityRule], current: Mapping[str, ET.Element
     return resolve(placement, order)
 
 
-def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, current: Mapping[str, ET.Element],
-                       owner: str, matcher: Matcher, limit: int, services: Mapping[str, ServiceSpec],
-                       result: RuleSetPlan) -> bool:
-    """Whether to add ``rule`` (False: rules that are not ours allow every pair of it already; recorded)."""
+def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, theirs: Mapping[str, SecurityRule],
+                       matcher: Matcher, limit: int, services: Mapping[str, ServiceSpec], result: RuleSetPlan) -> bool:
+    """Whether to add ``rule`` (False: rules that are not ours, ``theirs``, allow every pair of it
+    already; recorded). Probes only when the answer can matter (:func:`_worth_probing`)."""
     probes = match_queries(rule, services)
-    if result.policy_matches >= limit or not probes:
-        return True
-    allowed_by = []  # type: List[str]
-    checked = 0
     probe = _Order(order.names)
     probe.put(rule.name, move)
     at = probe.index(rule.name)
+    if not probes or not _worth_probing(rule, probes, probe.names[:at], theirs):
+        return True
+    allowed_by = []  # type: List[str]
+    checked = 0
     for source, destination, query in probes[:PROBES_PER_RULE]:
         if result.policy_matches >= limit:
             break
         result.policy_matches += 1
         checked += 1
-        hit = matcher(query)
-        entry = current.get(hit or "")
-        if hit is None or entry is None or is_owned(entry, owner):
+        other = theirs.get(matcher(query) or "")
+        if other is None:  # no rule, or one of ours
             continue
-        if (entry.findtext("action") or "allow").strip() == "allow":
-            if covers(SecurityRule.from_entry(entry), rule, (source, destination)):
-                allowed_by.append(hit)
+        if other.action == "allow":
+            if covers(other, rule, (source, destination)):
+                allowed_by.append(other.name)
             continue
-        hit_at = probe.index(hit)
-        shadow = {"rule": rule.name, "denied_by": hit}
-        if hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed:
+        hit_at = probe.index(other.name)
+        shadow = {"rule": rule.name, "denied_by": other.name}
+        if (hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed
+                and matches_all_of(other, rule)):
             result.shadowed.append(shadow)
     if checked < len(probes):
         result.partial_checks.append({"rule": rule.name, "probed": checked, "pairs": len(probes)})
         return True
     if len(allowed_by) < len(probes):
         return True
-    result.skipped.append({"rule": rule.name, "reason": "the traffic is allowed already",
+    result.not_added.append({"rule": rule.name, "reason": "the traffic is allowed already",
                            "allowed_by": ", ".join(dict.fromkeys(allowed_by))})
     return False
 
 
-def covers(other: SecurityRule, rule: SecurityRule, pair: Optional[Tuple[str, str]] = None) -> bool:
-    """Whether ``other`` allows ``rule``'s traffic between one of its (source, destination) ``pair``s
-    (default: all of them), as far as its member lists tell: zones, users, categories, applications
-    and services each ``any`` or holding all of ``rule``'s; the source and destination inside one of
-    its members (CIDRs compared as networks; an address object's name only by name)."""
+def matches_all_of(other: SecurityRule, rule: SecurityRule) -> bool:
+    """Whether ``other`` matches every session of ``rule`` on what a probe leaves open: zones, users,
+    URL categories, applications and services each ``any`` or holding all of ``rule``'s; enabled, no
+    schedule. A rule restricted on one of them (a URL category, an application, a port) matches only
+    that part of the traffic: a probe hitting it says nothing about the rest."""
     for attr in ("from_zones", "to_zones", "source_users", "categories", "applications", "services"):
         theirs, ours = set(getattr(other, attr)), set(getattr(rule, attr))
         if "any" not in theirs and not ours <= theirs:
             return False
+    return not other.disabled and other.schedule is None
+
+
+def _worth_probing(rule: SecurityRule, probes: Sequence[Probe], above: Sequence[str],
+                   theirs: Mapping[str, SecurityRule]) -> bool:
+    """Whether the firewall's answer can change what happens to ``rule``: every pair of it lies in an
+    allow rule of ``theirs`` (it may be allowed already), or a deny of ``theirs`` ``above`` its
+    position matches all of its traffic (it may be shadowed). The rulebase read tells both."""
+    allows = [other for other in theirs.values() if other.action == "allow"]
+    if all(any(covers(other, rule, (source, destination)) for other in allows) for source, destination, _q in probes):
+        return True
+    return any(theirs[name].action != "allow" and matches_all_of(theirs[name], rule) for name in above if name in theirs)
+
+
+def covers(other: SecurityRule, rule: SecurityRule, pair: Optional[Tuple[str, str]] = None) -> bool:
+    """Whether ``other`` allows ``rule``'s traffic between one of its (source, destination) ``pair``s
+    (default: all of them), as far as its member lists tell: :func:`matches_all_of`, and the source and
+    destination inside one of its members (CIDRs compared as networks; an address object's name only
+    by name)."""
+    if not matches_all_of(other, rule):
+        return False
     sources, destinations = ([pair[0]], [pair[1]]) if pair else (rule.sources, rule.destinations)
     return (all(_within(member, other.sources) for member in sources)
-            and all(_within(member, other.destinations) for member in destinations)
-            and not other.disabled and other.schedule is None)
+            and all(_within(member, other.destinations) for member in destinations))
 
 
 def _within(member: str, theirs: Sequence[str]) -> bool:
@@ -386,8 +409,9 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         found = {entry.get("name") or "": entry for entry in entries}
         for name in set(found) | set(wanted):  # the containers were read whole: a name not found is missing
             changes.known(kind, name, found.get(name))
-    if result_plan.rules or result_plan.services:
-        changes.present(tag_object(owner, comments=OWNER_COMMENT))
+    written = [spec.as_object(owner) for spec in result_plan.services] + [rule.as_object() for rule, _e, _m in result_plan.rules]
+    if any(differences(changes.current(obj.type, obj.name), obj.element, obj.type) for obj in written):
+        changes.present(tag_object(owner, comments=OWNER_COMMENT))  # read only when a rule or service is written
     for spec in result_plan.services:
         changes.present(spec.as_object(owner), together=True)
     for name in result_plan.delete_rules:
@@ -403,14 +427,15 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         "changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
         "moved": changes.labels("moved"), "deleted": changes.labels("deleted"),
         "reused_services": result_plan.reused_services, "service_conflicts": result_plan.service_conflicts,
-        "skipped": result_plan.skipped, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
+        "not_added": result_plan.not_added, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
         "policy_matches": result_plan.policy_matches,
         "committed": False, "diff": changes.diff(),
-        "warnings": ["rule %s would be shadowed by deny rule %s above it" % (s["rule"], s["denied_by"])
-                     for s in result_plan.shadowed] + [
-            "rule %s: policy match probed %d of its %d (source, destination) pairs, so it is added even if "
-            "others allow it" % (c["rule"], c["probed"], c["pairs"]) for c in result_plan.partial_checks] + [
-            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules skipped"
+        "warnings": ["rule %s %s shadowed by deny rule %s above it, which matches all of its traffic"
+                     % (s["rule"], "would be" if check_mode else "is", s["denied_by"]) for s in result_plan.shadowed] + [
+            "rule %s: policy match probed %d of its %d (source, destination) pairs (at most %d a rule, match_limit %d "
+            "a run), so it is added even if rules that are not ours allow it" % (
+                c["rule"], c["probed"], c["pairs"], PROBES_PER_RULE, match_limit) for c in result_plan.partial_checks] + [
+            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules not added"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
     return changes.apply_into(result)
