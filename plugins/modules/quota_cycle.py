@@ -215,7 +215,7 @@ groups_after:
   returned: success
   type: dict
 usage:
-  description: The top names of each scope (C(ip), C(user), C(group)) with bytes, quota and percent.
+  description: The top names of each scope (C(ip), C(user), C(group)) with bytes, quota, percent, over and exempt.
   returned: success
   type: dict
 currently_blocked:
