@@ -262,3 +262,13 @@ def test_status_lines_and_events_file(firewall: Firewall, tmp_path: Path) -> Non
     quiet = passed(firewall.playbook("quota_cycle.yml", quota_events_file=str(events_file)))
     assert len(events_file.read_text().splitlines()) == 3  # a quiet cycle writes nothing
     assert re.search(rf"^ok: \[{re.escape(host)}\] => \(item=firewall: unchanged, \d+ blocks in force\)$", quiet.output, re.MULTILINE)
+
+
+def test_a_mistyped_role_variable_is_named_with_the_closest_known_one(firewall: Firewall) -> None:
+    """Issue 15, section 2: quota_ipp would be ignored and the default 20MB enforced, silently."""
+    firewall.start(bootstrapped=True)
+    run = passed(firewall.playbook("quota_cycle.yml", "--check", quota_ipp="1MB", quota_events_file=""))
+    said = " ".join(re.findall(r"^\[WARNING\]: (.*)$", run.output, re.MULTILINE))
+    assert ("quota_ipp is not a variable of tagwarden.panos.quota_enforce (nor of another role of tagwarden.panos) "
+            "and is ignored: did you mean quota_ip?") in said
+    assert "quota_events_file" not in said and "quota_hosts" not in said
