@@ -10,6 +10,7 @@ __metaclass__ = type
 import difflib
 import glob
 import os
+from typing import Any, Dict, Optional, Set
 
 from ansible.plugins.action import ActionBase
 
@@ -21,7 +22,7 @@ class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
 
-    def run(self, tmp=None, task_vars=None):
+    def run(self, tmp: Any = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super(ActionModule, self).run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=dict(
             role=dict(type="str", required=True),
@@ -41,9 +42,9 @@ class ActionModule(ActionBase):
             result["warnings"] = warnings
         return result
 
-    def _role_options(self):
+    def _role_options(self) -> Set[str]:
         """Every option of every role of the collection (roles share prefixes: quota_, threat_feed_)."""
-        options = set()
+        options = set()  # type: Set[str]
         for path in glob.glob(os.path.join(ROLES, "*", "meta", "argument_specs.yml")):
             specs = self._loader.load_from_file(path) or {}
             for entry_point in (specs.get("argument_specs") or {}).values():
