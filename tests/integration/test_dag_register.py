@@ -222,7 +222,7 @@ def test_certificate_refused_with_a_wrong_ca(dag: Any, emu: Any, provider: dict[
     emu.reset_counters()
     result = dag(provider={**provider, "ca_path": wrong_ca(tmp_path)}, ips=["10.0.7.1"], tags=["quota"])
     assert result["failed"] is True
-    assert "certificate" in result["msg"] and "provider.ca_path" in result["msg"]
+    assert "certificate" in result["msg"] and "in ca_path (the playbooks' panos_ca_path" in result["msg"]
     assert "validate_certs" in result["msg"]
     assert calls(emu) == {}  # refused during the TLS handshake: the password was never sent
     assert provider["password"] not in json.dumps(result)
@@ -254,7 +254,7 @@ def test_no_reply_within_timeout(dag: Any, emu: Any, provider: dict[str, Any]) -
     emu.inject_fault("op", "hang", count=1, seconds=5)
     result = dag(provider={**provider, "timeout": 2}, ips=["10.0.7.5"], tags=["quota"])
     assert result["failed"] is True
-    assert "127.0.0.1:%s" % provider["port"] in result["msg"] and "provider.timeout" in result["msg"]
+    assert "127.0.0.1:%s" % provider["port"] in result["msg"] and "raise api_timeout" in result["msg"]
 
 
 # -- through the ansible CLI ----------------------------------------------------------------------
