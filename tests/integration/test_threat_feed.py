@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _bootstrap, _category
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import FeedRunError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
 from panos_emulator.builders import config, rule
 from lxml import etree
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import Options, sync
@@ -69,7 +72,11 @@ def category(emu: Any, name: str = "threat-feed") -> list[str]:
 def bootstrap(provider: dict[str, Any], **kw: Any) -> dict[str, Any]:
     args = dict(location="above", existing_rule="Allow-Outbound", from_zones=["trust"], to_zones=["untrust"])
     args.update(kw)
-    return _bootstrap.ensure(FirewallConnection(provider), commit_admin=provider["username"], **args)
+    changes = ChangeSet(FirewallConnection(provider), admin=provider["username"],
+                        description=_bootstrap.COMMIT_DESCRIPTION)
+    return _bootstrap.ensure(changes, _bootstrap.FeedObjects.from_options(args),
+                             Placement(args["location"], args["existing_rule"]), RuleShape.from_options(args),
+                             **{key: args[key] for key in ("tag_color",) if key in args})
 
 
 @pytest.fixture
@@ -373,8 +380,9 @@ def test_hostile_names_stay_literal(emu: Any, provider: dict[str, Any], lumu: An
 
 def test_custom_url_category_present_exact_and_its_guard(emu: Any, provider: dict[str, Any]) -> None:
     def ensure(members: list[str], state: str = "present", **kw: Any) -> dict[str, Any]:
-        return _category.ensure(FirewallConnection(provider), "blocklist", members, state,
-                                commit_admin=provider["username"], **kw)
+        changes = ChangeSet(FirewallConnection(provider), admin=provider["username"],
+                            description=_category.COMMIT_DESCRIPTION)
+        return _category.ensure(changes, "blocklist", members, state, **kw)
     first = ensure(["HTTPS://Evil.Example/", "bad.example/login", "bad.example/login"])
     assert first["created"] and first["members"] == ["evil.example/", "bad.example/login"]
     emu.reset_counters()

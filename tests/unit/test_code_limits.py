@@ -26,8 +26,6 @@ KNOWN_OVER = {
     "_rulebase/_match.py": ("policy_match",),
     "_dag/_register.py": ("run",),
     "_feeds/_sync.py": ("sync",),
-    "_feeds/_bootstrap.py": ("ensure",),
-    "_feeds/_category.py": ("ensure",),
     "_http/_client.py": ("__init__",),
 }
 KNOWN_LONG_FILES = ("_rulebase/_ruleset.py", "_cloud/_aws.py")
