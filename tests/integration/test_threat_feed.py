@@ -24,7 +24,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import read_registered
 
 HOSTILE = "feed'\"<x>&</member><member>any"
-from tests.unit.plugins.module_utils._feeds.test_taxii import COLLECTION, taxii  # noqa: F401,E402  # pylint: disable=unused-import
+from tests.integration.test_feed_taxii import COLLECTION, taxii  # noqa: F401,E402  # pylint: disable=unused-import
 
 OTHER_CATEGORY = "computer-and-internet-info"  # a query without a category matches every rule's category
 
