@@ -96,8 +96,9 @@ def firewall_module(options: Dict[str, Dict[str, Any]], **kwargs: Any) -> Ansibl
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
 
 
-def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]]) -> None:
-    """Run ``task(connection)`` and exit the module with its result.
+def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]], require_firewall: bool = True) -> None:
+    """Run ``task(connection)`` and exit the module with its result (``require_firewall=False`` for a
+    task that may address Panorama itself: ``_panos._panorama.registration_point`` checks it).
 
     The one place that turns errors into a failed task: bad input (a ValueError such as
     ValidationError, raised before anything is sent), a firewall error, or one after changes
@@ -105,7 +106,7 @@ def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]]) 
     ``diff`` unless diff mode is on, turns ``warnings`` into Ansible warnings, and fails the task
     when the firewall rejected entries (``failed_entries``).
     """
-    conn = connect(module)
+    conn = connect(module, require_firewall=require_firewall)
     try:
         result = task(conn)
     except ApplyFailed as exc:
