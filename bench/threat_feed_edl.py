@@ -36,6 +36,7 @@ from tests.integration.ansible_cli import link_collection  # noqa: E402
 sys.path.insert(0, str(link_collection()))
 
 # pylint: disable=wrong-import-position
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import (  # noqa: E402
     EdlObjectSettings,
@@ -86,7 +87,7 @@ def today(control: EmulatorControl, provider: Dict[str, Any], path: Path, firewa
     options = Options("threat-feed", "threat-feed", "exact", 7 * 86400, 86400, False, "50%", 1000000)
 
     def once() -> None:
-        sync(FirewallConnection(provider), "list", {"path": str(path)}, options, commit_admin=provider["username"])
+        sync(ChangeSet(FirewallConnection(provider), admin=provider["username"]), "list", {"path": str(path)}, options)
     for label in ("first run", "steady run"):
         elapsed, calls = counted([control], once)
         line("today, %s%s" % (label, "" if firewalls == 1 else " (x%d, computed)" % firewalls), elapsed, calls,

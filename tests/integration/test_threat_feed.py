@@ -18,7 +18,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placeme
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
 from panos_emulator.builders import config, rule
 from lxml import etree
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import Options, sync
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import COMMIT_DESCRIPTION, Options, sync
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import read_registered
@@ -46,10 +46,9 @@ def client_for(lumu_server: Any) -> Any:
 
 def run(provider: dict[str, Any], lumu_server: Any, opts: Options | None = None, source: str = "lumu",
         source_options: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
-    conn = FirewallConnection(provider)
-    result = sync(conn, source, source_options if source_options is not None else lumu_options(lumu_server),
-                  opts or options(), commit_admin=provider["username"], client_factory=client_for(lumu_server), **kw)
-    return result
+    changes = ChangeSet(FirewallConnection(provider), admin=provider["username"], description=COMMIT_DESCRIPTION, **kw)
+    return sync(changes, source, source_options if source_options is not None else lumu_options(lumu_server),
+                opts or options(), client_factory=client_for(lumu_server))
 
 
 def fw_minutes_ago(emu: Any, minutes: int) -> str:
@@ -399,7 +398,8 @@ def taxii_run(provider: dict[str, Any], taxii_info: dict[str, Any], collection: 
     from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client
     source = {"collection_url": taxii_info["root"] + "collections/" + collection + "/", "username": "reader",
               "password": "reader-pass"}
-    return sync(FirewallConnection(provider), "taxii", source, options(), commit_admin=provider["username"],
+    changes = ChangeSet(FirewallConnection(provider), admin=provider["username"], description=COMMIT_DESCRIPTION)
+    return sync(changes, "taxii", source, options(),
                 client_factory=lambda feed: feed_client(feed, True, taxii_info["ca_file"], backoff=0.01))
 
 

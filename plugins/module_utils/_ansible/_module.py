@@ -20,6 +20,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client imp
     FirewallConnection,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
 
 # The names of _options.COMMIT and TAG_COLOR before the option groups (for branches written then).
@@ -126,10 +127,11 @@ def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]], 
         module.exit_json(**result)
 
 
-def change_set(module: Any, conn: FirewallConnection, description: str) -> ChangeSet:
-    """The run's ChangeSet: the module's vsys (VSYS group), check mode, and commit options (COMMIT)."""
+def change_set(module: Any, conn: Connection, description: str, panorama: bool = False) -> ChangeSet:
+    """The run's ChangeSet: the module's vsys (VSYS group; none on Panorama, whose objects are
+    ``shared``), check mode, and commit options (COMMIT)."""
     params = module.params
-    return ChangeSet(conn, vsys=params["vsys"], check_mode=module.check_mode, commit=params["commit"],
+    return ChangeSet(conn, vsys=None if panorama else params["vsys"], check_mode=module.check_mode, commit=params["commit"],
                      admin=commit_admin_for(params["commit_admin"], params["provider"]), description=description)
 
 
