@@ -47,7 +47,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run im
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import status  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lists import ListSource  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import Options, sync  # noqa: E402
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient  # noqa: E402
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection  # noqa: E402
 
 KINDS = ("op", "user-id", "config", "commit")
@@ -95,7 +95,7 @@ def today(control: EmulatorControl, provider: Dict[str, Any], path: Path, firewa
 
 
 def edl(controls: List[EmulatorControl], providers: List[Dict[str, Any]], web: ListServer, path: Path) -> None:
-    reader = HttpsClient(ca_path=str(web.tls.ca_file), retries=0)
+    reader = HttpsClient(HttpsSettings(ca_path=str(web.tls.ca_file), retries=0))
     options = EdlOptions("tf", ("ip", "domain", "url"), mode="exact", max_entries={"ip": 150000},
                          url_list_domains=False)
     settings = EdlObjectSettings("tf", ("ip", "domain", "url"), web.url, "edl-server")

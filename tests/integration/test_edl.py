@@ -26,7 +26,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publis
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import status
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lists import ListSource
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, Reply
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings, Reply
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from aws_double.server import CREDENTIALS, REGION
@@ -61,7 +61,7 @@ def fw(emu: Any, provider: dict[str, Any], web: ListServer) -> FirewallConnectio
 
 def publish(web: ListServer, feed: Path, now: datetime | None = None, **options: Any) -> dict[str, Any]:
     options.setdefault("mode", "exact")
-    reader = HttpsClient(ca_path=str(web.tls.ca_file), retries=0)
+    reader = HttpsClient(HttpsSettings(ca_path=str(web.tls.ca_file), retries=0))
     return run(ListSource({"path": str(feed)}), HttpsClient(), reader, DirectoryTarget(str(web.directory)), web.url,
                EdlOptions("tf", ("ip", "domain", "url"), **options), now or datetime.now(timezone.utc),
                headers=basic_auth(USER, PASSWORD))
@@ -75,7 +75,7 @@ def objects(provider: dict[str, Any], web: ListServer, **changes: Any) -> dict[s
 
 
 def check(provider: dict[str, Any], web: ListServer, refresh: bool = False) -> dict[str, Any]:
-    reader = HttpsClient(ca_path=str(web.tls.ca_file), retries=0)
+    reader = HttpsClient(HttpsSettings(ca_path=str(web.tls.ca_file), retries=0))
     return status(FirewallConnection(provider), reader, "tf", ("ip", "domain", "url"), web.url, refresh,
                   headers=basic_auth(USER, PASSWORD))
 

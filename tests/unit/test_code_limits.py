@@ -24,7 +24,6 @@ MAX_FILE_LINES = 400
 KNOWN_OVER = {
     "_rulebase/_ruleset.py": ("reconcile",),
     "_rulebase/_match.py": ("policy_match",),
-    "_http/_client.py": ("__init__",),
 }
 KNOWN_LONG_FILES = ("_rulebase/_ruleset.py", "_cloud/_aws.py")
 
