@@ -109,7 +109,7 @@ def edl(controls: List[EmulatorControl], providers: List[Dict[str, Any]], web: L
             conn = FirewallConnection(provider)
             conn.config("set", "/config/shared/certificate", _certificate(web))
             conn.config("set", "/config/shared/certificate-profile", _element(PROFILE))
-            ensure(conn, settings, commit_admin=provider["username"])
+            ensure(ChangeSet(conn, admin=provider["username"]), settings)
 
     def check() -> None:
         for provider in providers:

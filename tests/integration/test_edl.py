@@ -16,7 +16,8 @@ import pytest
 from lxml import etree
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import EdlObjectSettings, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import COMMIT_DESCRIPTION, EdlObjectSettings, ensure
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsSettings
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import (
     DirectoryTarget,
@@ -71,7 +72,8 @@ def objects(provider: dict[str, Any], web: ListServer, **changes: Any) -> dict[s
     settings = EdlObjectSettings("tf", ("ip", "domain", "url"), web.url, "edl-server", USER, PASSWORD,
                                  placement=Placement("above", "Allow-Outbound"), from_zones=("trust",),
                                  to_zones=("untrust",))._replace(**changes)
-    return ensure(FirewallConnection(provider), settings, commit_admin=provider["username"])
+    return ensure(ChangeSet(FirewallConnection(provider), admin=provider["username"], description=COMMIT_DESCRIPTION),
+                  settings)
 
 
 def check(provider: dict[str, Any], web: ListServer, refresh: bool = False) -> dict[str, Any]:
