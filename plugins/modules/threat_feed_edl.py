@@ -119,7 +119,7 @@ options:
     default: 50%
   max_entries:
     description:
-      - The capacity per list type, such as C({ip: 150000}). Defaults to 50,000 each, the documented floor; the
+      - The capacity per list type (a dictionary of list type to entries, such as V(ip) to V(150000)). Defaults to 50,000 each, the documented floor; the
         firewall's web interface shows its model's figures (Objects > External Dynamic Lists > List Capacities).
     type: dict
     default: {}

@@ -216,7 +216,8 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
     order = _Order([name for name in current if name not in result.delete_rules])
     bottom = placement.rule if placement.where == "above" else None
     previous = None  # type: Optional[str]
-    theirs = {name: SecurityRule.from_entry(entry) for name, entry in current.items() if not is_owned(entry, owner)}
+    theirs = {name: SecurityRule.from_entry(entry) for name, entry in current.items()
+              if matcher is not None and not is_owned(entry, owner)}
     for rule in rules:
         clash = sorted(set(rule.services) & conflicting)
         if clash:
@@ -409,15 +410,16 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         found = {entry.get("name") or "": entry for entry in entries}
         for name in set(found) | set(wanted):  # the containers were read whole: a name not found is missing
             changes.known(kind, name, found.get(name))
-    written = [spec.as_object(owner) for spec in result_plan.services] + [rule.as_object() for rule, _e, _m in result_plan.rules]
-    if any(differences(changes.current(obj.type, obj.name), obj.element, obj.type) for obj in written):
+    service_objects = [spec.as_object(owner) for spec in result_plan.services]
+    rule_objects = [rule.as_object() for rule, _entry, _move in result_plan.rules]
+    if any(differences(changes.current(obj.type, obj.name), obj.element, obj.type) for obj in service_objects + rule_objects):
         changes.present(tag_object(owner, comments=OWNER_COMMENT))  # read only when a rule or service is written
-    for spec in result_plan.services:
-        changes.present(spec.as_object(owner), together=True)
+    for obj in service_objects:
+        changes.present(obj, together=True)
     for name in result_plan.delete_rules:
         changes.absent(SECURITY_RULE, name)
-    for rule, _entry, _move in result_plan.rules:
-        changes.present(rule.as_object(), together=True)
+    for obj in rule_objects:
+        changes.present(obj, together=True)
     ours = {rule.name for rule, entry, _move in result_plan.rules if entry is not None}
     for name, move in moves([entry.get("name") or "" for entry in rulebase], result_plan, placement):
         changes.step("moved" if name in ours else "placed", SECURITY_RULE, name, _mover(conn, name, move, vsys))
@@ -433,8 +435,9 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         "warnings": ["rule %s %s shadowed by deny rule %s above it, which matches all of its traffic"
                      % (s["rule"], "would be" if check_mode else "is", s["denied_by"]) for s in result_plan.shadowed] + [
             "rule %s: policy match probed %d of its %d (source, destination) pairs (at most %d a rule, match_limit %d "
-            "a run), so it is added even if rules that are not ours allow it" % (
-                c["rule"], c["probed"], c["pairs"], PROBES_PER_RULE, match_limit) for c in result_plan.partial_checks] + [
+            "a run), so it %s added even if rules that are not ours allow it" % (
+                c["rule"], c["probed"], c["pairs"], PROBES_PER_RULE, match_limit, "would be" if check_mode else "is")
+            for c in result_plan.partial_checks] + [
             "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules not added"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
