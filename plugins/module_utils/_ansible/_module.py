@@ -12,7 +12,6 @@ from typing import Any, Callable, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, TAG_COLOR
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import (
     PROVIDER_SPEC,
@@ -22,17 +21,6 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
-
-# The names of _options.COMMIT and TAG_COLOR before the option groups (for branches written then).
-COMMIT_OPTIONS = COMMIT
-TAG_COLOR_OPTIONS = TAG_COLOR
-
-
-def commit_settings(params: Dict[str, Any]) -> Dict[str, Any]:
-    """``commit`` and ``commit_admin`` (``_config._changeset.commit_admin_for``) from the COMMIT
-    and ``provider`` options of a module's parameters, as the features take them."""
-    return dict(commit=params["commit"], commit_admin=commit_admin_for(params["commit_admin"], params["provider"]))
-
 
 def provider_options() -> Dict[str, Dict[str, Any]]:
     """The suboptions of ``provider`` as an Ansible argument spec (env fallbacks included)."""
