@@ -1,7 +1,8 @@
 """tagwarden.panos.dag_register against the emulator.
 
-Three ways in: pytest-ansible's module runner (in-process TaskQueueManager), the ``ansible`` ad-hoc
-CLI (for --check, --diff and -vvvv), and ``ansible-playbook`` (marked ``playbook``). The emulator's
+Three ways in: the module's main() in-process (``dag``, most behaviour), pytest-ansible's module
+runner (in-process TaskQueueManager, the dynamic_address_group and dag_info helpers), and
+``ansible-playbook`` (marked ``playbook``: module_defaults, -vvvv without secrets). The emulator's
 counters check how many API requests each run made.
 """
 
@@ -62,25 +63,19 @@ def calls(emu: Any) -> dict[str, int]:
 
 
 @pytest.fixture
-def dag(ansible_adhoc: Any, tmp_path: Path, provider: dict[str, Any]) -> Any:
-    """Run dag_register through pytest-ansible; returns the localhost result as a dict.
+def dag(module_call: Any, provider: dict[str, Any]) -> Any:
+    """Run dag_register in-process against the emulator; returns its result (``failed`` always set).
 
-    The inventory names the venv's Python, which has pan-python (interpreter discovery could
-    pick another one).
+    Through Ansible itself: pytest-ansible in test_dynamic_address_group_and_dag_info, ansible-playbook below.
     """
-    inventory = tmp_path / "inventory"
-    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-    host_manager = ansible_adhoc(inventory=str(inventory), connection="local", host_pattern="localhost")
-    module = getattr(host_manager.localhost, MODULE)
-
     def run(**args: Any) -> dict[str, Any]:
         args.setdefault("provider", provider)
-        return dict(module(**args)["localhost"])
+        return module_call("dag_register", args)
 
     return run
 
 
-# -- through pytest-ansible -----------------------------------------------------------------------
+# -- in-process --------------------------------------------------------------------------------------
 
 def test_present_registers_once_and_is_idempotent(dag: Any, emu: Any, xapi: Any) -> None:
     emu.reset_counters()
