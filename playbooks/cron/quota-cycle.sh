@@ -13,6 +13,8 @@ home="${TAGWARDEN_HOME:-/opt/tagwarden}"
 cd "$home"
 # YAML results print the status lines as they are (JSON would double each backslash: acme\\alice).
 export ANSIBLE_CALLBACK_RESULT_FORMAT="${ANSIBLE_CALLBACK_RESULT_FORMAT:-yaml}"
+# An inventory that cannot be read (Panorama's password rotated) fails the run instead of finding no host.
+export ANSIBLE_INVENTORY_UNPARSED_FAILED="${ANSIBLE_INVENTORY_UNPARSED_FAILED:-true}"
 status=0
 flock -n -E 75 "${QUOTA_CYCLE_LOCK:-/run/lock/quota-cycle.lock}" \
     "${TAGWARDEN_VENV:-$home/venv}/bin/ansible-playbook" tagwarden.panos.quota_cycle "$@" || status=$?
