@@ -4,7 +4,7 @@
 #   quota-cycle -i inventory.yml --vault-password-file /etc/tagwarden/vault-pass
 # The arguments go to `ansible-playbook tagwarden.panos.quota_cycle`. Settings from the environment:
 #   TAGWARDEN_HOME    where it runs, with the inventory and ansible.cfg (default /opt/tagwarden)
-#   TAGWARDEN_VENV    the virtualenv of ansible-playbook and pan-python (default $TAGWARDEN_HOME/venv)
+#   TAGWARDEN_VENV    the virtualenv of ansible-playbook and requirements.txt (default $TAGWARDEN_HOME/venv)
 #   QUOTA_CYCLE_LOCK  the lock that keeps two cycles apart (default /run/lock/quota-cycle.lock)
 # Exit status: ansible-playbook's (0 done, 2 a firewall failed or was unreachable, ...). A run that
 # finds the previous cycle still holding the lock is skipped: one line in the log, exit status 0.

@@ -225,7 +225,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publis
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client, select_source
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import FEED_HTTP_OPTIONS, SOURCE_OPTIONS
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings
 
 EDL_OPTIONS = dict(
     source=dict(type="str", choices=sorted(SOURCE_OPTIONS), required=True),
@@ -271,9 +271,10 @@ def main():
     try:
         source = select_source(p["source"], p[p["source"]] or {})
         feed = feed_client(source, p["feed_validate_certs"], p["feed_ca_path"], timeout=p["feed_timeout"])
-        reader = HttpsClient(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"], ca_option="url_ca_path",
-                             peer="the web server at base_url", secrets=[p["url_password"] or ""],
-                             auth_option="url_username and url_password")
+        reader = HttpsClient(HttpsSettings(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"],
+                                           ca_option="url_ca_path", peer="the web server at base_url",
+                                           auth_option="url_username and url_password"),
+                             secrets=[p["url_password"] or ""])
         result = run(source, feed, reader, target_of(p), p["base_url"], options, datetime.now(timezone.utc),
                      module.check_mode, basic_auth(p["url_username"], p["url_password"]))
     except (ValueError, AwsError, PublishError) as exc:

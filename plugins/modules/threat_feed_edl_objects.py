@@ -27,6 +27,8 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
+  - tagwarden.panos.rule_placement
   - tagwarden.panos.connection
   - tagwarden.panos.commit
   - tagwarden.panos.attributes
@@ -70,16 +72,6 @@ options:
     description: The name of the IP list rule; the URL list rule is named O(rule_name)C(-url).
     type: str
     default: BlockThreatFeedEDL
-  location:
-    description:
-      - Where a new address rule goes - V(top), V(bottom), V(before) or V(after) O(existing_rule), or
-        V(above) it (before it when it exists, else at the bottom).
-    type: str
-    choices: [top, bottom, before, after, above]
-    default: top
-  existing_rule:
-    description: The rule that O(location) refers to.
-    type: str
   from_zones:
     description: The rules' source zones.
     type: list
@@ -95,10 +87,6 @@ options:
     type: str
     choices: [deny, drop, reset-client, reset-server, reset-both]
     default: deny
-  vsys:
-    description: The virtual system.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -142,18 +130,25 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    RULE_SHAPE,
+    VSYS,
+    merge,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import EdlObjectSettings, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import (
+    COMMIT_DESCRIPTION,
+    EdlObjectSettings,
+    ensure,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT, RULE_PLACEMENT,
         name=dict(type="str", default="threat-feed"),
         lists=dict(type="list", elements="str", choices=["ip", "domain", "url"], default=["ip", "domain", "url"]),
         base_url=dict(type="str", required=True),
@@ -162,20 +157,16 @@ def main():
         password=dict(type="str", no_log=True),
         update_password=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
         rule_name=dict(type="str", default="BlockThreatFeedEDL"),
-        location=dict(type="str", choices=["top", "bottom", "before", "after", "above"], default="top"),
-        existing_rule=dict(type="str"),
+        # the zones and action of the rule_shape group (the lists are the rules' other ends)
         from_zones=dict(type="list", elements="str", default=["any"]),
         to_zones=dict(type="list", elements="str", default=["any"]),
-        action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
-        vsys=dict(type="str", default="vsys1"),
-        **COMMIT_OPTIONS
+        action=dict(type="str", choices=RULE_SHAPE["action"]["choices"], default="deny"),
     ))
     p = module.params
     settings = EdlObjectSettings(p["name"], tuple(p["lists"]), p["base_url"], p["certificate_profile"], p["username"],
                                  p["password"], p["update_password"], p["rule_name"],
                                  Placement(p["location"], p["existing_rule"]), p["from_zones"], p["to_zones"], p["action"])
-    run_task(module, lambda conn: ensure(conn, settings, vsys=p["vsys"], check_mode=module.check_mode,
-                                         **commit_settings(p)))
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure(changes, settings))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._facts impo
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import COMMIT_DESCRIPTION, reconcile
 from aws_double.events import cloudtrail_record, instances_record
 from aws_double.server import CREDENTIALS, REGION
 from aws_double.world import AwsWorld, tcp
@@ -50,8 +51,9 @@ class Story:
     def run(self, event: Any = None, **extra: Any) -> Dict[str, Any]:
         facts = rules_facts(self.params(event=event, **extra))
         self.emu.reset_counters()
-        result = reconcile(FirewallConnection(self.provider), facts["rules"], facts["services"], owner=facts["owner_tag"],
-                           scope=facts["name_prefixes"], placement=Placement("above", "deny-all"), commit_admin="admin")
+        changes = ChangeSet(FirewallConnection(self.provider), admin="admin", description=COMMIT_DESCRIPTION)
+        result = reconcile(changes, facts["rules"], facts["services"], owner=facts["owner_tag"],
+                           scope=facts["name_prefixes"], placement=Placement("above", "deny-all"))
         result["counters"] = self.emu.counters()
         result["facts"] = facts
         return result

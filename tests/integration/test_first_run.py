@@ -192,7 +192,7 @@ def test_the_readme_aws_first_run_with_the_example_inventory(user: dict[str, Any
 
 def test_the_readme_play_runs_as_written(user: dict[str, Any]) -> None:
     """The play under "Connecting to a firewall", with the example inventory, where the first
-    python3 that Ansible would find has no pan-python (interpreter discovery left on)."""
+    python3 that Ansible would find has none of the collection's requirements (interpreter discovery left on)."""
     readme = (user["collection"] / "README.md").read_text()
     section = readme.split("## Connecting to a firewall", 1)[1]
     play = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)  # type: ignore[union-attr]
