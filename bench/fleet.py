@@ -154,7 +154,7 @@ def main(argv: list[str]) -> None:
             feed.write_text("".join(ip + "\n" for ip in addresses(FEED, 30)))
             print("fleet: one Panorama, %d firewalls, ansible-playbook -f %d through the tagwarden.panos.panorama "
                   "inventory; emulator %s" % (firewalls, FORKS, " ".join(options) or
-                                               "without a management-plane limit or round trip (options missing)"))
+                                              "without a management-plane limit or round trip (options missing)"))
 
             def each(what: str, register_on: str, **extra: Any) -> dict[str, Any]:
                 variables = Path(tmp) / "vars.json"

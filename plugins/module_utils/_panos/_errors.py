@@ -51,6 +51,7 @@ CODE_SESSION_TIMEOUT = "22"
 COMMIT_BUSY = ("A commit is in progress", "Another commit/validate is in progress")
 LOCKED = "Configuration is locked by"
 
+
 class FirewallError(TagwardenError):
     """A request to the firewall failed; ``str(error)`` names the cause and the fix.
 
