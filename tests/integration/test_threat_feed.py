@@ -328,6 +328,9 @@ def test_bad_items_are_rejected_one_by_one_and_the_rest_applied(
     assert set(messages) == {"999.1.1.1", "http://", "2001:db8::/64", "ftp://x.example/"}
     assert "IPv4 address" in messages["999.1.1.1"] and "IPv6 network" in messages["2001:db8::/64"]
     assert tagged(provider) == {"203.0.113.9"} and "4 feed items were rejected" in result["warnings"][0]
+    # issue 15, section 3: the same list again changes nothing and warns no more; it still names them
+    again = run(provider, lumu_server, options(), "list", {"path": str(listing)})
+    assert not again["changed"] and "warnings" not in again and len(again["rejected"]) == 4
 
 
 @pytest.mark.parametrize("fault, message", [

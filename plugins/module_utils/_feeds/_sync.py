@@ -363,7 +363,9 @@ def sync(changes: ChangeSet, source: str, source_options: Mapping[str, Any], opt
         "committed": False, "diff": diff, "feed_requests": client.requests, "uid_messages": outcome.writes,
         "firewall_time": format_firewall_time(device.now),
     }  # type: Dict[str, Any]
-    if rejected:
+    # A plain list is read whole each run and names the same bad items each time: they warn with the
+    # run that changed something; the result (and the role's status) lists them on every run.
+    if rejected and report["changed"]:
         report["warnings"] = ["%d feed item%s rejected (see 'rejected'), the rest applied: %s" % (
             len(rejected), "" if len(rejected) == 1 else "s were", "; ".join(r["message"] for r in rejected[:3]))]
     return changes.apply_into(report)
