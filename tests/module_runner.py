@@ -1,14 +1,33 @@
-"""The ``run_module`` fixture (a pytest plugin, loaded by tests/conftest.py): a module's main() in-process, against a
-fake firewall or none."""
+"""Run this collection's modules in-process (a pytest plugin, loaded by tests/conftest.py).
+
+``run_module`` runs a module's main() against a fake firewall (unit tests) or a double (integration tests);
+``module_call`` runs a module by name as ``ansible localhost -m`` would, against the double its options name.
+The module's behaviour through Ansible itself is proven by the playbook and role tests (tests/integration).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import pytest
 
 from tests.unit.plugins.modules.firewall import Firewall
+
+MODULES = Path(__file__).resolve().parents[1] / "plugins" / "modules"
+
+
+def load(name: str) -> ModuleType:
+    """A module file, loaded by path: its imports of module_utils are the collection's, but the
+    plugins.modules package is not imported (pytest-ansible's collection finder routes it)."""
+    spec = importlib.util.spec_from_file_location("tagwarden_panos_module_" + name, MODULES / (name + ".py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
@@ -36,3 +55,18 @@ def run_module(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
         return bool(result.get("failed")), result
 
     return run
+
+
+@pytest.fixture
+def module_call(run_module: Callable[..., Tuple[bool, Dict[str, Any]]]) -> Callable[..., Dict[str, Any]]:  # pylint: disable=redefined-outer-name
+    """``module_call(name, args, *flags) -> result``: ``flags`` among ``--check`` and ``--diff``; ``failed`` always set."""
+    loaded: Dict[str, ModuleType] = {}
+
+    def call(name: str, args: Dict[str, Any], *flags: str) -> Dict[str, Any]:
+        assert set(flags) <= {"--check", "--diff"}, flags
+        module = loaded.setdefault(name, load(name))
+        failed, result = run_module(module.main, args, check="--check" in flags, diff="--diff" in flags)
+        result["failed"] = failed
+        return result
+
+    return call

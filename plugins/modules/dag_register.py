@@ -23,6 +23,7 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
+  - tagwarden.panos.register_on
   - tagwarden.panos.attributes
 attributes:
   check_mode:
@@ -79,7 +80,7 @@ options:
     default: true
   vsys:
     description:
-      - The virtual system that receives the User-ID messages.
+      - The virtual system that receives the User-ID messages. Not sent with O(register_on=panorama).
     type: str
     default: vsys1
   chunk_size:
@@ -118,6 +119,16 @@ EXAMPLES = r"""
     tags: [threat-feed]
     state: exact
     allow_empty: true
+
+- name: Quarantine on every firewall behind Panorama that takes its IP tags (one registration)
+  tagwarden.panos.dag_register:
+    provider:
+      ip_address: panorama.example.net   # no serial_number: Panorama's own User-ID table
+    register_on: panorama
+    ips: [10.1.1.13]
+    tags: [quarantine]
+    timeout: 3600
+  run_once: true
 
 - name: Release an address
   tagwarden.panos.dag_register:
@@ -200,6 +211,11 @@ api_calls:
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import run
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import (
+    REGISTER_ON_OPTIONS,
+    on_panorama,
+    registration_point,
+)
 
 
 def main():
@@ -212,11 +228,15 @@ def main():
         vsys=dict(type="str", default="vsys1"),
         chunk_size=dict(type="int", default=1000),
         allow_empty=dict(type="bool", default=False),
+        **REGISTER_ON_OPTIONS
     ))
     p = module.params
-    run_task(module, lambda conn: run(conn, p["ips"], p["tags"], state=p["state"], timeout=p["timeout"],
-                                      persistent=p["persistent"], vsys=p["vsys"], chunk_size=p["chunk_size"],
-                                      check_mode=module.check_mode, allow_empty=p["allow_empty"]))
+    panorama = on_panorama(p["register_on"])
+    run_task(module, lambda conn: run(registration_point(conn, p["register_on"]), p["ips"], p["tags"], state=p["state"],
+                                      timeout=p["timeout"], persistent=p["persistent"],
+                                      vsys=None if panorama else p["vsys"], chunk_size=p["chunk_size"],
+                                      check_mode=module.check_mode, allow_empty=p["allow_empty"]),
+             require_firewall=not panorama)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ extends_documentation_fragment:
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
+  - tagwarden.panos.rule_shape
+  - tagwarden.panos.rule_placement
+  - tagwarden.panos.userid_batch
+  - tagwarden.panos.vsys
 attributes:
   check_mode:
     support: full
@@ -92,11 +96,6 @@ options:
         are C(until - now) seconds, from 1 to 2592000 (30 days).
       - When left out, the firewall's clock is read (one more request).
     type: str
-  vsys:
-    description:
-      - The virtual system of the registrations and the rule.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -188,20 +187,22 @@ api_calls:
   sample: 6
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    RULE_SHAPE,
+    USERID_BATCH,
+    VSYS,
+    merge,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import RULE_OPTIONS
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import COMMIT_DESCRIPTION, BlockRequest, apply
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GROUP_RULE, GroupRule
 
 
 def main():
-    module = firewall_module(dict(
-        RULE_OPTIONS,
-        **COMMIT_OPTIONS,
+    module = firewall_module(merge(
+        VSYS, COMMIT, GROUP_RULE, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH,
         tag=dict(type="str", default="quota"),
         block_ips=dict(type="list", elements="dict", default=[]),
         release_ips=dict(type="list", elements="str", default=[]),
@@ -210,16 +211,14 @@ def main():
         bootstrap=dict(type="bool", default=False),
         commit_pending=dict(type="bool", default=False),
         now=dict(type="str"),
-        vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
-    rule_options = dict((name, p[name]) for name in RULE_OPTIONS)
-    rule_options.update(commit_settings(p))
-    run_task(module, lambda conn: apply(
-        conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
-        members=p["group_members"], bootstrap=p["bootstrap"], commit_pending=p["commit_pending"], vsys=p["vsys"],
-        check_mode=module.check_mode,
-        **rule_options))
+
+    def task(changes):
+        changes.pending = p["commit_pending"]
+        return apply(changes, BlockRequest.from_options(p), GroupRule.from_options(p), p["chunk_size"])
+
+    run_changes(module, COMMIT_DESCRIPTION, task)
 
 
 if __name__ == "__main__":

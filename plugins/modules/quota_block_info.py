@@ -91,21 +91,17 @@ api_calls:
   sample: 4
 """
 
-
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import block_facts
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import VSYS, merge
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blockstate import block_info
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GROUP_RULE
 
 
 def main():
-    module = firewall_module(dict(
-        tag=dict(type="str", default="quota"),
-        rule_name=dict(type="str", default="BlockQuota"),
-        dug_name=dict(type="str", default="quota-users"),
-        vsys=dict(type="str", default="vsys1"),
-    ))
+    module = firewall_module(merge(VSYS, GROUP_RULE, tag=dict(type="str", default="quota")))
     p = module.params
-    run_task(module, lambda conn: block_facts(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"],
-                                              dug_name=p["dug_name"]))
+    run_task(module, lambda conn: block_info(conn, tag=p["tag"], rule_name=p["rule_name"], vsys=p["vsys"],
+                                             dug_name=p["dug_name"]))
 
 
 if __name__ == "__main__":

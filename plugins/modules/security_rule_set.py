@@ -25,9 +25,11 @@ description:
   - New rules go out in one request and are then placed with the fewest moves - one per rule, or,
     when fewer, O(existing_rule) of O(location=above) and every rule after it moved to the bottom in
     their order, which leaves the order of every rule that is not ours as it was.
-  - Before adding a rule, asks the firewall (C(test security-policy-match)) which rule each
-    (source, destination) pair of the rule hits today - one address for each CIDR, with its first
-    service; at most 8 probes per rule and O(match_limit) per run. When every pair hits an allow rule
+  - Before adding a rule that an allow rule not ours could allow already (every pair of it lies in one)
+    or a deny not ours above its position could shadow, as the rulebase read tells, asks the firewall
+    (C(test security-policy-match)) which rule each (source, destination) pair of the rule hits today -
+    one address for each CIDR, with its first service; at most 8 probes per rule and O(match_limit)
+    per run. Other new rules are added with no probe. When every pair hits an allow rule
     that is not ours and holds that pair, the rule is not added (RV(not_added) names those rules); a
     rule with more pairs than were probed is added and RV(partial_checks) says so; a deny above the
     new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning) when it
@@ -110,7 +112,8 @@ options:
     default: true
   match_limit:
     description:
-      - At most this many policy-match probes per run; new rules beyond it are added unchecked.
+      - At most this many policy-match probes per run; new rules worth a check beyond it are added
+        unchecked and listed in RV(partial_checks) with C(probed=0), with a warning.
     type: int
     default: 50
   vsys:
@@ -178,7 +181,7 @@ shadowed:
   elements: dict
   sample: [{"rule": "i-0abc1234def567890-tcp-22", "denied_by": "block-ssh"}]
 partial_checks:
-  description: New rules whose policy-match check covered only some of their (source, destination) pairs (the per-rule cap or O(match_limit)); they are added.
+  description: New rules worth a policy-match check that covered only some (or none) of their (source, destination) pairs (the per-rule cap or O(match_limit)); they are added.
   returned: always
   type: list
   elements: dict

@@ -37,6 +37,7 @@ author:
 extends_documentation_fragment:
   - tagwarden.panos.connection
   - tagwarden.panos.commit
+  - tagwarden.panos.register_on
   - tagwarden.panos.feed_lumu
   - tagwarden.panos.feed_list
   - tagwarden.panos.feed_taxii
@@ -71,6 +72,8 @@ options:
   url_category:
     description:
       - The custom URL category (URL List) receiving domains and URLs. Omitted, those are rejected.
+      - Not with O(register_on=panorama): a URL category is each firewall's configuration (publish the names
+        as an External Dynamic List, or run a second feed task per firewall for them).
       - With O(mode=append) at most 18 characters, so that its ledger's names (C(.exp-YYYYMMDD) added) stay
         within the 31 characters of a PAN-OS custom URL category name.
     type: str
@@ -114,7 +117,11 @@ options:
     type: int
     default: 1000
   vsys:
-    description: The virtual system.
+    description:
+      - The virtual system.
+      - With O(register_on=panorama) the feed runs once on Panorama - its addresses in Panorama's User-ID
+        table, its state in the tag object under Panorama's C(shared), one partial commit to Panorama - and
+        this is not used.
     type: str
     default: vsys1
 """
@@ -192,6 +199,11 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module i
     run_task,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import (
+    REGISTER_ON_OPTIONS,
+    on_panorama,
+    registration_point,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import FEED_HTTP_OPTIONS, SOURCE_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import (
     DEFAULT_AGE,
@@ -215,17 +227,24 @@ def main():
         max_registered_ips=dict(type="int"),
         chunk_size=dict(type="int", default=1000),
         vsys=dict(type="str", default="vsys1"),
-        **dict(SOURCE_OPTIONS, **dict(FEED_HTTP_OPTIONS, **COMMIT_OPTIONS))
+        **dict(SOURCE_OPTIONS, **dict(FEED_HTTP_OPTIONS, **dict(COMMIT_OPTIONS, **REGISTER_ON_OPTIONS)))
     ), required_if=[("source", name, [name]) for name in sorted(SOURCE_OPTIONS)])
     p = module.params
+    panorama = on_panorama(p["register_on"])
+    if panorama and p["url_category"]:
+        module.fail_json(msg="url_category: %r with register_on=panorama: a custom URL category is each firewall's "
+                             "configuration, Panorama redistributes only registrations; remove url_category (run a "
+                             "feed task per firewall for domains and URLs), or set register_on=firewall"
+                             % p["url_category"])
     options = Options(p["tag"], p["url_category"], p["mode"], p["age"], p["renew_before"], p["include_subdomains"],
                       p["max_removals"], p["max_registered_ips"])
     run_task(module, lambda conn: sync(
-        conn, p["source"], p[p["source"]] or {}, options,
-        **commit_settings(p), vsys=p["vsys"],
+        registration_point(conn, p["register_on"]), p["source"], p[p["source"]] or {}, options,
+        **commit_settings(p), vsys=None if panorama else p["vsys"],
         check_mode=module.check_mode, chunk_size=p["chunk_size"],
         client_factory=lambda feed: feed_client(feed, p["feed_validate_certs"], p["feed_ca_path"],
-                                                timeout=p["feed_timeout"])))
+                                                timeout=p["feed_timeout"])),
+             require_firewall=not panorama)
 
 
 if __name__ == "__main__":

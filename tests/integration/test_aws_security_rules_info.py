@@ -7,7 +7,7 @@ from typing import Any, Dict
 from aws_double.events import instances_record
 from aws_double.server import CREDENTIALS, REGION
 from aws_double.world import AwsWorld, tcp
-from tests.unit.plugins.modules.firewall import load
+from tests.module_runner import load
 
 aws_security_rules_info = load("aws_security_rules_info")
 

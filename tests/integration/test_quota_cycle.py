@@ -200,18 +200,36 @@ def test_quota_story(firewall: Firewall) -> None:
     assert firewall.blocked_users() == set()
 
 
-@pytest.mark.parametrize("request_type", ["op", "report", "user-id", "config", "commit"])
-def test_fault_in_a_cycle_then_a_clean_cycle_converges(firewall: Firewall, request_type: str) -> None:
-    firewall.start(bootstrapped=True)
-    firewall.control.advance(900)
+def inject(firewall: Firewall, request_type: str) -> None:
     # The first op of a run is the Panorama check (show system info), which an error reply does not
     # stop; the second is the cycle's own.
     count = 2 if request_type == "op" else 1
     firewall.control.inject_fault(request_type, "panos-error", count=count, code=2, message="injected internal error")
+
+
+def test_a_fault_fails_the_role_clearly_then_a_clean_cycle_converges(firewall: Firewall) -> None:
+    firewall.start(bootstrapped=True)
+    firewall.control.advance(900)
+    inject(firewall, "commit")
     faulted = firewall.cycle()
     assert faulted.returncode != 0 and "injected internal error" in faulted.output
     firewall.assert_consistent()
     passed(firewall.cycle())
+    firewall.assert_converged()
+
+
+@pytest.mark.parametrize("request_type", ["op", "report", "user-id", "config", "commit"])
+def test_fault_at_each_step_then_a_clean_cycle_converges(firewall: Firewall, module_call: Any, request_type: str) -> None:
+    """The role's module in-process, with the role's quotas: the role fails as its module does (above)."""
+    firewall.start(bootstrapped=True)
+    firewall.control.advance(900)
+    args = {"provider": provider_for(firewall.info), "firewall_name": "fw1",
+            "quotas": {key.split("_")[1]: value for key, value in QUOTAS.items()}}
+    inject(firewall, request_type)
+    faulted = module_call("quota_cycle", args)
+    assert faulted["failed"] and "injected internal error" in faulted["msg"], faulted
+    firewall.assert_consistent()
+    assert not module_call("quota_cycle", args)["failed"]
     firewall.assert_converged()
 
 

@@ -1,5 +1,5 @@
 """The quota modules (quota_objects, quota_report_info, userid_info, quota_block_info, quota_block)
-against the emulator, through ``ansible localhost -m``; the emulator's counters check the requests."""
+in-process against the emulator (the roles run them through Ansible); the emulator's counters check the requests."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from typing import Any, Iterator
 import pan.xapi
 import pytest
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks, _bootstrap
 from panos_emulator.client import EmulatorControl
-from panos_emulator.process import provider_for, start_emulator, stop_emulator
 from tests.integration.ansible_cli import adhoc
+from panos_emulator.process import provider_for, start_emulator, stop_emulator
 
 HOSTILE = "cn=a'b\"<c>&</member><member>any"
 RULES = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules"
@@ -52,10 +53,10 @@ def policy_match(xapi: pan.xapi.PanXapi, source: str) -> list[str]:
 
 
 @pytest.fixture
-def run(provider: dict[str, Any]) -> Any:
+def run(provider: dict[str, Any], module_call: Any) -> Any:
     def call(module: str, *flags: str, **args: Any) -> dict[str, Any]:
         args.setdefault("provider", provider)
-        return adhoc(module, args, *flags)[0]
+        return module_call(module, args, *flags)
     return call
 
 
@@ -82,7 +83,9 @@ def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorContro
 
 def test_the_tag_colour_is_an_option_changed_with_a_diff_and_idempotent(provider: dict[str, Any], emu: EmulatorControl) -> None:
     def objects(*flags: str, **args: Any) -> dict[str, Any]:
-        return _bootstrap.ensure(FirewallConnection(provider), commit_admin=provider["username"], **args)
+        changes = ChangeSet(FirewallConnection(provider), check_mode=args.pop("check_mode", False),
+                            admin=provider["username"], description=_bootstrap.COMMIT_DESCRIPTION)
+        return _bootstrap.ensure(changes, **args)
 
     def colour() -> str | None:
         return ET.fromstring(emu.config()["running"]).findtext(".//vsys/entry/tag/entry[@name='quota']/color")
@@ -107,9 +110,11 @@ def test_the_bootstrap_steps_commit_once_and_a_change_of_the_objects_alone_is_co
     """What the role quota_bootstrap does: quota_objects without a commit, then quota_block's bootstrap
     commits both tasks' changes once (commit_pending)."""
     def bootstrap(**objects_args: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        objects = _bootstrap.ensure(FirewallConnection(provider), commit=False, **objects_args)
-        block = _blocks.apply(FirewallConnection(provider), bootstrap=True, commit_admin=provider["username"],
-                              commit_pending=objects["pending"])
+        objects = _bootstrap.ensure(ChangeSet(FirewallConnection(provider), commit=False), **objects_args)
+        changes = ChangeSet(FirewallConnection(provider), admin=provider["username"],
+                            description=_blocks.COMMIT_DESCRIPTION)
+        changes.pending = objects["pending"]  # commit_pending
+        block = _blocks.apply(changes, _blocks.BlockRequest(bootstrap=True))
         return objects, block
 
     emu.reset_counters()
@@ -254,15 +259,15 @@ def two_admins() -> Iterator[dict[str, Any]]:
         stop_emulator(process)
 
 
-def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[str, Any]) -> None:
+def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[str, Any], module_call: Any) -> None:
     emu = EmulatorControl(two_admins)
     emu.reset()
     other = xapi_for(two_admins, "other", "Other-pass1")
     address = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address"
     other.set(xpath=address, element="<entry name='pending-by-other'><ip-netmask>192.0.2.1</ip-netmask></entry>")
-    result, _output = adhoc("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
-                                            "groups": {"cn=sales": later(emu, 900)},
-                                            "group_members": {"cn=sales": ["acme\\bob"]}})
+    result = module_call("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
+                                         "groups": {"cn=sales": later(emu, 900)},
+                                         "group_members": {"cn=sales": ["acme\\bob"]}})
     assert result["committed"], result
     config = emu.config()
     assert "pending-by-other" in config["candidate"] and "pending-by-other" not in config["running"]
@@ -270,15 +275,15 @@ def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[st
 
 
 def test_dynamic_address_group_with_only_a_key_asks_whose_changes_to_commit(
-        emu: EmulatorControl, xapi: Any, provider: dict[str, Any]) -> None:
+        emu: EmulatorControl, xapi: Any, provider: dict[str, Any], module_call: Any) -> None:
     by_key = {key: value for key, value in provider.items() if key not in ("username", "password")}
     by_key["api_key"] = xapi.api_key
     args = {"provider": by_key, "name": "blocked", "filter": "'blocked'"}
     emu.reset_counters()
-    refused, _output = adhoc("dynamic_address_group", args)
+    refused = module_call("dynamic_address_group", args)
     assert refused["failed"] and "commit_admin" in refused["msg"], refused
     assert emu.counters()["total"] == 0
-    done, _output = adhoc("dynamic_address_group", dict(args, commit_admin=provider["username"]))
+    done = module_call("dynamic_address_group", dict(args, commit_admin=provider["username"]))
     assert done["changed"] and done["commit"]["changed"], done
 
 

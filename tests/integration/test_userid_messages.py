@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pan.xapi
+from panos_emulator.client import EmulatorControl
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import (
     build_uid_messages,
     send_uid_messages,
 )
-from tests.emulator.client import EmulatorControl
 
 USERS = ["acme\\u%d" % n for n in range(1200)]
 

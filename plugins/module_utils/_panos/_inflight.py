@@ -27,6 +27,8 @@ import tempfile
 import time
 from typing import Callable, Iterator, List, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: Ansible's controller always is
@@ -37,7 +39,7 @@ FIRST_POLL = 0.002
 LAST_POLL = 0.05
 
 
-class SlotTimeout(Exception):
+class SlotTimeout(TagwardenError):
     """No slot came free within the wait."""
 
 

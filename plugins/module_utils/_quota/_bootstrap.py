@@ -127,12 +127,10 @@ def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str
     return lambda: place(conn, name, placement, vsys)
 
 
-def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report_name: str = "Quota",
+def ensure(changes: ChangeSet, tag: str = "quota", dag_name: str = "quota", report_name: str = "Quota",
            report_period: str = "last-15-minutes", report_topn: int = MAX_TOPN,
-           rules: Sequence[Mapping[str, Any]] = (), commit: bool = True, commit_admin: Optional[str] = None,
-           vsys: Optional[str] = "vsys1", check_mode: bool = False, tag_color: str = DEFAULT_TAG_COLOR
-           ) -> Dict[str, Any]:
-    """The quota_objects module: ``created``, ``updated``, ``committed``, ``pending``, ``diff``,
+           rules: Sequence[Mapping[str, Any]] = (), tag_color: str = DEFAULT_TAG_COLOR) -> Dict[str, Any]:
+    """The quota_objects module, on the run's ``changes``: ``created``, ``updated``, ``committed``, ``pending``, ``diff``,
     ``api_calls``. ``tag_color``: the tag's colour by its GUI name (``_config._objects.TAG_COLORS``).
     ``pending``: with ``commit`` false, whether this admin's changes to these objects (written now,
     or by an earlier run) wait for a commit, which a later task can make (the bootstrap role:
@@ -143,14 +141,12 @@ def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report
     """
     checked = validate(tag, dag_name, report_name, report_period, report_topn, rules, tag_color)
     objects = desired_objects(tag, dag_name, report_name, report_period, report_topn, checked, tag_color)
-    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
-                        description=COMMIT_DESCRIPTION)
     problems = foreign_rule_problems(changes.read((obj.type, obj.name) for obj, _placement in objects), checked)
     if problems:
         raise invalid_input(problems)
     for obj, placement in objects:
-        changes.present(obj, then=_mover(conn, obj.name, placement, vsys) if placement is not None else None)
+        changes.present(obj, then=_mover(changes.conn, obj.name, placement, changes.vsys) if placement is not None else None)
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
-              "committed": False, "pending": not commit and (bool(changes.changes) or changes.pending),
+              "committed": False, "pending": not changes.commit and (bool(changes.changes) or changes.pending),
               "diff": changes.diff()}  # type: Dict[str, Any]
     return changes.apply_into(result)

@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType, tag_object
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import differences
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, element, members, sub, xpath_literal
@@ -215,6 +216,7 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
     order = _Order([name for name in current if name not in result.delete_rules])
     bottom = placement.rule if placement.where == "above" else None
     previous = None  # type: Optional[str]
+    theirs = {name: SecurityRule.from_entry(entry) for name, entry in current.items() if not is_owned(entry, owner)}
     for rule in rules:
         clash = sorted(set(rule.services) & conflicting)
         if clash:
@@ -224,8 +226,8 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
         entry = current.get(rule.name)
         if entry is None:
             move = Placement("after", previous) if previous else _first_place(rules, current, placement, order)
-            if matcher is not None and not _allowed_elsewhere(rule, move, order, current, owner, matcher,
-                                                              match_limit, ports, result):
+            if matcher is not None and not _allowed_elsewhere(rule, move, order, theirs, matcher, match_limit,
+                                                              ports, result):
                 continue
             order.put(rule.name, move)
             result.rules.append((rule, None, move))
@@ -261,35 +263,34 @@ def _first_place(rules: Sequence[SecurityRule], current: Mapping[str, ET.Element
     return resolve(placement, order)
 
 
-def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, current: Mapping[str, ET.Element],
-                       owner: str, matcher: Matcher, limit: int, services: Mapping[str, ServiceSpec],
-                       result: RuleSetPlan) -> bool:
-    """Whether to add ``rule`` (False: rules that are not ours allow every pair of it already; recorded)."""
+def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, theirs: Mapping[str, SecurityRule],
+                       matcher: Matcher, limit: int, services: Mapping[str, ServiceSpec], result: RuleSetPlan) -> bool:
+    """Whether to add ``rule`` (False: rules that are not ours, ``theirs``, allow every pair of it
+    already; recorded). Probes only when the answer can matter (:func:`_worth_probing`)."""
     probes = match_queries(rule, services)
-    if result.policy_matches >= limit or not probes:
-        return True
-    allowed_by = []  # type: List[str]
-    checked = 0
     probe = _Order(order.names)
     probe.put(rule.name, move)
     at = probe.index(rule.name)
+    if not probes or not _worth_probing(rule, probes, probe.names[:at], theirs):
+        return True
+    allowed_by = []  # type: List[str]
+    checked = 0
     for source, destination, query in probes[:PROBES_PER_RULE]:
         if result.policy_matches >= limit:
             break
         result.policy_matches += 1
         checked += 1
-        hit = matcher(query)
-        entry = current.get(hit or "")
-        if hit is None or entry is None or is_owned(entry, owner):
+        other = theirs.get(matcher(query) or "")
+        if other is None:  # no rule, or one of ours
             continue
-        if (entry.findtext("action") or "allow").strip() == "allow":
-            if covers(SecurityRule.from_entry(entry), rule, (source, destination)):
-                allowed_by.append(hit)
+        if other.action == "allow":
+            if covers(other, rule, (source, destination)):
+                allowed_by.append(other.name)
             continue
-        hit_at = probe.index(hit)
-        shadow = {"rule": rule.name, "denied_by": hit}
+        hit_at = probe.index(other.name)
+        shadow = {"rule": rule.name, "denied_by": other.name}
         if (hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed
-                and matches_all_of(SecurityRule.from_entry(entry), rule)):
+                and matches_all_of(other, rule)):
             result.shadowed.append(shadow)
     if checked < len(probes):
         result.partial_checks.append({"rule": rule.name, "probed": checked, "pairs": len(probes)})
@@ -311,6 +312,17 @@ def matches_all_of(other: SecurityRule, rule: SecurityRule) -> bool:
         if "any" not in theirs and not ours <= theirs:
             return False
     return not other.disabled and other.schedule is None
+
+
+def _worth_probing(rule: SecurityRule, probes: Sequence[Probe], above: Sequence[str],
+                   theirs: Mapping[str, SecurityRule]) -> bool:
+    """Whether the firewall's answer can change what happens to ``rule``: every pair of it lies in an
+    allow rule of ``theirs`` (it may be allowed already), or a deny of ``theirs`` ``above`` its
+    position matches all of its traffic (it may be shadowed). The rulebase read tells both."""
+    allows = [other for other in theirs.values() if other.action == "allow"]
+    if all(any(covers(other, rule, (source, destination)) for other in allows) for source, destination, _q in probes):
+        return True
+    return any(theirs[name].action != "allow" and matches_all_of(theirs[name], rule) for name in above if name in theirs)
 
 
 def covers(other: SecurityRule, rule: SecurityRule, pair: Optional[Tuple[str, str]] = None) -> bool:
@@ -397,8 +409,9 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         found = {entry.get("name") or "": entry for entry in entries}
         for name in set(found) | set(wanted):  # the containers were read whole: a name not found is missing
             changes.known(kind, name, found.get(name))
-    if result_plan.rules or result_plan.services:
-        changes.present(tag_object(owner, comments=OWNER_COMMENT))
+    written = [spec.as_object(owner) for spec in result_plan.services] + [rule.as_object() for rule, _e, _m in result_plan.rules]
+    if any(differences(changes.current(obj.type, obj.name), obj.element, obj.type) for obj in written):
+        changes.present(tag_object(owner, comments=OWNER_COMMENT))  # read only when a rule or service is written
     for spec in result_plan.services:
         changes.present(spec.as_object(owner), together=True)
     for name in result_plan.delete_rules:
@@ -419,8 +432,9 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         "committed": False, "diff": changes.diff(),
         "warnings": ["rule %s %s shadowed by deny rule %s above it, which matches all of its traffic"
                      % (s["rule"], "would be" if check_mode else "is", s["denied_by"]) for s in result_plan.shadowed] + [
-            "rule %s: policy match probed %d of its %d (source, destination) pairs, so it is added even if "
-            "others allow it" % (c["rule"], c["probed"], c["pairs"]) for c in result_plan.partial_checks] + [
+            "rule %s: policy match probed %d of its %d (source, destination) pairs (at most %d a rule, match_limit %d "
+            "a run), so it is added even if rules that are not ours allow it" % (
+                c["rule"], c["probed"], c["pairs"], PROBES_PER_RULE, match_limit) for c in result_plan.partial_checks] + [
             "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules not added"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]

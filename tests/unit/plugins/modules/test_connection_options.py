@@ -11,7 +11,8 @@ from ansible.module_utils import basic
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible import _module
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
-from tests.unit.plugins.modules.firewall import Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import Firewall
 
 dag_info = load("dag_info")
 # What paloaltonetworks.panos 3.4.1 accepts in a provider, and nothing else.

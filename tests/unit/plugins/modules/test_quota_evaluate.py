@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.unit.plugins.modules.firewall import load
+from tests.module_runner import load
 
 quota_evaluate = load("quota_evaluate")
 

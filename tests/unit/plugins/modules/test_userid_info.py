@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 userid_info = load("userid_info")
 LIST = '<response status="success"><result><![CDATA[cn=sales,dc=acme\n\nTotal: 1\n* : Custom Group\n]]></result></response>'

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import AddressSet, evaluate
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import AddressSet, QuotaPolicy, evaluate
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import options_to_inputs
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._summary import summary_lines
 
@@ -22,7 +22,8 @@ def row(ip, user, megabytes):
 
 def run(rows, **kwargs):
     kwargs.setdefault("quotas", QUOTAS)
-    return evaluate(rows, now=kwargs.pop("now", NOW), **kwargs)
+    policy = QuotaPolicy(**{name: kwargs.pop(name) for name in QuotaPolicy.__dataclass_fields__ if name in kwargs})
+    return evaluate(rows, now=kwargs.pop("now", NOW), policy=policy, **kwargs)
 
 
 def blocked_ips(result):
@@ -345,10 +346,10 @@ def test_options_become_evaluate_arguments():
         "block_duration": "1h", "now": "2026/11/22 10:00:00", "top": 5, "tag": "quota",
     })
     assert inputs["rows"] == [{"ip": "10.0.0.5", "user": "acme\\bob", "bytes": 25 * MB}, {"ip": "2001:db8::1", "user": None, "bytes": 3}]
-    assert inputs["quotas"] == {"ip": 20 * MB, "user": 1536 * 1024 ** 2}
+    assert inputs["policy"].quotas == {"ip": 20 * MB, "user": 1536 * 1024 ** 2}
     assert inputs["blocked"] == {"ips": {"10.0.0.7": datetime(2026, 11, 22, 10, 5), "10.0.0.8": None, "10.0.0.9": datetime(2026, 11, 22, 10, 7)},
                                  "groups": {ENG: datetime(2026, 11, 22, 10, 10)}}
-    assert inputs["block_seconds"] == 3600 and inputs["now"] == NOW
+    assert inputs["policy"].block_seconds == 3600 and inputs["now"] == NOW
     assert evaluate(**inputs).block_ips[0]["until"] == NOW + timedelta(hours=1)
 
 

@@ -185,11 +185,13 @@ def test_a_deny_above_the_new_rule_is_reported_as_shadowing_it() -> None:
 def test_a_deny_that_matches_only_part_of_the_traffic_does_not_shadow_the_rule(restriction: Any) -> None:
     # the feed's URL rule: every probe hits it (a probe names no URL category), yet it denies only that category
     rulebase = [entry("BlockThreatFeed-url", owned=False, action="deny", **dict({"services": ("any",)}, **restriction)),
+                entry("admin-any", owned=False, services=("any",)),  # it makes the rule worth probing
                 entry("deny-all", owned=False, action="deny")]
     rule = desired("i-1-tcp-8443", sources=["203.0.113.0/24"], destinations=["10.0.1.5"], services=["tcp-8443"],
                    from_zones=["untrust", "dmz"])
-    result = run(rulebase, rule, matcher=Matcher("BlockThreatFeed-url"))
-    assert names(result)[0][0] == "i-1-tcp-8443" and result.shadowed == [] and result.not_added == []
+    matcher = Matcher("BlockThreatFeed-url")
+    result = run(rulebase, rule, matcher=matcher)
+    assert matcher.asked and names(result)[0][0] == "i-1-tcp-8443" and result.shadowed == [] and result.not_added == []
 
 
 def test_a_deny_of_any_service_shadows_a_rule_of_one_port() -> None:
@@ -201,11 +203,26 @@ def test_a_deny_of_any_service_shadows_a_rule_of_one_port() -> None:
 
 def test_policy_match_runs_only_for_new_rules_and_within_the_limit() -> None:
     matcher = Matcher(None)
-    result = run([entry("i-1-a")], desired("i-1-a", "i-1-b", "i-1-c", "i-1-d"), matcher=matcher, limit=2)
+    admin = entry("admin-any", owned=False)  # it could allow every new rule: each is worth probing
+    result = run([admin, entry("i-1-a")], desired("i-1-a", "i-1-b", "i-1-c", "i-1-d"), matcher=matcher, limit=2)
     assert len(matcher.asked) == 2 and result.policy_matches == 2
     assert [n for n, _c, _m in names(result)] == ["i-1-a", "i-1-b", "i-1-c", "i-1-d"]
-    cut = run([], desired("i-1-a", sources=["1.1.1.1", "2.2.2.2", "3.3.3.3"]), matcher=Matcher("x"), limit=2)
+    # beyond match_limit a rule is added unchecked, and said so
+    assert result.partial_checks == [{"rule": "i-1-d", "probed": 0, "pairs": 1}]
+    cut = run([admin], desired("i-1-a", sources=["1.1.1.1", "2.2.2.2", "3.3.3.3"]), matcher=Matcher("x"), limit=2)
     assert cut.partial_checks == [{"rule": "i-1-a", "probed": 2, "pairs": 3}]
+
+
+def test_no_probe_when_no_rule_that_is_not_ours_could_allow_or_shadow_the_new_one() -> None:
+    matcher = Matcher("admin-web")
+    rulebase = [entry("admin-web", owned=False, applications=("web-browsing",)),  # not all of the traffic
+                entry("admin-half", owned=False, sources=("203.0.113.0/25",)),  # one pair of two only
+                entry("block-url", owned=False, action="deny", categories=("threat-feed-urls",)),  # part of it
+                entry("deny-all", owned=False, action="deny")]  # below the new rule
+    rule = desired("i-1-a", sources=["203.0.113.7", "198.51.100.7"], destinations=["10.0.1.5"])
+    result = run(rulebase, rule, matcher=matcher)
+    assert matcher.asked == [] and result.policy_matches == 0 and names(result)[0][0] == "i-1-a"
+    assert result.partial_checks == [] and result.shadowed == []
 
 
 def test_hostile_values_stay_literal() -> None:
