@@ -213,12 +213,12 @@ from datetime import datetime, timezone
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsError
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._options import aws_argument_spec, aws_settings
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError, TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import (
     DirectoryTarget,
-    PublishError,
     S3Target,
     basic_auth,
 )
@@ -255,7 +255,7 @@ def target_of(params):
         target = DirectoryTarget(params["directory"])
         problem = target.check()
         if problem:
-            raise ValueError(problem)
+            raise InputError(problem)
         return target
     return S3Target(AwsClient(aws_settings(params)).client("s3"), params["s3_bucket"], params["s3_prefix"])
 
@@ -276,7 +276,7 @@ def main():
                              auth_option="url_username and url_password")
         result = run(source, feed, reader, target_of(p), p["base_url"], options, datetime.now(timezone.utc),
                      module.check_mode, basic_auth(p["url_username"], p["url_password"]))
-    except (ValueError, AwsError, PublishError) as exc:
+    except TagwardenError as exc:
         module.fail_json(msg=str(exc))
     if not module._diff:
         result.pop("diff")

@@ -29,6 +29,7 @@ import re
 from datetime import datetime, timezone
 from typing import Dict, Mapping, NamedTuple, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import (
     ADDRESS_KINDS,
     IP,
@@ -59,7 +60,7 @@ _URL_HOST = re.compile(r"^(?:\[[0-9a-f:.]+\]|[a-z0-9_*^.-]+)(?::[0-9]{1,5})?$")
 _URL_REST = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/?%^-]*$")
 
 
-class ListError(ValueError):
+class ListError(InputError):
     """A line that must not be published, or a published list/state that cannot be read back."""
 
 

@@ -25,6 +25,7 @@ import os
 import tempfile
 from typing import Any, Dict, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_format import ListError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsError
 
@@ -36,7 +37,7 @@ except ImportError:  # pragma: no cover - Python < 3.8
 CONTENT_TYPE = {".txt": "text/plain; charset=utf-8", ".json": "application/json"}
 
 
-class PublishError(Exception):
+class PublishError(TagwardenError):
     """A list could not be written; the message names the place and the cause."""
 
 

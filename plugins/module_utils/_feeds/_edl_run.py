@@ -19,6 +19,7 @@ __metaclass__ = type
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import (
     EdlOptions,
     EdlPlan,
@@ -45,7 +46,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 DIFF_LIMIT = 100 * 1024
 
 
-class EdlRunError(ValueError):
+class EdlRunError(InputError):
     """The feed could not be read; nothing was published (the next run starts from the same cursor)."""
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, Reply
-from tests.unit.plugins.modules.firewall import load
+from tests.module_runner import load
 
 threat_feed_edl = load("threat_feed_edl")
 BASE = "https://edl.example/feeds"
