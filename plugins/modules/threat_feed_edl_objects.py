@@ -28,7 +28,9 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
+  - tagwarden.panos.vsys
   - tagwarden.panos.commit
+  - tagwarden.panos.rule_placement
   - tagwarden.panos.attributes
 attributes:
   check_mode:
@@ -70,16 +72,6 @@ options:
     description: The name of the IP list rule; the URL list rule is named O(rule_name)C(-url).
     type: str
     default: BlockThreatFeedEDL
-  location:
-    description:
-      - Where a new address rule goes - V(top), V(bottom), V(before) or V(after) O(existing_rule), or
-        V(above) it (before it when it exists, else at the bottom).
-    type: str
-    choices: [top, bottom, before, after, above]
-    default: top
-  existing_rule:
-    description: The rule that O(location) refers to.
-    type: str
   from_zones:
     description: The rules' source zones.
     type: list
@@ -95,10 +87,6 @@ options:
     type: str
     choices: [deny, drop, reset-client, reset-server, reset-both]
     default: deny
-  vsys:
-    description: The virtual system.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -142,18 +130,15 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
-)
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import commit_settings, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, RULE_PLACEMENT, VSYS, merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import EdlObjectSettings, ensure
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT, RULE_PLACEMENT,
         name=dict(type="str", default="threat-feed"),
         lists=dict(type="list", elements="str", choices=["ip", "domain", "url"], default=["ip", "domain", "url"]),
         base_url=dict(type="str", required=True),
@@ -162,13 +147,9 @@ def main():
         password=dict(type="str", no_log=True),
         update_password=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
         rule_name=dict(type="str", default="BlockThreatFeedEDL"),
-        location=dict(type="str", choices=["top", "bottom", "before", "after", "above"], default="top"),
-        existing_rule=dict(type="str"),
         from_zones=dict(type="list", elements="str", default=["any"]),
         to_zones=dict(type="list", elements="str", default=["any"]),
         action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
-        vsys=dict(type="str", default="vsys1"),
-        **COMMIT_OPTIONS
     ))
     p = module.params
     settings = EdlObjectSettings(p["name"], tuple(p["lists"]), p["base_url"], p["certificate_profile"], p["username"],
