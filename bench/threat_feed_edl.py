@@ -151,7 +151,9 @@ def main(argv: List[str]) -> int:
         base = EmulatorControl(info)
         serials = info.get("firewalls") or [None]
         controls = [base.firewall(serial) if serial else base for serial in serials]
-        providers = [dict(provider_for(info), **({"serial_number": serial} if serial else {})) for serial in serials]
+        # a commit's job fetches the new lists (140,000 lines) before it finishes: a generous reply timeout
+        providers = [dict(provider_for(info), timeout=300, **({"serial_number": serial} if serial else {}))
+                     for serial in serials]
         with tempfile.TemporaryDirectory() as directory:
             root = Path(directory) / "www"
             root.mkdir()
