@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# pylint: disable=wrong-import-position
 
 from panos_emulator.client import EmulatorControl  # noqa: E402
 from panos_emulator.listserver import ListServer  # noqa: E402
@@ -35,7 +36,6 @@ from tests.integration.ansible_cli import link_collection  # noqa: E402
 
 sys.path.insert(0, str(link_collection()))
 
-# pylint: disable=wrong-import-position
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import (  # noqa: E402
     EdlObjectSettings,

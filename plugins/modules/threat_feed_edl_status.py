@@ -95,7 +95,7 @@ def main():
         VSYS, EDL_URL_OPTIONS,
         name=dict(type="str", default="threat-feed"),
         lists=dict(type="list", elements="str", choices=["ip", "domain", "url"], default=["ip", "domain", "url"]),
-                            refresh=dict(type="bool", default=False),
+        refresh=dict(type="bool", default=False),
     ))
     p = module.params
     reader = HttpsClient(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"], ca_option="url_ca_path",

@@ -197,7 +197,7 @@ def test_a_controller_that_dies_between_publishes_loses_nothing(site, monkeypatc
     publish(site, feed, T0 + timedelta(minutes=10))
     assert feed.since == ["c1"]  # the overlap is fetched again
     assert parse(IP_LIST, published(site, IP_LIST)) == {"198.51.100.7": T0 + 7 * DAY,
-                                                         "198.51.100.8": T0 + timedelta(minutes=5) + 7 * DAY}
+                                                        "198.51.100.8": T0 + timedelta(minutes=5) + 7 * DAY}
     assert published(site, DOMAIN_LIST) == "*.bad.example\n*.evil.example\nbad.example\nevil.example\n"
     assert parse_state(open(os.path.join(site.path, state_name("tf"))).read()).cursor == "c3"
 
