@@ -33,6 +33,7 @@ link_collection()
 sys.path.insert(0, str(ROOT / "build" / "collections"))
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._facts import rules_facts  # noqa: E402
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile  # noqa: E402
@@ -44,8 +45,8 @@ def run_once(endpoint: str, world: AwsWorld, emu: EmulatorControl, provider: Dic
     facts = rules_facts(dict(region=REGION, endpoint_url=endpoint, firewall_instance_ids=[world.firewall_id],
                              **CREDENTIALS))
     aws_done = time.monotonic()
-    result = reconcile(FirewallConnection(provider), facts["rules"], facts["services"], owner=facts["owner_tag"],
-                       scope=facts["name_prefixes"], placement=Placement("above", "deny-all"), commit_admin="admin")
+    result = reconcile(ChangeSet(FirewallConnection(provider), admin="admin"), facts["rules"], facts["services"],
+                       owner=facts["owner_tag"], scope=facts["name_prefixes"], placement=Placement("above", "deny-all"))
     done = time.monotonic()
     counters = emu.counters()
     return {"rules": len(facts["rules"]), "aws_calls": facts["aws_calls"], "aws_s": aws_done - started,

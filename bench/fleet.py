@@ -152,9 +152,9 @@ def main(argv: list[str]) -> None:
             book.write_text(PLAYBOOK)
             feed = Path(tmp) / "feed.txt"
             feed.write_text("".join(ip + "\n" for ip in addresses(FEED, 30)))
+            emulator = " ".join(options) or "without a management-plane limit or round trip (options missing)"
             print("fleet: one Panorama, %d firewalls, ansible-playbook -f %d through the tagwarden.panos.panorama "
-                  "inventory; emulator %s" % (firewalls, FORKS, " ".join(options) or
-                                               "without a management-plane limit or round trip (options missing)"))
+                  "inventory; emulator %s" % (firewalls, FORKS, emulator))
 
             def each(what: str, register_on: str, **extra: Any) -> dict[str, Any]:
                 variables = Path(tmp) / "vars.json"

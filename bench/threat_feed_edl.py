@@ -36,6 +36,7 @@ from tests.integration.ansible_cli import link_collection  # noqa: E402
 
 sys.path.insert(0, str(link_collection()))
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import (  # noqa: E402
     EdlObjectSettings,
@@ -46,7 +47,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run im
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import status  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lists import ListSource  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import Options, sync  # noqa: E402
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient  # noqa: E402
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection  # noqa: E402
 
 KINDS = ("op", "user-id", "config", "commit")
@@ -86,7 +87,7 @@ def today(control: EmulatorControl, provider: Dict[str, Any], path: Path, firewa
     options = Options("threat-feed", "threat-feed", "exact", 7 * 86400, 86400, False, "50%", 1000000)
 
     def once() -> None:
-        sync(FirewallConnection(provider), "list", {"path": str(path)}, options, commit_admin=provider["username"])
+        sync(ChangeSet(FirewallConnection(provider), admin=provider["username"]), "list", {"path": str(path)}, options)
     for label in ("first run", "steady run"):
         elapsed, calls = counted([control], once)
         line("today, %s%s" % (label, "" if firewalls == 1 else " (x%d, computed)" % firewalls), elapsed, calls,
@@ -94,7 +95,7 @@ def today(control: EmulatorControl, provider: Dict[str, Any], path: Path, firewa
 
 
 def edl(controls: List[EmulatorControl], providers: List[Dict[str, Any]], web: ListServer, path: Path) -> None:
-    reader = HttpsClient(ca_path=str(web.tls.ca_file), retries=0)
+    reader = HttpsClient(HttpsSettings(ca_path=str(web.tls.ca_file), retries=0))
     options = EdlOptions("tf", ("ip", "domain", "url"), mode="exact", max_entries={"ip": 150000},
                          url_list_domains=False)
     settings = EdlObjectSettings("tf", ("ip", "domain", "url"), web.url, "edl-server")
@@ -108,7 +109,7 @@ def edl(controls: List[EmulatorControl], providers: List[Dict[str, Any]], web: L
             conn = FirewallConnection(provider)
             conn.config("set", "/config/shared/certificate", _certificate(web))
             conn.config("set", "/config/shared/certificate-profile", _element(PROFILE))
-            ensure(conn, settings, commit_admin=provider["username"])
+            ensure(ChangeSet(conn, admin=provider["username"]), settings)
 
     def check() -> None:
         for provider in providers:

@@ -12,6 +12,7 @@ from typing import Any
 import pan.xapi
 from panos.firewall import Firewall
 
+from double_server.serving import QuietHandler
 from panos_emulator.client import EmulatorControl
 from panos_emulator.server import EmulatorServer
 
@@ -115,3 +116,23 @@ def test_no_limit_and_bad_settings() -> None:
             raise AssertionError(settings)
         except ValueError:
             pass
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.writes.append(bytes(data))
+        return len(data)
+
+
+def test_a_reply_goes_out_in_one_write() -> None:
+    """Headers then body in two writes made every request on a kept-alive connection wait for the
+    client's delayed ACK (about 40 ms); one write does not."""
+    handler = QuietHandler.__new__(QuietHandler)
+    handler.request_version, handler.requestline, handler.command = "HTTP/1.1", "POST /api/ HTTP/1.1", "POST"
+    handler.wfile = _Recorder()  # type: ignore[assignment]
+    handler.send_body(200, "application/xml", b"<response status='success'/>")
+    assert len(handler.wfile.writes) == 1  # type: ignore[attr-defined]
+    assert handler.wfile.writes[0].endswith(b"\r\n\r\n<response status='success'/>")  # type: ignore[attr-defined]

@@ -98,7 +98,7 @@ options:
       max_in_flight:
         description:
           - At most this many XML API requests in flight at once on one management plane
-            (O(provider.ip_address) and O(provider.port): a firewall, or Panorama for every
+            (O(provider.ip_address) and O(provider.port), a firewall, or Panorama for every
             firewall reached through it), counted across every task and fork of this collection
             running on this host. A request over the limit waits for a free slot (at most ten
             times O(provider.timeout)).

@@ -22,6 +22,8 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
+  - tagwarden.panos.userid_batch
   - tagwarden.panos.connection
   - tagwarden.panos.register_on
   - tagwarden.panos.attributes
@@ -78,17 +80,6 @@ options:
       - Whether the registrations registered now survive a reboot of the firewall.
     type: bool
     default: true
-  vsys:
-    description:
-      - The virtual system that receives the User-ID messages. Not sent with O(register_on=panorama).
-    type: str
-    default: vsys1
-  chunk_size:
-    description:
-      - The largest number of address entries in one User-ID message (register and unregister
-        entries together). Messages are also kept under about 1 MB.
-    type: int
-    default: 1000
 seealso:
   - name: Automating IP Blocking (PAN-OS XML API quickstart)
     description: Dynamic Address Groups, tags and the User-ID XML API.
@@ -209,7 +200,8 @@ api_calls:
   sample: 3
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import run
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import USERID_BATCH, VSYS, merge
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import Registration, run
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import (
     REGISTER_ON_OPTIONS,
@@ -219,23 +211,21 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama i
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, USERID_BATCH, REGISTER_ON_OPTIONS,
         ips=dict(type="list", elements="str", default=[]),
         tags=dict(type="list", elements="str", required=True),
         state=dict(type="str", choices=["present", "absent", "exact"], default="present"),
         timeout=dict(type="int"),
         persistent=dict(type="bool", default=True),
-        vsys=dict(type="str", default="vsys1"),
-        chunk_size=dict(type="int", default=1000),
         allow_empty=dict(type="bool", default=False),
-        **REGISTER_ON_OPTIONS
     ))
     p = module.params
     panorama = on_panorama(p["register_on"])
-    run_task(module, lambda conn: run(registration_point(conn, p["register_on"]), p["ips"], p["tags"], state=p["state"],
-                                      timeout=p["timeout"], persistent=p["persistent"],
+    wanted = Registration(p["ips"], p["tags"], p["state"], p["timeout"], p["persistent"], p["allow_empty"])
+    run_task(module, lambda conn: run(registration_point(conn, p["register_on"]), wanted,
                                       vsys=None if panorama else p["vsys"], chunk_size=p["chunk_size"],
-                                      check_mode=module.check_mode, allow_empty=p["allow_empty"]),
+                                      check_mode=module.check_mode),
              require_firewall=not panorama)
 
 

@@ -106,7 +106,7 @@ EXAMPLES = r"""
     block_ips: "{{ evaluation.block_ips }}"
     release_ips: "{{ evaluation.release_ips | map(attribute='ip') | list }}"
     groups: "{{ evaluation.groups_after }}"
-    rule_log_setting: siem
+    log_setting: siem
 """
 
 RETURN = r"""

@@ -215,7 +215,7 @@ groups_after:
   returned: success
   type: dict
 usage:
-  description: The top names of each scope (C(ip), C(user), C(group)) with bytes, quota and percent.
+  description: The top names of each scope (C(ip), C(user), C(group)) with bytes, quota, percent, over and exempt.
   returned: success
   type: dict
 currently_blocked:
@@ -280,18 +280,26 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options im
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GROUP_RULE
 
 
-def main():
-    module = firewall_module(merge(
-        VSYS, COMMIT, GROUP_RULE, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH, QUOTA_POLICY,
-        source=dict(type="str", choices=["report", "traffic_log"], default="report"),
-        report_name=dict(type="str", default="Quota"),
-        minutes=dict(type="int", default=15),
-        job_timeout=dict(type="int", default=120),
-        groups=dict(type="list", elements="str"),
-        group_membership=dict(type="dict"),
-        firewall_name=dict(type="str"),
-    ))
+# The options besides the connection's; the action plugin of the same name takes them too.
+OPTIONS = merge(
+    VSYS, COMMIT, GROUP_RULE, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH, QUOTA_POLICY,
+    source=dict(type="str", choices=["report", "traffic_log"], default="report"),
+    report_name=dict(type="str", default="Quota"),
+    minutes=dict(type="int", default=15),
+    job_timeout=dict(type="int", default=120),
+    groups=dict(type="list", elements="str"),
+    group_membership=dict(type="dict"),
+    firewall_name=dict(type="str"),
+)
+
+
+def run_cycle(module):
+    """One cycle for an AnsibleModule or the action plugin's stand-in for one."""
     run_changes(module, COMMIT_DESCRIPTION, lambda changes: cycle(changes, module.params))
+
+
+def main():
+    run_cycle(firewall_module(OPTIONS))
 
 
 if __name__ == "__main__":

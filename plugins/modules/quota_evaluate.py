@@ -169,7 +169,7 @@ rule_description:
 usage:
   description:
     - The O(top) largest users of each scope (C(ip), C(user), C(group)), largest first, with C(bytes),
-      C(quota) (null without one), C(percent) of the quota and C(over).
+      C(quota) (null without one), C(percent) of the quota, C(over) and C(exempt) (never blocked).
   returned: always
   type: dict
   sample:

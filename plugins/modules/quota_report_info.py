@@ -26,6 +26,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.attributes.info_module
@@ -51,11 +52,6 @@ options:
       - Seconds to wait for each report or log job to finish.
     type: int
     default: 120
-  vsys:
-    description:
-      - The virtual system whose traffic is counted.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -117,18 +113,18 @@ api_calls:
   sample: 4
 """
 
-
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import VSYS, merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._usage import usage
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS,
         report_name=dict(type="str", default="Quota"),
         source=dict(type="str", choices=["report", "traffic_log"], default="report"),
         minutes=dict(type="int", default=15),
         job_timeout=dict(type="int", default=120),
-        vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
     run_task(module, lambda conn: usage(conn, source=p["source"], report_name=p["report_name"], vsys=p["vsys"],

@@ -28,6 +28,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
   - tagwarden.panos.connection
   - tagwarden.panos.commit
   - tagwarden.panos.attributes
@@ -64,11 +65,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  vsys:
-    description:
-      - The virtual system that takes the data.
-    type: str
-    default: vsys1
 seealso:
   - name: Redistribute Data to Managed Firewalls (Panorama administrator's guide)
     description: What to set on Panorama and on the firewalls.
@@ -108,13 +104,8 @@ api_calls:
   sample: 5
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
-)
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, VSYS, merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag._redistribution import (
     AGENTS,
     COMMIT_DESCRIPTION,
@@ -125,23 +116,16 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._dag._redistributi
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT,
         name=dict(type="str", default=DEFAULT_NAME),
         agent=dict(type="str", choices=list(AGENTS), default="panorama"),
         data=dict(type="list", elements="str", choices=list(DATA_TYPES), default=["ip-tags"]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        vsys=dict(type="str", default="vsys1"),
-        **COMMIT_OPTIONS
     ))
     p = module.params
-
-    def task(conn):
-        settings = commit_settings(p)
-        changes = ChangeSet(conn, vsys=p["vsys"], check_mode=module.check_mode, commit=settings["commit"],
-                            admin=settings["commit_admin"], description=COMMIT_DESCRIPTION)
-        return ensure_agent(changes, p["name"], p["agent"], p["data"], p["state"])
-
-    run_task(module, task)
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure_agent(
+        changes, p["name"], p["agent"], p["data"], p["state"]))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
+  - tagwarden.panos.rule_placement
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
@@ -116,11 +118,6 @@ options:
         unchecked and listed in RV(partial_checks) with C(probed=0), with a warning.
     type: int
     default: 50
-  vsys:
-    description:
-      - The virtual system that holds the rules.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -215,19 +212,26 @@ api_calls:
   sample: 9
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    VSYS,
+    merge,
+    with_default,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import SERVICE_PROTOCOLS, reconcile
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import (
+    COMMIT_DESCRIPTION,
+    SERVICE_PROTOCOLS,
+    reconcile,
+)
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT, with_default(RULE_PLACEMENT, location="bottom"),
         rules=dict(type="list", elements="dict", default=[]),
         services=dict(type="list", elements="dict", default=[], options=dict(
             name=dict(type="str", required=True),
@@ -236,19 +240,13 @@ def main():
         )),
         owner_tag=dict(type="str", default=OWNER_TAG),
         scope=dict(type="list", elements="str"),
-        location=dict(type="str", choices=["top", "bottom", "before", "after", "above"], default="bottom"),
-        existing_rule=dict(type="str"),
         policy_match=dict(type="bool", default=True),
         match_limit=dict(type="int", default=50),
-        **COMMIT_OPTIONS,
-        vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
-    run_task(module, lambda conn: reconcile(
-        conn, p["rules"], p["services"], owner=p["owner_tag"], scope=p["scope"],
-        placement=Placement(p["location"], p["existing_rule"]), match=p["policy_match"], match_limit=p["match_limit"],
-        **commit_settings(p), vsys=p["vsys"],
-        check_mode=module.check_mode))
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: reconcile(
+        changes, p["rules"], p["services"], owner=p["owner_tag"], scope=p["scope"],
+        placement=Placement(p["location"], p["existing_rule"]), match=p["policy_match"], match_limit=p["match_limit"]))
 
 
 if __name__ == "__main__":

@@ -101,8 +101,8 @@ options:
     default: 50%
   max_entries:
     description:
-      - "The capacity per list type, such as C({ip: 150000}). Defaults to 50,000 each, the documented floor; the
-        firewall's web interface shows its model's figures (Objects > External Dynamic Lists > List Capacities)."
+      - The capacity per list type (a dictionary of list type to entries, such as V(ip) to V(150000)). Defaults to 50,000 each, the documented floor; the
+        firewall's web interface shows its model's figures (Objects > External Dynamic Lists > List Capacities).
     type: dict
     default: {}
   over_capacity:
@@ -192,16 +192,17 @@ list_requests:
 """
 
 from datetime import datetime, timezone
+from typing import Any, Dict
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import merge
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._options import aws_argument_spec, aws_settings
-from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError, TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import (
     DirectoryTarget,
+    PublishError,
     S3Target,
     basic_auth,
 )
@@ -212,9 +213,9 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs impo
     FEED_HTTP_OPTIONS,
     SOURCE_OPTIONS,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings
 
-EDL_OPTIONS = dict(
+EDL_OPTIONS: Dict[str, Dict[str, Any]] = dict(
     source=dict(type="str", choices=sorted(SOURCE_OPTIONS), required=True),
     name=dict(type="str", default="threat-feed"),
     lists=dict(type="list", elements="str", choices=["ip", "domain", "url"], default=["ip", "domain", "url"]),
@@ -237,7 +238,7 @@ def target_of(params):
         target = DirectoryTarget(params["directory"])
         problem = target.check()
         if problem:
-            raise InputError(problem)
+            raise ValueError(problem)
         return target
     return S3Target(AwsClient(aws_settings(params)).client("s3"), params["s3_bucket"], params["s3_prefix"])
 
@@ -253,12 +254,13 @@ def main():
     try:
         source = select_source(p["source"], p[p["source"]] or {})
         feed = feed_client(source, p["feed_validate_certs"], p["feed_ca_path"], timeout=p["feed_timeout"])
-        reader = HttpsClient(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"], ca_option="url_ca_path",
-                             peer="the web server at base_url", secrets=[p["url_password"] or ""],
-                             auth_option="url_username and url_password")
+        reader = HttpsClient(HttpsSettings(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"],
+                                           ca_option="url_ca_path", peer="the web server at base_url",
+                                           auth_option="url_username and url_password"),
+                             secrets=[p["url_password"] or ""])
         result = run(source, feed, reader, target_of(p), p["base_url"], options, datetime.now(timezone.utc),
                      module.check_mode, basic_auth(p["url_username"], p["url_password"]))
-    except TagwardenError as exc:
+    except (ValueError, AwsError, PublishError) as exc:
         module.fail_json(msg=str(exc))
     if not module._diff:
         result.pop("diff")

@@ -27,10 +27,10 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
-  - tagwarden.panos.connection
   - tagwarden.panos.vsys
-  - tagwarden.panos.commit
   - tagwarden.panos.rule_placement
+  - tagwarden.panos.connection
+  - tagwarden.panos.commit
   - tagwarden.panos.attributes
 attributes:
   check_mode:
@@ -130,9 +130,19 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import commit_settings, firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, RULE_PLACEMENT, VSYS, merge
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import EdlObjectSettings, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    RULE_SHAPE,
+    VSYS,
+    merge,
+)
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import (
+    COMMIT_DESCRIPTION,
+    EdlObjectSettings,
+    ensure,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 
 
@@ -147,16 +157,16 @@ def main():
         password=dict(type="str", no_log=True),
         update_password=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
         rule_name=dict(type="str", default="BlockThreatFeedEDL"),
+        # the zones and action of the rule_shape group (the lists are the rules' other ends)
         from_zones=dict(type="list", elements="str", default=["any"]),
         to_zones=dict(type="list", elements="str", default=["any"]),
-        action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
+        action=dict(type="str", choices=RULE_SHAPE["action"]["choices"], default="deny"),
     ))
     p = module.params
     settings = EdlObjectSettings(p["name"], tuple(p["lists"]), p["base_url"], p["certificate_profile"], p["username"],
                                  p["password"], p["update_password"], p["rule_name"],
                                  Placement(p["location"], p["existing_rule"]), p["from_zones"], p["to_zones"], p["action"])
-    run_task(module, lambda conn: ensure(conn, settings, vsys=p["vsys"], check_mode=module.check_mode,
-                                         **commit_settings(p)))
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure(changes, settings))
 
 
 if __name__ == "__main__":

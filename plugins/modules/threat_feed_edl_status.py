@@ -87,7 +87,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import basic_auth
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import status
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import EDL_URL_OPTIONS
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings
 
 
 def main():
@@ -98,9 +98,10 @@ def main():
         refresh=dict(type="bool", default=False),
     ))
     p = module.params
-    reader = HttpsClient(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"], ca_option="url_ca_path",
-                         peer="the web server at base_url", retries=1, secrets=[p["url_password"] or ""],
-                         auth_option="url_username and url_password")
+    reader = HttpsClient(HttpsSettings(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"],
+                                       ca_option="url_ca_path", peer="the web server at base_url", retries=1,
+                                       auth_option="url_username and url_password"),
+                         secrets=[p["url_password"] or ""])
     run_task(module, lambda conn: status(conn, reader, p["name"], p["lists"], p["base_url"],
                                          p["refresh"] and not module.check_mode, p["vsys"],
                                          basic_auth(p["url_username"], p["url_password"])))

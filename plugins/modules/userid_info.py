@@ -20,6 +20,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.attributes.info_module
@@ -37,11 +38,6 @@ options:
     elements: str
     choices: [groups, ip_user_mapping]
     default: [groups, ip_user_mapping]
-  vsys:
-    description:
-      - The virtual system whose User-ID data is read.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -86,16 +82,16 @@ api_calls:
   sample: 4
 """
 
-
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import VSYS, merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import GATHER, userid_info
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS,
         groups=dict(type="list", elements="str"),
         gather=dict(type="list", elements="str", choices=list(GATHER), default=list(GATHER)),
-        vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
     run_task(module, lambda conn: userid_info(conn, gather=p["gather"], groups=p["groups"], vsys=p["vsys"]))

@@ -112,8 +112,8 @@ def test_threads_through_one_panorama_keep_its_limit_unless_told_otherwise(panor
 
 
 @pytest.mark.playbook
-def test_twenty_hosts_at_twenty_forks_through_one_panorama_never_exceed_five(panorama: dict[str, Any],
-                                                                              tmp_path: Path) -> None:
+def test_twenty_hosts_at_twenty_forks_through_one_panorama_never_exceed_five(
+        panorama: dict[str, Any], tmp_path: Path) -> None:
     pano = EmulatorControl(panorama)
     pano.reset()
     hosts = {f"fw-{index}": {"panos_provider": {"ip_address": panorama["host"], "port": panorama["port"],

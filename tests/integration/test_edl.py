@@ -16,7 +16,8 @@ import pytest
 from lxml import etree
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import EdlObjectSettings, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import COMMIT_DESCRIPTION, EdlObjectSettings, ensure
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsSettings
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import (
     DirectoryTarget,
@@ -26,7 +27,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publis
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import status
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lists import ListSource
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, Reply
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings, Reply
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from aws_double.server import CREDENTIALS, REGION
@@ -61,7 +62,7 @@ def fw(emu: Any, provider: dict[str, Any], web: ListServer) -> FirewallConnectio
 
 def publish(web: ListServer, feed: Path, now: datetime | None = None, **options: Any) -> dict[str, Any]:
     options.setdefault("mode", "exact")
-    reader = HttpsClient(ca_path=str(web.tls.ca_file), retries=0)
+    reader = HttpsClient(HttpsSettings(ca_path=str(web.tls.ca_file), retries=0))
     return run(ListSource({"path": str(feed)}), HttpsClient(), reader, DirectoryTarget(str(web.directory)), web.url,
                EdlOptions("tf", ("ip", "domain", "url"), **options), now or datetime.now(timezone.utc),
                headers=basic_auth(USER, PASSWORD))
@@ -71,11 +72,12 @@ def objects(provider: dict[str, Any], web: ListServer, **changes: Any) -> dict[s
     settings = EdlObjectSettings("tf", ("ip", "domain", "url"), web.url, "edl-server", USER, PASSWORD,
                                  placement=Placement("above", "Allow-Outbound"), from_zones=("trust",),
                                  to_zones=("untrust",))._replace(**changes)
-    return ensure(FirewallConnection(provider), settings, commit_admin=provider["username"])
+    return ensure(ChangeSet(FirewallConnection(provider), admin=provider["username"], description=COMMIT_DESCRIPTION),
+                  settings)
 
 
 def check(provider: dict[str, Any], web: ListServer, refresh: bool = False) -> dict[str, Any]:
-    reader = HttpsClient(ca_path=str(web.tls.ca_file), retries=0)
+    reader = HttpsClient(HttpsSettings(ca_path=str(web.tls.ca_file), retries=0))
     return status(FirewallConnection(provider), reader, "tf", ("ip", "domain", "url"), web.url, refresh,
                   headers=basic_auth(USER, PASSWORD))
 

@@ -234,27 +234,41 @@ def test_fault_at_each_step_then_a_clean_cycle_converges(firewall: Firewall, mod
 
 
 def test_status_lines_and_events_file(firewall: Firewall, tmp_path: Path) -> None:
-    """The role prints the status one line per item, as it is (no doubled backslash) under the
-    default callback, decisions first, each line naming the firewall; it appends one JSON line per
-    block and release to quota_events_file, and nothing in check mode or on a quiet cycle."""
+    """The role prints one result per firewall, the host named once, what changed first, as it is
+    (no doubled backslash) under the default callback, one line when nothing changed; it appends
+    one JSON line per block and release to quota_events_file, and nothing in check mode or on a
+    quiet cycle."""
     events_file = tmp_path / "quota-events.jsonl"
     firewall.start(bootstrapped=True)
     firewall.control.advance(900)
 
     check = passed(firewall.playbook("quota_cycle.yml", "--check", quota_events_file=str(events_file)))
-    host = re.findall(r"^ok: \[([^]]+)\] => \(item=", check.output, re.MULTILINE)[0]  # the inventory name
-    assert f"(item={host}: would block ip {GUEST} for 15m 00s)" in check.output and not events_file.exists()
+    assert "=> (item=firewall (check mode, nothing written): " in check.output
+    assert f"\n    would block ip {GUEST} for 15m 00s" in check.output and not events_file.exists()
 
     blocking = passed(firewall.playbook("quota_cycle.yml", quota_events_file=str(events_file)))
-    lines = re.findall(r"^ok: \[[^]]+\] => \(item=(.*)\)$", blocking.output, re.MULTILINE)
-    assert lines and all(line.startswith(f"{host}: ") for line in lines)
-    assert re.match(rf"{re.escape(host)}: quota cycle at \S+ \S+, usage \S+ \S+ to \S+ \S+", lines[0])
-    assert lines[1].startswith(f"{host}: BLOCK ") and "(user acme\\alice)" in blocking.output
-    assert "acme\\\\alice" not in blocking.output
+    shown = re.findall(r"^ok: \[([^]]+)\] => \(item=(firewall: .*?)\)$(?!\n    )", blocking.output, re.MULTILINE | re.DOTALL)
+    assert len(shown) == 1, blocking.output
+    host, lines = shown[0][0], shown[0][1].split("\n    ")
+    assert lines[0].startswith("firewall: IPs registered ") and lines[0].endswith("committed")
+    assert re.match(r"quota cycle at \S+ \S+, usage \S+ \S+ to \S+ \S+", lines[1])
+    assert lines[2].startswith("BLOCK ") and "(user acme\\alice)" in blocking.output
+    assert "acme\\\\alice" not in blocking.output and not any(line.startswith(host + ":") for line in lines)
     events = [json.loads(line) for line in events_file.read_text().splitlines()]
     assert [(event["action"], event["kind"], event["subject"]) for event in events] == [
         ("block", "user", "acme\\alice"), ("block", "ip", GUEST), ("block", "group", SALES)]
     assert events[0]["addresses"] == ALICE and {event["firewall"] for event in events} == {host}
 
-    passed(firewall.playbook("quota_cycle.yml", quota_events_file=str(events_file)))
+    quiet = passed(firewall.playbook("quota_cycle.yml", quota_events_file=str(events_file)))
     assert len(events_file.read_text().splitlines()) == 3  # a quiet cycle writes nothing
+    assert re.search(rf"^ok: \[{re.escape(host)}\] => \(item=firewall: unchanged, \d+ blocks in force\)$", quiet.output, re.MULTILINE)
+
+
+def test_a_mistyped_role_variable_is_named_with_the_closest_known_one(firewall: Firewall) -> None:
+    """Issue 15, section 2: quota_ipp would be ignored and the default 20MB enforced, silently."""
+    firewall.start(bootstrapped=True)
+    run = passed(firewall.playbook("quota_cycle.yml", "--check", quota_ipp="1MB", quota_events_file=""))
+    said = " ".join(re.findall(r"^\[WARNING\]: (.*)$", run.output, re.MULTILINE))
+    assert ("quota_ipp is not a variable of tagwarden.panos.quota_enforce (nor of another role of tagwarden.panos) "
+            "and is ignored: did you mean quota_ip?") in said
+    assert "quota_events_file" not in said and "quota_hosts" not in said

@@ -12,7 +12,8 @@ from panos_emulator.client import EmulatorControl
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import COMMIT_DESCRIPTION, reconcile
 from tests.integration import ansible_cli
 
 OWNER = "tagwarden-aws"
@@ -54,7 +55,9 @@ def run(provider: Dict[str, Any], rules: List[Dict[str, Any]], anchor: str = "de
         **options: Any) -> tuple[Dict[str, Any], Recording]:
     conn = Recording(provider)
     options.setdefault("match", False)
-    result = reconcile(conn, rules, owner=OWNER, placement=Placement("above", anchor), commit_admin="admin", **options)
+    changes = ChangeSet(conn, admin="admin", check_mode=options.pop("check_mode", False),
+                        description=COMMIT_DESCRIPTION)
+    result = reconcile(changes, rules, owner=OWNER, placement=Placement("above", anchor), **options)
     return result, conn
 
 

@@ -20,17 +20,6 @@ FEATURES = ("_dag", "_quota", "_feeds", "_cloud")
 MAX_PARAMETERS = 9
 MAX_FUNCTION_LINES = 80
 MAX_FILE_LINES = 400
-# Functions still over a limit, each to leave this list when its branch is reworked (issue 16).
-KNOWN_OVER = {
-    "_rulebase/_ruleset.py": ("reconcile",),
-    "_rulebase/_match.py": ("policy_match",),
-    "_dag/_register.py": ("run",),
-    "_feeds/_sync.py": ("sync",),
-    "_feeds/_bootstrap.py": ("ensure",),
-    "_feeds/_category.py": ("ensure",),
-    "_http/_client.py": ("__init__",),
-}
-KNOWN_LONG_FILES = ("_rulebase/_ruleset.py", "_cloud/_aws.py")
 
 
 def sources() -> Iterator[Tuple[str, ast.Module, int]]:
@@ -56,8 +45,6 @@ def test_functions_take_at_most_nine_parameters_and_eighty_lines() -> None:
     for name, tree, _lines in sources():
         for node in functions(tree):
             length = (node.end_lineno or node.lineno) - node.lineno + 1
-            if node.name in KNOWN_OVER.get(name, ()):
-                continue
             if parameter_count(node) > MAX_PARAMETERS or length > MAX_FUNCTION_LINES:
                 over.append("%s:%d %s (%d parameters, %d lines)" % (name, node.lineno, node.name,
                                                                   parameter_count(node), length))
@@ -66,24 +53,8 @@ def test_functions_take_at_most_nine_parameters_and_eighty_lines() -> None:
 
 def test_module_utils_files_are_at_most_four_hundred_lines() -> None:
     long_files = [(name, lines) for name, _tree, lines in sources()
-                  if lines > MAX_FILE_LINES and name not in KNOWN_LONG_FILES]
+                  if lines > MAX_FILE_LINES]
     assert long_files == []
-
-
-def test_known_exceptions_still_exist() -> None:
-    """The allowance above shrinks: a function that got within the limits leaves it."""
-    still = set()
-    for name, tree, lines in sources():
-        for node in functions(tree):
-            length = (node.end_lineno or node.lineno) - node.lineno + 1
-            if node.name in KNOWN_OVER.get(name, ()) and (parameter_count(node) > MAX_PARAMETERS
-                                                          or length > MAX_FUNCTION_LINES):
-                still.add((name, node.name))
-        if name in KNOWN_LONG_FILES and lines > MAX_FILE_LINES:
-            still.add((name, None))
-    expected = {(name, function) for name, names in KNOWN_OVER.items() for function in names}
-    expected |= {(name, None) for name in KNOWN_LONG_FILES}
-    assert still == expected
 
 
 def imported_modules(tree: ast.Module) -> Iterator[str]:

@@ -12,7 +12,6 @@ from typing import Any, Callable, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, TAG_COLOR
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import (
     PROVIDER_SPEC,
@@ -20,18 +19,8 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client imp
     FirewallConnection,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
-
-# The names of _options.COMMIT and TAG_COLOR before the option groups (for branches written then).
-COMMIT_OPTIONS = COMMIT
-TAG_COLOR_OPTIONS = TAG_COLOR
-
-
-def commit_settings(params: Dict[str, Any]) -> Dict[str, Any]:
-    """``commit`` and ``commit_admin`` (``_config._changeset.commit_admin_for``) from the COMMIT
-    and ``provider`` options of a module's parameters, as the features take them."""
-    return dict(commit=params["commit"], commit_admin=commit_admin_for(params["commit_admin"], params["provider"]))
-
 
 def provider_options() -> Dict[str, Dict[str, Any]]:
     """The suboptions of ``provider`` as an Ansible argument spec (env fallbacks included)."""
@@ -126,10 +115,11 @@ def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]], 
         module.exit_json(**result)
 
 
-def change_set(module: Any, conn: FirewallConnection, description: str) -> ChangeSet:
-    """The run's ChangeSet: the module's vsys (VSYS group), check mode, and commit options (COMMIT)."""
+def change_set(module: Any, conn: Connection, description: str, panorama: bool = False) -> ChangeSet:
+    """The run's ChangeSet: the module's vsys (VSYS group; none on Panorama, whose objects are
+    ``shared``), check mode, and commit options (COMMIT)."""
     params = module.params
-    return ChangeSet(conn, vsys=params["vsys"], check_mode=module.check_mode, commit=params["commit"],
+    return ChangeSet(conn, vsys=None if panorama else params["vsys"], check_mode=module.check_mode, commit=params["commit"],
                      admin=commit_admin_for(params["commit_admin"], params["provider"]), description=description)
 
 

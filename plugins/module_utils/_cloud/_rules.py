@@ -23,8 +23,8 @@ import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import ACTIVE_STATES, AWS_ID, AwsState, Instance
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import Permission
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import ACTIVE_STATES, AWS_ID
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._ec2 import AwsState, Instance, Permission
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 

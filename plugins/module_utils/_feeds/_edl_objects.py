@@ -141,17 +141,15 @@ def check_sources(existing: Dict[str, str], ours: Dict[str, str]) -> None:
                               % (len(distinct), MAX_SOURCES, len(set(existing.values())), len(ours)))
 
 
-def ensure(conn: Connection, settings: EdlObjectSettings, *, vsys: Optional[str] = "vsys1", commit: bool = True,
-           commit_admin: Optional[str] = None, check_mode: bool = False) -> Dict[str, Any]:
-    """The threat_feed_edl_objects module: ``created``, ``updated``, ``objects``, ``rules``, ``committed``, ``diff``."""
+def ensure(changes: ChangeSet, settings: EdlObjectSettings) -> Dict[str, Any]:
+    """The threat_feed_edl_objects module, on the run's ``changes``: ``created``, ``updated``, ``objects``, ``rules``, ``committed``, ``diff``."""
     rules = block_rules(settings)
     found = problems(settings)
     for rule in rules:
         found.extend(rule.problems("rule_name"))
     if found:
         raise invalid_input(found)
-    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
-                        description=COMMIT_DESCRIPTION)
+    conn, vsys = changes.conn, changes.vsys
     names = [object_name(settings.name, edl_type) for edl_type in settings.lists]
     check_sources(sources(conn, vsys), {object_name(settings.name, t): url_of(settings.base_url, file_name(
         settings.name, t)) for t in settings.lists})

@@ -291,7 +291,6 @@ class FirewallConnection:
         close = getattr(self._transport, "close", None)
         if close is not None:
             close()
-        self._slots.close()
 
     def _delay(self, attempt: int) -> float:
         return min(MAX_BACKOFF, self.backoff * (2 ** (attempt - 1)))

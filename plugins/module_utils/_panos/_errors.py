@@ -51,6 +51,7 @@ CODE_SESSION_TIMEOUT = "22"
 COMMIT_BUSY = ("A commit is in progress", "Another commit/validate is in progress")
 LOCKED = "Configuration is locked by"
 
+
 class FirewallError(TagwardenError):
     """A request to the firewall failed; ``str(error)`` names the cause and the fix.
 
@@ -150,12 +151,13 @@ def auth_message(where: str, detail: str, api_key: bool, username: str) -> str:
 #: ``TransportError.kind`` -> (message, error kind); fields: where, what, tried, detail, timeout.
 TRANSPORT_FIXES = {
     "certificate": ("the TLS certificate of {where} was refused ({detail}): give the CA bundle (PEM) that signed "
-                    "the firewall's management certificate in provider.ca_path (or PANOS_CA_PATH), or, knowingly "
-                    "and only on a trusted network, set provider.validate_certs: false", "certificate"),
+                    "the firewall's management certificate in ca_path (the playbooks' panos_ca_path, or PANOS_CA_PATH), "
+                    "or, knowingly and only on a trusted network, set validate_certs: false", "certificate"),
     "tls": ("the TLS handshake with {where} failed ({detail}): check that provider.port is the "
             "firewall's HTTPS management port", "tls"),
     "timeout": ("no reply from {where} within {timeout} s for the {what} request ({detail}): check that the "
-                "management interface is reachable from this host, or raise provider.timeout (PANOS_TIMEOUT)",
+                "management interface is reachable from this host, or raise api_timeout (the playbooks' "
+                "panos_api_timeout, or PANOS_TIMEOUT)",
                 "timeout"),
     "unreachable": ("cannot connect to {where} ({detail}): check provider.ip_address and provider.port "
                     "(PANOS_IP_ADDRESS, PANOS_PORT) and that the firewall's management interface "

@@ -28,6 +28,7 @@ import time
 from typing import Callable, Iterator, List, Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
 
 try:
     import fcntl
@@ -46,15 +47,24 @@ class SlotTimeout(TagwardenError):
 def lock_directory() -> str:
     """The directory of the lock files: private to this user (other users' locks are not ours to share)."""
     path = os.path.join(tempfile.gettempdir(), "tagwarden.panos-%d" % os.getuid())
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    info = os.lstat(path)
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.lstat(path)
+    except OSError as exc:
+        raise FirewallError("cannot create the request-slot directory %s (%s): set TMPDIR to a writable "
+                            "directory, or max_in_flight: 0" % (path, exc), kind="settings")
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-        raise OSError("%s is not a directory of this user's that only this user can write" % path)
+        raise FirewallError("%s is not a directory that only this user can write, so its request slots could be "
+                            "tampered with: remove it, or set TMPDIR elsewhere" % path, kind="settings")
     return path
 
 
 class InFlightLimit:
-    """``slot()`` holds one of ``limit`` slots of ``host:port`` (0: no limit) while a request is in flight."""
+    """``slot()`` holds one of ``limit`` slots of ``host:port`` (0: no limit) while a request is in flight.
+
+    The lock files are opened for each request and closed after it, so that nothing stays open
+    when a connection object is dropped.
+    """
 
     def __init__(self, host: str, port: int, limit: int, wait: float, directory: Optional[str] = None,
                  sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -64,15 +74,14 @@ class InFlightLimit:
         self._directory = directory
         self._sleep = sleep
         self._monotonic = monotonic
-        self._files = []  # type: List[int]
+        self._paths = []  # type: List[str]
 
-    def _open(self) -> List[int]:
-        if not self._files:
+    def _slot_paths(self) -> List[str]:
+        if not self._paths:
             directory = self._directory or lock_directory()
             stem = hashlib.sha256(self.where.encode("utf-8")).hexdigest()[:20]
-            self._files = [os.open(os.path.join(directory, "%s.%d" % (stem, index)), os.O_RDWR | os.O_CREAT, 0o600)
-                           for index in range(self.limit)]
-        return self._files
+            self._paths = [os.path.join(directory, "%s.%d" % (stem, index)) for index in range(self.limit)]
+        return self._paths
 
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
@@ -83,26 +92,22 @@ class InFlightLimit:
         try:
             yield
         finally:
-            fcntl.flock(held, fcntl.LOCK_UN)
+            os.close(held)  # closing the file releases its lock
 
     def _acquire(self) -> int:
-        files = self._open()
+        paths = self._slot_paths()
         deadline = self._monotonic() + self.wait
         delay = FIRST_POLL
         while True:
-            start = random.randrange(len(files))  # spread the processes over the slots
-            for held in files[start:] + files[:start]:
+            start = random.randrange(len(paths))  # spread the processes over the slots
+            for path in paths[start:] + paths[:start]:
+                held = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
                 try:
                     fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     return held
                 except BlockingIOError:
-                    continue
+                    os.close(held)
             if self._monotonic() >= deadline:
                 raise SlotTimeout("all %d request slots of %s stayed busy for %.0f s" % (self.limit, self.where, self.wait))
             self._sleep(delay)
             delay = min(delay * 2, LAST_POLL)
-
-    def close(self) -> None:
-        for held in self._files:
-            os.close(held)
-        self._files = []

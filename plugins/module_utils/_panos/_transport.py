@@ -68,7 +68,7 @@ class TransportError(TagwardenError):
 def make_ssl_context(validate_certs: bool = True, ca_path: Optional[str] = None) -> ssl.SSLContext:
     """The SSL context for the firewall: verified against ``ca_path`` (or the system CAs)."""
     try:
-        return _make_ssl_context(validate_certs, ca_path, option="provider.ca_path",
+        return _make_ssl_context(validate_certs, ca_path, option="ca_path",
                                  peer="the firewall's management interface")
     except TlsSettingsError as exc:
         raise FirewallError(str(exc), kind="settings")

@@ -332,6 +332,12 @@ def evaluate(
         "user": _top(user_bytes, limits["user"], top, display),
         "group": _top(group_bytes, limits["group"], top),
     }
+    # an exempt name over its quota is shown as exempt, not as one the cycle forgot to block
+    exempt_name = {"ip": is_exempt, "user": lambda name: name.lower() in exempt_users,
+                   "group": lambda name: name.lower() in exempt_groups}
+    for scope, table in result.usage.items():
+        for entry in table:
+            entry["exempt"] = exempt_name[scope](entry["name"])
     still_blocked = {ip: until for ip, until in blocked_ips.items() if ip not in released}
     still_blocked.update((ip, entry["until"]) for ip, entry in blocks.new.items())
     # Blocks decided now are marked new: in check mode (or before quota_block applies them) they

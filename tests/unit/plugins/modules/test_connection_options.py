@@ -64,6 +64,16 @@ def test_the_top_level_option_wins_over_the_provider_key(run_module, seen, warne
     assert any("validate_certs is false" in w and "ca_path" in w for w in warned)
 
 
+def test_max_in_flight_defaults_to_five_and_comes_from_the_environment_or_the_task(run_module, seen, monkeypatch) -> None:
+    failed, result = run_module(dag_info.main, {"provider": UPSTREAM_PROVIDER})
+    assert not failed and seen[0].max_in_flight == 5
+    monkeypatch.setenv("PANOS_MAX_IN_FLIGHT", "2")
+    failed, result = run_module(dag_info.main, {"provider": UPSTREAM_PROVIDER})
+    assert not failed and seen[-1].max_in_flight == 2
+    failed, result = run_module(dag_info.main, {"provider": UPSTREAM_PROVIDER, "max_in_flight": 0})
+    assert not failed and seen[-1].max_in_flight == 0
+
+
 def test_validate_certs_false_in_the_provider_warns_too(run_module, seen, warned) -> None:
     failed, result = run_module(dag_info.main, {"provider": dict(UPSTREAM_PROVIDER, validate_certs=False)})
     assert not failed and any("192.0.2.1:443 is not checked" in w for w in warned)

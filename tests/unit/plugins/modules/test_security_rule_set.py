@@ -54,3 +54,16 @@ def test_bad_input_is_refused_before_any_request(run_module) -> None:
     assert failed and "match_limit" in result["msg"] and firewall.requests == []
     failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[dict(RULE, name="i-2-x")]), firewall)
     assert failed and "outside scope" in result["msg"] and firewall.requests == []
+
+
+def test_a_rule_worth_a_check_past_match_limit_is_named_in_check_mode_words(run_module, monkeypatch) -> None:
+    from ansible.module_utils.basic import AnsibleModule
+    warned = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, text: warned.append(text))
+    firewall = Firewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
+    rule = {k: v for k, v in RULE.items() if k != "services"}  # application-default, as i-1-admin allows it
+    failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[rule], match_limit=0), firewall, check=True)
+    assert not failed and result["policy_matches"] == 0 and "op" not in firewall.kinds()
+    assert result["partial_checks"] == [{"rule": "i-1-tcp-8443", "probed": 0, "pairs": 1}]
+    assert warned == ["rule i-1-tcp-8443: policy match probed 0 of its 1 (source, destination) pairs (at most 8 a rule, "
+                      "match_limit 0 a run), so it would be added even if rules that are not ours allow it"]

@@ -24,7 +24,7 @@ def served(monkeypatch, tmp_path: Path) -> Path:
         path = root / url[len(BASE) + 1:]
         return Reply(200, {}, path.read_bytes()) if path.is_file() else Reply(404, {}, b"")
 
-    monkeypatch.setattr(threat_feed_edl, "HttpsClient", lambda **kw: HttpsClient(opener=opener, **kw))
+    monkeypatch.setattr(threat_feed_edl, "HttpsClient", lambda settings, **kw: HttpsClient(settings, opener=opener, **kw))
     return root
 
 

@@ -5,7 +5,7 @@ from typing import Any, Dict
 
 import pytest
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import (
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._ec2 import (
     AwsState,
     Instance,
     Interface,

@@ -29,7 +29,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_format
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import DirectoryTarget
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import EdlRunError, run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import FeedError, FeedResult
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, Reply
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings, Reply
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 
 BASE = "https://edl.example/feeds"
@@ -91,7 +91,7 @@ def site(tmp_path):
 
 
 def client(opener=None) -> HttpsClient:
-    return HttpsClient(opener=opener or (lambda *a: Reply(200, {}, b"")), retries=0, sleep=lambda s: None)
+    return HttpsClient(HttpsSettings(retries=0), opener=opener or (lambda *a: Reply(200, {}, b"")), sleep=lambda s: None)
 
 
 def publish(site: Server, feed: Feed, now: datetime = T0, check_mode: bool = False, **options):

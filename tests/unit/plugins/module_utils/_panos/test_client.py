@@ -113,7 +113,7 @@ def test_timeout_is_not_retried_and_names_host_port_and_option():
     with pytest.raises(FirewallError) as info:
         conn.op(cmd("show", "clock"))
     msg = str(info.value)
-    assert "192.0.2.1:443" in msg and "provider.timeout" in msg and "30 s" in msg
+    assert "192.0.2.1:443" in msg and "raise api_timeout (the playbooks' panos_api_timeout" in msg and "30 s" in msg
     assert info.value.kind == "timeout" and sleeps == []
 
 

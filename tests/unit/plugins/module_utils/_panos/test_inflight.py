@@ -1,5 +1,6 @@
 """The per-management-plane request slots (flock files): held, refused when all are busy, per host:port."""
 
+import os
 import threading
 
 import pytest
@@ -32,6 +33,17 @@ def test_other_management_planes_are_not_throttled(tmp_path):
                 pass
 
 
+def test_a_slot_directory_others_can_write_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))
+    shared = tmp_path / ("tagwarden.panos-%d" % os.getuid())
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    with pytest.raises(FirewallError) as info:
+        with InFlightLimit("panorama", 443, 5, 0.0).slot():
+            pass
+    assert info.value.kind == "settings" and str(shared) in str(info.value)
+
+
 def test_zero_means_no_limit(tmp_path):
     unlimited = [limit(tmp_path, slots=0) for _ in range(3)]
     with unlimited[0].slot(), unlimited[1].slot(), unlimited[2].slot():
@@ -51,7 +63,6 @@ def test_many_threads_never_exceed_the_limit(tmp_path):
                     state["most"] = max(state["most"], state["now"])
                 with lock:
                     state["now"] -= 1
-        gate.close()
 
     threads = [threading.Thread(target=work) for _ in range(8)]
     for thread in threads:

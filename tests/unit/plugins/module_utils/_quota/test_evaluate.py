@@ -112,7 +112,7 @@ def test_overrides_replace_the_scope_quota_and_work_without_one():
     assert blocks["10.0.0.6"]["quota"] == 5 * MB and blocks["10.0.0.7"]["reason"] == "address over quota"
     assert [entry["group"] for entry in result.block_groups] == [SALES]  # group override matched case-insensitively
     bob = [entry for entry in result.usage["user"] if entry["name"] == "acme\\bob"][0]
-    assert bob == {"name": "acme\\bob", "bytes": 30 * MB, "quota": 50 * MB, "percent": 60.0, "over": False}
+    assert bob == {"name": "acme\\bob", "bytes": 30 * MB, "quota": 50 * MB, "percent": 60.0, "over": False, "exempt": False}
 
 
 def test_an_override_can_lower_a_name_below_the_scope_quota_and_raise_one_above_it():
@@ -128,6 +128,13 @@ def test_exemptions_never_block_ips_cidrs_users_or_groups():
                  exempt={"ips": ["10.0.0.5", "10.9.0.0/16", "2001:db8::/64"], "users": ["Acme\\Ceo"], "groups": ["CN=SALES,dc=acme,dc=local"]})
     assert sorted(blocked_ips(result)) == ["10.0.0.21"]  # the ceo's report IP and mapped IP are exempt
     assert result.block_groups == []
+    # issue 15, section 3: an exempt name over its quota reads as exempt, not as a block forgotten
+    usage = {entry["name"]: entry for scope in ("ip", "user", "group") for entry in result.usage[scope]}
+    assert usage["10.0.0.5"]["exempt"] and usage["acme\\ceo"]["exempt"] and usage[SALES]["exempt"]
+    assert not usage["10.0.0.21"]["exempt"]
+    text = summary_lines(result)
+    assert "usage ip    10.0.0.5: 30MB of 20MB (150.0%) OVER, exempt (never blocked)" in text
+    assert "usage ip    10.0.0.21: 30MB of 20MB (150.0%) OVER" in text
 
 
 def test_exempt_group_does_not_exempt_its_members():
@@ -248,9 +255,9 @@ def test_usage_tables_top_n_with_percent():
     rows = [row("10.0.0.%d" % index, "acme\\u%d" % index, index) for index in range(1, 31)]
     result = run(rows, top=3, groups={SALES: ["acme\\u1", "acme\\u2"]}, quotas={"ip": 25 * MB})
     assert [entry["name"] for entry in result.usage["ip"]] == ["10.0.0.30", "10.0.0.29", "10.0.0.28"]
-    assert result.usage["ip"][0] == {"name": "10.0.0.30", "bytes": 30 * MB, "quota": 25 * MB, "percent": 120.0, "over": True}
-    assert result.usage["user"][0] == {"name": "acme\\u30", "bytes": 30 * MB, "quota": None, "percent": None, "over": False}
-    assert result.usage["group"] == [{"name": SALES, "bytes": 3 * MB, "quota": None, "percent": None, "over": False}]
+    assert result.usage["ip"][0] == {"name": "10.0.0.30", "bytes": 30 * MB, "quota": 25 * MB, "percent": 120.0, "over": True, "exempt": False}
+    assert result.usage["user"][0] == {"name": "acme\\u30", "bytes": 30 * MB, "quota": None, "percent": None, "over": False, "exempt": False}
+    assert result.usage["group"] == [{"name": SALES, "bytes": 3 * MB, "quota": None, "percent": None, "over": False, "exempt": False}]
 
 
 def test_summary_lines_read_at_a_glance():

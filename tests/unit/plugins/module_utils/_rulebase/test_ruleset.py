@@ -10,12 +10,12 @@ import pytest
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SecurityRule
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import PolicyQuery
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._probes import covers, match_queries
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import (
     RuleSetPlan,
     ServiceSpec,
-    covers,
     PROBES_PER_RULE,
-    match_queries,
     plan,
     validate,
 )
@@ -126,7 +126,7 @@ class Matcher:
         self.asked: list[tuple[str, str]] = []
 
     def __call__(self, query: dict) -> Optional[str]:
-        pair = (query["source"], query["destination"])
+        pair = (query.source, query.destination)
         self.asked.append(pair)
         return self.hits.get(pair, self.hit)
 
@@ -242,11 +242,11 @@ def test_the_policy_match_probes_stand_for_each_pair_and_the_first_service() -> 
     rule = desired("i-1-a", sources=["203.0.113.0/24"], destinations=["10.0.1.5"], services=["udp-500-600"],
                    from_zones=["untrust"])[0]
     probes = match_queries(rule, {"udp-500-600": ServiceSpec("udp-500-600", "udp", "500-600")})
-    assert probes == [("203.0.113.0/24", "10.0.1.5", {
-        "source": "203.0.113.1", "destination": "10.0.1.5", "from_zone": "untrust", "to_zone": None,
-        "application": None, "protocol": 17, "port": 500})]
+    assert probes == [("203.0.113.0/24", "10.0.1.5", PolicyQuery(
+        source="203.0.113.1", destination="10.0.1.5", from_zone="untrust", to_zone=None,
+        application=None, protocol=17, port=500))]
     six = match_queries(desired("i-1-b", destinations=["2001:db8:1::5"], applications=["ssh"])[0], {})
-    assert six[0][2]["source"] == "2001:db8::1" and six[0][2]["application"] == "ssh" and "port" not in six[0][2]
+    assert six[0][2].source == "2001:db8::1" and six[0][2].application == "ssh" and six[0][2].port is None
 
 
 def test_covers_needs_every_member_list_to_hold_ours() -> None:
