@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # pylint: disable=wrong-import-position
 
+# pylint: disable=wrong-import-position
 from panos_emulator.client import EmulatorControl  # noqa: E402
 from panos_emulator.listserver import ListServer  # noqa: E402
 from panos_emulator.process import provider_for, start_emulator, stop_emulator  # noqa: E402
