@@ -28,7 +28,7 @@ def test_every_request_of_a_connection_goes_on_one_kept_alive_connection(emu: Em
                                                                          provider: dict[str, Any]) -> None:
     emu.reset_counters()
     conn = FirewallConnection(provider)
-    for _ in range(5):
+    for dummy in range(5):
         conn.op(CLOCK)
     conn.config("set", TAG_XPATH, ET.Element("entry", name="t1"))
     counters = emu.counters()
