@@ -153,3 +153,17 @@ def test_an_unknown_list_is_refused_as_pan_os_refuses_it(emu: EmulatorControl, x
     ("evil.example", ["*.evil.example"], False), ("www.evil.example", ["^.evil.example"], True)])
 def test_domain_list_matching(host: str, entries: list[str], listed: bool) -> None:
     assert domain_listed(host, entries) is listed
+
+
+def test_simulated_traffic_meets_the_lists(emu: EmulatorControl, firewall: Firewall, xapi: pan.xapi.PanXapi,
+                                           web: ListServer) -> None:
+    _trust(xapi, web)
+    _publish(web, "198.51.100.7\n")
+    _lists(firewall, web)
+    emu.simulate([{"src": "10.0.0.5", "dst": "198.51.100.7", "bytes_per_minute": 10},
+                  {"src": "10.0.0.6", "dst": "203.0.113.9", "url": "https://bad.example/x", "bytes_per_minute": 10},
+                  {"src": "10.0.0.7", "dst": "203.0.113.9", "url": "https://news.example/", "bytes_per_minute": 10}])
+    emu.advance(60)
+    xapi.log(log_type="traffic", nlogs=10, interval=0.05)
+    assert sorted((e.findtext("src"), e.findtext("rule")) for e in xapi.element_root.iterfind("result/log/logs/entry")) == [
+        ("10.0.0.5", "Block-EDL"), ("10.0.0.6", "Block-EDL-URL"), ("10.0.0.7", "Allow-Out")]

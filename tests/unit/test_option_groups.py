@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible import _options
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import EDL_URL_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import QUOTA_POLICY
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GROUP_RULE
 
@@ -27,6 +28,7 @@ GROUPS = {
     "userid_batch": _options.USERID_BATCH,
     "quota_policy": QUOTA_POLICY,
     "quota_rule": GROUP_RULE,
+    "edl_url": EDL_URL_OPTIONS,
 }
 KEYS = ("type", "elements", "default", "choices", "aliases")
 
