@@ -26,11 +26,13 @@ pytest_plugins = [
 # Under pytest-xdist (make test: -n 2) the tests that share a costly server are one unit of work, run by
 # one worker, which starts that server once; every other test goes on its own to whichever worker is free.
 # (xdist's own --dist loadgroup renames node ids, which pytest 9 no longer allows.)
+# (test_first_run and test_edl use moto in a test or two: grouping them too would leave one worker with most of the work.)
 SHARED_SERVERS = {
-    "moto": ("test_cloud_aws.py", "test_cloud_events.py", "test_cloud_rules.py", "test_aws_security_rules_facts.py",
+    "moto": ("test_cloud_aws.py", "test_cloud_events.py", "test_cloud_rules.py", "test_aws_security_rules_info.py",
              "test_aws_security_rules.py", "test_eda_rulebook.py"),
     "medallion": ("test_feed_taxii.py",),
     "panorama": ("test_panorama.py",),
+    "panorama-20": ("test_connections.py",),
 }
 UNIT_OF_FILE = {"tests/integration/" + name: group for group, names in SHARED_SERVERS.items() for name in names}
 
