@@ -47,6 +47,7 @@ attributes:
     description: Target OS/families that can be operated against.
     support: N/A
     details: Runs on the controller.
+    platforms: all
 """
 
 EXAMPLES = r"""
