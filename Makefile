@@ -1,5 +1,10 @@
 # Two commands for a fresh machine: `make demo` and `make test`.
-PYTHON ?= python3
+# The newest Python found (pyenv's versions included), so that pip installs the newest supported
+# ansible-core (2.22 needs Python 3.12 or newer); `make PYTHON=python3.11 test` chooses another.
+ifndef PYTHON
+PYTHON := $(shell $(CURDIR)/tools/pick_python.sh)
+endif
+export PYTHON
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
