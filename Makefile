@@ -40,7 +40,7 @@ $(LINK):
 
 demo: $(STAMP) $(LINK)
 	$(BIN)/python -m panos_emulator.run -- $(BIN)/python -m aws_double.run --no-wait -- $(BIN)/python -m lumu_emulator.run -- \
-		$(BIN)/ansible-playbook playbooks/demo.yml
+		$(BIN)/ansible-playbook demo/demo.yml
 
 test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2
@@ -51,7 +51,7 @@ unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
 
 integration: $(STAMP) $(EDA_STAMP) $(LINK)
-	$(BIN)/python -m pytest -n 2 tests/integration tests/emulator panos_emulator lumu_emulator aws_double
+	$(BIN)/python -m pytest -n 2 tests/integration panos_emulator lumu_emulator aws_double
 
 # mypy on the collection as Ansible imports it (ansible_collections.tagwarden.panos), see mypy.ini.
 typecheck: $(STAMP) $(LINK)

@@ -3,7 +3,7 @@
 Builds one VPC on moto (real boto3) whose default route goes through the firewall instance,
 `instances` instances sharing a security group with `permissions` ingress permissions from outside
 the VPC, and a PAN-OS emulator with a clean-up rule. Then runs the role's two steps in this process
-(aws_security_rules_facts's core, then security_rule_set's core) twice: the first reconcile creates
+(aws_security_rules_info's core, then security_rule_set's core) twice: the first reconcile creates
 every rule, the second is steady. Prints, for each: AWS calls, firewall API calls (reads, writes,
 policy matches, commits, from the emulator's counters and the result) and wall time. Asserts nothing
 about time.
@@ -22,16 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # pylint: disable=wrong-import-position
+from aws_double.server import CREDENTIALS, REGION, MotoServer  # noqa: E402
+from aws_double.world import AwsWorld, tcp  # noqa: E402
 from panos_emulator import builders  # noqa: E402
 from panos_emulator.client import EmulatorControl  # noqa: E402
 from panos_emulator.process import provider_for, start_emulator, stop_emulator  # noqa: E402
-from tests.aws_double import CREDENTIALS, REGION, AwsWorld, moto_server, tcp  # noqa: E402
 from tests.integration.ansible_cli import link_collection  # noqa: E402
 
 link_collection()
 sys.path.insert(0, str(ROOT / "build" / "collections"))
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._facts import rules_facts  # noqa: E402
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile  # noqa: E402
@@ -43,8 +45,8 @@ def run_once(endpoint: str, world: AwsWorld, emu: EmulatorControl, provider: Dic
     facts = rules_facts(dict(region=REGION, endpoint_url=endpoint, firewall_instance_ids=[world.firewall_id],
                              **CREDENTIALS))
     aws_done = time.monotonic()
-    result = reconcile(FirewallConnection(provider), facts["rules"], facts["services"], owner=facts["owner_tag"],
-                       scope=facts["name_prefixes"], placement=Placement("above", "deny-all"), commit_admin="admin")
+    result = reconcile(ChangeSet(FirewallConnection(provider), admin="admin"), facts["rules"], facts["services"],
+                       owner=facts["owner_tag"], scope=facts["name_prefixes"], placement=Placement("above", "deny-all"))
     done = time.monotonic()
     counters = emu.counters()
     return {"rules": len(facts["rules"]), "aws_calls": facts["aws_calls"], "aws_s": aws_done - started,
@@ -61,7 +63,8 @@ def main() -> None:
         emu = EmulatorControl(info)
         emu.set_config(etree.tostring(builders.config(rules=(
             builders.rule("deny-all", "deny", **{"from": ["any"], "to": ["any"]}),))).decode())
-        with moto_server() as endpoint:
+        with MotoServer() as aws_double:
+            endpoint = aws_double.endpoint
             world = AwsWorld(endpoint)
             subnet = world.subnet("10.0.16.0/20")
             world.route_table([subnet])

@@ -86,12 +86,12 @@ def run_in_process(info: dict, ips: list[str]) -> float:
     """dag_register's code path, timed from a ready key to the last message."""
     sys.path.insert(0, str(link_collection()))
     from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
-    from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import run
+    from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import Registration, run
 
     conn = FirewallConnection(provider_for(info))
     conn.clock()  # generates the key
     start = time.perf_counter()
-    run(conn, ips, [TAG], state="present", timeout=TIMEOUT)
+    run(conn, Registration(ips, [TAG], state="present", timeout=TIMEOUT))
     return time.perf_counter() - start
 
 

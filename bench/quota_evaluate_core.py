@@ -24,7 +24,7 @@ from typing import Any, Dict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "build" / "collections"))
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate  # noqa: E402
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import QuotaPolicy, evaluate  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 10, 0, 0)
 
@@ -88,16 +88,17 @@ def make_inputs(rows: int = 1_000_000, users: int = 100_000, groups: int = 5_000
     return {
         "rows": data,
         "now": NOW,
-        "quotas": {"ip": _percentile(ip_totals.values(), 0.99), "user": _percentile(user_totals.values(), 0.99),
-                   "group": _percentile(group_totals, 0.99)},
-        "overrides": {"user": {names[0]: 10 ** 12}},
-        "exempt": {"ips": ["192.0.%d.0/24" % index for index in range(256)] + ["10.99.%d.%d/30" % (i >> 6, (i & 63) << 2) for i in range(744)],
-                   "users": names[1:100]},
+        "policy": QuotaPolicy(
+            quotas={"ip": _percentile(ip_totals.values(), 0.99), "user": _percentile(user_totals.values(), 0.99),
+                    "group": _percentile(group_totals, 0.99)},
+            overrides={"user": {names[0]: 10 ** 12}},
+            exempt={"ips": ["192.0.%d.0/24" % index for index in range(256)] + ["10.99.%d.%d/30" % (i >> 6, (i & 63) << 2) for i in range(744)],
+                    "users": names[1:100]},
+            block_seconds=900),
         "groups": membership,
         "ip_user_mapping": mapping,
         "blocked": {"ips": {user_ips[index][0]: NOW + timedelta(seconds=rng.randint(-300, 900)) for index in rng.sample(range(users), 1000)},
                     "groups": {}},
-        "block_seconds": 900,
     }
 
 

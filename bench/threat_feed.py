@@ -23,6 +23,7 @@ from tests.integration.ansible_cli import link_collection  # noqa: E402
 
 sys.path.insert(0, str(link_collection()))
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import Options, sync  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection  # noqa: E402
 
@@ -42,7 +43,7 @@ def one_run(emu: EmulatorControl, provider: dict, path: Path) -> tuple[dict, flo
     emu.reset_counters()
     started = time.perf_counter()
     options = Options("threat-feed", "threat-feed", "exact", 7 * 86400, 86400, False, "50%", None)
-    result = sync(FirewallConnection(provider), "list", {"path": str(path)}, options, commit_admin=provider["username"])
+    result = sync(ChangeSet(FirewallConnection(provider), admin=provider["username"]), "list", {"path": str(path)}, options)
     elapsed = time.perf_counter() - started
     counts = emu.counters()
     return {kind: counts.get(kind, 0) for kind in KINDS}, elapsed, result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from panos_emulator.serving import serve_until_signalled
+from double_server.serving import serve_until_signalled
 
 from .server import LumuEmulator
 

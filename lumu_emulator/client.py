@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
-from panos_emulator.serving import json_call
+from double_server.serving import json_call
 
 
 class LumuControl:

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from panos_emulator.serving import split_command
+from double_server.serving import split_command
 
 from .server import LumuEmulator
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from panos_emulator.serving import QuietHandler, ServedEmulator
+from double_server.serving import QuietHandler, ServedEmulator
 
 ADVERSARY_TYPES = ("C2C", "Malware", "DGA", "Mining", "Spam", "Phishing", "Anonymizer")
 STATUSES = ("open", "muted", "closed")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from double_server.serving import serve_until_signalled
+
 from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, PLATFORMS
+from .plane import DEFAULT_LIMIT, DEFAULT_QUEUE_SECONDS
 from .server import EmulatorServer
-from .serving import serve_until_signalled
 
 
 def _admin(text: str) -> tuple[str, str]:
@@ -31,7 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sw-version", default=DEFAULT_SW_VERSION,
                         help=f"PAN-OS version the emulator answers as (default {DEFAULT_SW_VERSION})")
     parser.add_argument("--latency-ms", type=float, default=0.0,
-                        help="delay every XML API request by this many milliseconds (default 0)")
+                        help="the management plane's time per XML API request, in milliseconds (default 0)")
+    parser.add_argument("--rtt-ms", type=float, default=0.0,
+                        help="the network's round trip in milliseconds: a new connection costs TCP's and TLS's "
+                             "handshakes (2 round trips with TLS 1.3), every request one more (default 0)")
+    parser.add_argument("--max-concurrent", type=int, default=DEFAULT_LIMIT,
+                        help=f"XML API requests a device serves at once; more wait (--queue-seconds), then get "
+                             f"code 22 'Session timed out'; 0 = no limit (default {DEFAULT_LIMIT}, PAN-OS's guidance)")
+    parser.add_argument("--queue-seconds", type=float, default=DEFAULT_QUEUE_SECONDS,
+                        help=f"how long a request over --max-concurrent waits for a slot (default {DEFAULT_QUEUE_SECONDS:g})")
     parser.add_argument("--panorama", action="store_true",
                         help="answer as Panorama, managing --firewalls emulated firewalls (reached with target=SERIAL)")
     parser.add_argument("--firewalls", type=int, default=0, help="managed firewalls in --panorama mode (default 0)")
@@ -40,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = EmulatorServer(args.host, args.port, args.username, args.password, args.state_dir, dict(args.admin),
                                 model=args.model, sw_version=args.sw_version, latency_ms=args.latency_ms,
-                                panorama_mode=args.panorama, firewalls=args.firewalls)
+                                panorama_mode=args.panorama, firewalls=args.firewalls, rtt_ms=args.rtt_ms,
+                                max_concurrent=args.max_concurrent, queue_seconds=args.queue_seconds)
     except ValueError as exc:
         parser.error(str(exc))
 

@@ -6,7 +6,7 @@ import ssl
 import urllib.parse
 from typing import Any
 
-from .serving import json_call
+from double_server.serving import json_call
 
 
 class EmulatorControl:
@@ -75,6 +75,10 @@ class EmulatorControl:
 
     def counters(self) -> dict[str, int]:
         return self._call("GET", "counters")
+
+    def close_idle_connections(self) -> int:
+        """Close the kept-alive connections that are idle, as the web server's keep-alive timeout does."""
+        return int(self._call("POST", "connections/close", {})["closed"])
 
     def reset_counters(self) -> None:
         self._call("POST", "counters", {})

@@ -509,6 +509,7 @@ def handle_commit(state: EmulatorState, params: dict[str, str], admin: str) -> e
 
     def install() -> None:
         state.running = new_running
+        state.edl.after_commit(state)  # lists fetch on commit, then at their interval (edl.py)
 
     job_id = state.add_job("Commit", admin, install, description=cmd.findtext("description") or "")
     return job_enqueued("Commit", job_id, code=19)

@@ -109,6 +109,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "counters"): lambda server, b: server.reset_counters(b.get("serial")),
     ("POST", "url-categories"): lambda server, b: {"categories": sorted(
         policy.RuleBase(_state(server, b), str(b.get("vsys") or "vsys1")).url_categories(str(b["url"])))},
+    ("POST", "connections/close"): lambda server, b: {"closed": server.close_idle_connections()},
     ("GET", "latency"): lambda server, b: {"ms": server.latency_ms},
     ("POST", "latency"): _set_latency,
     ("GET", "config"): _config,

@@ -8,7 +8,7 @@ from typing import Callable
 
 from lxml import etree
 
-from . import config, device, panorama, policy
+from . import config, device, edl, panorama, policy
 from .state import ApiError, EmulatorState, address_range, parse_xml, response, success
 
 CLOCK_FORMAT = "%a %b %d %H:%M:%S %Z %Y"
@@ -67,7 +67,7 @@ def show_registered_ip(state: EmulatorState, cmd: etree._Element, vsys: str) -> 
     wanted_tag = cmd.find("tag/entry")
     tag = None if wanted_tag is None else wanted_tag.get("name")
     ip_filter = (cmd.findtext("ip") or "").strip()
-    key = (vsys, tag, ip_filter, state.registrations_changed)
+    key = (tag, ip_filter, *state.registrations_version(vsys))
     if key not in state.listing_cache:
         tagged = state.tagged_ips(vsys, tag)
         if ip_filter:
@@ -81,12 +81,14 @@ def show_registered_ip(state: EmulatorState, cmd: etree._Element, vsys: str) -> 
         # One listing kept: a client pages through it with the same filter, request after request.
         state.listing_cache = {key: (sorted(tagged, key=_ip_key), tagged)}
     ordered, tagged = state.listing_cache[key]
-    registrations = state.registered_ips.get(vsys, {})
+    registrations = state.registrations(vsys)
     entries = []
     for ip in _page(ordered, cmd):
-        entry = etree.Element("entry", ip=ip, from_agent="0", persistent="1" if registrations[ip].persistent else "0")
+        registration = registrations[ip]
+        entry = etree.Element("entry", ip=ip, from_agent="1" if registration.from_agent else "0",
+                              persistent="1" if registration.persistent else "0")
         # Every current tag of the IP, in registration order, even when filtered by one tag.
-        entry.append(_tags_element([t for t in registrations[ip].tags if t in tagged[ip]]))
+        entry.append(_tags_element([t for t in registration.tags if t in tagged[ip]]))
         entries.append(entry)
     count = etree.Element("count")
     count.text = str(len(entries))
@@ -271,6 +273,8 @@ COMMANDS: dict[tuple[str, ...], Handler] = {
     ("show", "user", "user-ids"): show_user_ids,
     ("show", "jobs"): show_jobs,
     ("test", "security-policy-match"): security_policy_match,
+    ("request", "system", "external-list", "show"): edl.show,
+    ("request", "system", "external-list", "refresh"): edl.refresh,
     **ADMIN_COMMANDS,
 }
 _PREFIXES = {path[:i] for path in COMMANDS for i in range(1, len(path))}

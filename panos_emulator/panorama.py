@@ -4,10 +4,20 @@ Each managed firewall is a :class:`Node` of its own (state, clock, counters); a 
 ``target=<serial>`` goes to it, as pan-os-python's ``Firewall(serial=…)`` under a ``Panorama`` and
 pan-python's ``PanXapi(serial=…)`` send it. This module builds the nodes and answers the Panorama-only
 op commands ``show devices connected|all`` and ``show devicegroups``.
+
+Data redistribution (PAN-OS 10.0 and later; Panorama admin guide "Redistribute Data to Managed Firewalls",
+PAN-OS admin guide "Configure Data Redistribution"): a managed firewall whose running config has, in a vsys,
+``redistribution-agent/entry`` with ``<serial-number>panorama</serial-number>`` (its Panorama) or
+``<host-port><host>`` naming another managed firewall (a hub), and ``<ip-tags>yes</ip-tags>``, enforces the
+IP-tag registrations of that agent besides its own, with their timeouts; an entry with
+``<disabled>yes</disabled>`` takes nothing. Only the agent's own registrations travel (IP-tag mappings go one
+hop). The emulator delivers them at once; PAN-OS documents no delay for redistribution (a registration reaches
+a Dynamic Address Group "within 60 seconds", PAN-OS admin guide "Use Dynamic Address Groups in Policy").
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +67,36 @@ def build_nodes(lock: Any, device: Device, request_types: tuple[str, ...], panor
     own = EmulatorState("Panorama", lock=lock, device=Device(PANORAMA, device.sw_version, PANORAMA_SERIAL))
     own.load_config(_panorama_config(list(nodes)))
     own.managed = nodes
+    for node in nodes.values():
+        node.state.redistribution_sources = functools.partial(redistribution_sources, node.state, own, nodes, {})
     return {"": Node(own, counters_for(request_types), "Panorama", managed=nodes), **nodes}
+
+
+def redistribution_sources(client: EmulatorState, panorama: EmulatorState, nodes: dict[str, Node],
+                           cache: dict[str, tuple[etree._Element, list[EmulatorState]]], vsys: str) -> list[EmulatorState]:
+    """The devices whose IP-tag registrations ``client`` takes in ``vsys``: its enabled redistribution agents
+    that redistribute IP tags (``ip-tags yes``), by serial number (``panorama``) or by the host of a managed
+    firewall. An agent the emulator does not know (a Windows User-ID agent, another host) gives nothing.
+    Read from the running config once per commit (``cache``: vsys -> the running tree read, the sources)."""
+    if vsys in cache and cache[vsys][0] is client.running:
+        return cache[vsys][1]
+    try:
+        agents = list(client.vsys_root(client.running, vsys).iterfind("redistribution-agent/entry"))
+    except KeyError:
+        agents = []
+    found: list[EmulatorState] = []
+    for agent in agents:
+        if agent.findtext("disabled") == "yes" or agent.findtext("ip-tags") != "yes":
+            continue
+        serial, host = agent.findtext("serial-number"), agent.findtext("host-port/host")
+        if serial in ("panorama", "panorama2"):  # the primary or secondary Panorama: one emulated Panorama
+            source: EmulatorState | None = panorama
+        else:
+            source = next((node.state for node in nodes.values() if host in (node.ip_address, node.hostname)), None)
+        if source is not None and source is not client and source not in found:
+            found.append(source)
+    cache[vsys] = (client.running, found)
+    return found
 
 
 def _panorama_config(serials: list[str]) -> etree._Element:

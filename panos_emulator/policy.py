@@ -27,6 +27,7 @@ from typing import Any
 
 from lxml import etree
 
+from . import edl
 from . import schedule as schedules
 from . import urlcat
 from .state import ApiError
@@ -239,8 +240,17 @@ class RuleBase:
         return rules, objects, dug_filters, url_lists
 
     def url_categories(self, url: str) -> frozenset[str]:
-        """The custom URL categories a URL falls in, by this firewall's version rules."""
-        return urlcat.categories_of(url, self.url_lists, self.state.device.version)
+        """The custom URL categories a URL falls in, by this firewall's version rules, and the URL and
+        domain External Dynamic Lists listing it (their last good copy, see edl.py)."""
+        lists = dict(self.url_lists)
+        for name, kind in edl.configured(self.state, self.vsys).items():
+            if kind.tag == "url":
+                lists[name] = self.state.edl.entries(self.state, self.vsys, name, "url") or []
+        found = urlcat.categories_of(url, lists, self.state.device.version)
+        host = urlcat.normalize_url(url).split("/", 1)[0].split(":", 1)[0]
+        domains = frozenset(name for name, kind in edl.configured(self.state, self.vsys).items() if kind.tag == "domain"
+                            and edl.domain_listed(host, self.state.edl.entries(self.state, self.vsys, name, "domain")))
+        return found | domains
 
     def matches(self, flow: Flow) -> Iterator[Rule]:
         """Enabled rules in force matching the flow, in rulebase order."""
@@ -301,6 +311,9 @@ class RuleBase:
             return text is not None and _in_literal(text, ip)  # fqdn and wildcard objects: not resolved
         group = self.objects["address-group"].get(member)
         if group is None:
+            listed = self.state.edl.entries(self.state, self.vsys, member, "ip")
+            if listed is not None:  # an IP External Dynamic List: its last good copy
+                return any(_in_literal(entry, ip) for entry in listed)
             return _in_literal(member, ip)
         if member in seen:
             return False

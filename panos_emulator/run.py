@@ -11,8 +11,9 @@ import os
 import subprocess
 import sys
 
+from double_server.serving import split_command
+
 from .process import start_emulator, stop_emulator
-from .serving import split_command
 
 
 def main(argv: list[str]) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
+import socket
+import ssl
 import sys
 import threading
 import traceback
@@ -17,16 +20,23 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
+from double_server.serving import QuietHandler, ServedEmulator
+
 from . import config, control, device, ops, panorama, traffic, userid
 from .models import DEFAULT_PLATFORM, DEFAULT_SW_VERSION, Device
 from .control import REQUEST_TYPES, Fault
 from .panorama import Node, counters_for
-from .serving import QuietHandler, ServedEmulator
+from .plane import DEFAULT_LIMIT, DEFAULT_QUEUE_SECONDS, PLANE_COUNTERS, ManagementPlane, checked_milliseconds
 from .state import ApiError, EmulatorState, success
 
 MAX_BODY = 5 * 1024 * 1024
 XML_TYPE = "application/xml; charset=utf-8"
 INVALID_CREDENTIAL = "Invalid Credential"
+SESSION_TIMED_OUT = "Session timed out"
+#: What a device counts: requests by type and in total, connections, the in-flight high-water mark, refusals.
+COUNTED = (*REQUEST_TYPES, *PLANE_COUNTERS)
+#: Round trips before the first request on a new connection: TCP's handshake, then TLS 1.3's (1.2 takes two).
+TLS_ROUND_TRIPS = {"TLSv1.3": 1, "TLSv1.2": 2}
 
 ApiHandler = Callable[[EmulatorState, dict[str, str], str], etree._Element]
 API_HANDLERS: dict[str, ApiHandler] = {
@@ -64,8 +74,34 @@ def make_key(secret: bytes, user: str, password: str) -> str:
     raise RuntimeError("no key without '+' found")
 
 
+@dataclass
+class Connection:
+    """An open connection: serving a request now; counted (it has carried an XML API request)."""
+
+    busy: bool = False
+    counted: bool = False
+
+
+@dataclass
+class Network:
+    """The link to the management interface: ``rtt_ms`` per round trip (TCP and TLS handshakes, each request)."""
+
+    rtt_ms: float = 0.0
+
+    def handshake_seconds(self, tls_version: str | None) -> float:
+        return self.rtt_ms * (1 + TLS_ROUND_TRIPS.get(tls_version or "", 2)) / 1000
+
+    @property
+    def request_seconds(self) -> float:
+        return self.rtt_ms / 1000
+
+
 class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attributes
-    """The emulated firewall; ``start()`` serves in a background thread."""
+    """The emulated firewall; ``start()`` serves in a background thread.
+
+    ``max_concurrent`` and ``queue_seconds`` model each device's management plane (``plane.py``),
+    ``rtt_ms`` the network in front of it, ``latency_ms`` the time the management plane takes per request.
+    """
 
     thread_name = "panos-emulator"
 
@@ -73,7 +109,8 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
             self, host: str = "127.0.0.1", port: int = 0, username: str = "admin", password: str | None = None,
             state_dir: str | Path | None = None, admins: dict[str, str] | None = None, *,
             model: str = DEFAULT_PLATFORM, sw_version: str = DEFAULT_SW_VERSION, latency_ms: float = 0,
-            panorama_mode: bool = False, firewalls: int = 0) -> None:
+            panorama_mode: bool = False, firewalls: int = 0, rtt_ms: float = 0, max_concurrent: int = DEFAULT_LIMIT,
+            queue_seconds: float = DEFAULT_QUEUE_SECONDS) -> None:
         super().__init__(host, port, str(state_dir) if state_dir else None, "panos-emulator-")
         self.username = username
         self.password = password or secrets.token_urlsafe(12)
@@ -87,8 +124,11 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
         self.panorama, self.firewalls = panorama_mode, firewalls
         self.start_latency_ms: float = self.checked_latency(latency_ms)
         self.latency_ms: float = self.start_latency_ms
-        self.nodes: dict[str, Node] = panorama.build_nodes(self.lock, self.device, REQUEST_TYPES, panorama_mode, firewalls)
+        self.nodes: dict[str, Node] = panorama.build_nodes(self.lock, self.device, COUNTED, panorama_mode, firewalls)
         self.faults: list[Fault] = []
+        self.network = Network(checked_milliseconds("rtt_ms", rtt_ms))
+        self.planes = {serial: ManagementPlane(max_concurrent, queue_seconds) for serial in self.nodes}
+        self.connections: dict[socket.socket, Connection] = {}
 
     @property
     def info(self) -> dict[str, Any]:
@@ -114,14 +154,14 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
 
     def reset(self) -> None:
         with self.lock:
-            self.nodes = panorama.build_nodes(self.lock, self.device, REQUEST_TYPES, self.panorama, self.firewalls)
+            self.nodes = panorama.build_nodes(self.lock, self.device, COUNTED, self.panorama, self.firewalls)
             self.latency_ms = self.start_latency_ms
             self.faults.clear()
 
     def reset_counters(self, serial: str | None = None) -> None:
         with self.lock:
             for key in [serial] if serial is not None else list(self.nodes):
-                self.nodes[key].counters = counters_for(REQUEST_TYPES)
+                self.nodes[key].counters = counters_for(COUNTED)
 
     def node(self, serial: str | None) -> Node:
         """A node by serial for the control plane: none = the device itself; KeyError names an unknown one."""
@@ -133,10 +173,43 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
 
     @staticmethod
     def checked_latency(milliseconds: float) -> float:
-        value = float(milliseconds)
-        if not 0 <= value <= 60_000:
-            raise ValueError(f"latency_ms must be between 0 and 60000, not {milliseconds!r}")
-        return value
+        return checked_milliseconds("latency_ms", milliseconds)
+
+    # -- connections ----------------------------------------------------------------------------
+    def connection_opened(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.connections[sock] = Connection()
+
+    def connection_closed(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.connections.pop(sock, None)
+
+    def serving(self, sock: socket.socket, busy: bool, api: bool) -> None:
+        """A connection starts or ends a request. Its first XML API request counts the connection on
+        the device and pays its handshakes' round trips (control calls are neither counted nor delayed)."""
+        with self.lock:
+            connection = self.connections.get(sock)
+            if connection is None:
+                return
+            connection.busy = busy
+            first = api and busy and not connection.counted
+            if first:
+                connection.counted = True
+                self.nodes[""].counters["connections"] += 1
+        if first and self.network.rtt_ms:
+            self.stopping.wait(self.network.handshake_seconds(sock.version() if isinstance(sock, ssl.SSLSocket) else None))
+
+    def close_idle_connections(self) -> int:
+        """Close every kept-alive connection that is not serving a request, as a web server does after its
+        keep-alive timeout; the client's next request on one finds it closed."""
+        with self.lock:
+            idle = [sock for sock, connection in self.connections.items() if not connection.busy]
+        for sock in idle:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        return len(idle)
 
     # -- the XML API --------------------------------------------------------------------------
     def _take_fault(self, request_type: str, serial: str | None) -> Fault | None:
@@ -148,17 +221,27 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
         return None
 
     def api(self, params: dict[str, str], header_key: str | None) -> Reply | None:
-        # The management plane's round trip, outside the lock: concurrent requests wait in parallel.
-        if self.latency_ms:
-            self.stopping.wait(self.latency_ms / 1000)
+        # The network's round trip, outside the management plane: it takes no slot.
+        if self.network.rtt_ms:
+            self.stopping.wait(self.network.request_seconds)
         request_type = params.get("type", "")
         # Keygen is Panorama's own business; other requests with a target go to that firewall.
         serial = params.get("target") if self.panorama and request_type != "keygen" else None
         with self.lock:
             counters = self.nodes.get(serial or "", self.nodes[""]).counters
-            if request_type in counters:
+            if request_type in REQUEST_TYPES:
                 counters[request_type] += 1
             counters["total"] += 1
+        with contextlib.ExitStack() as stack:
+            for key in dict.fromkeys(("", serial or "")):
+                if key in self.planes and not stack.enter_context(self.planes[key].enter(self.nodes[key].counters)):
+                    return _xml(ApiError(22, SESSION_TIMED_OUT).reply())
+            # The management plane's own time per request, holding its slot.
+            if self.latency_ms:
+                self.stopping.wait(self.latency_ms / 1000)
+            return self._serve(request_type, params, header_key, serial)
+
+    def _serve(self, request_type: str, params: dict[str, str], header_key: str | None, serial: str | None) -> Reply | None:
         fault = self._take_fault(request_type, serial)
         if fault is not None:
             if fault.kind == "reset":
@@ -168,7 +251,7 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
                 text = "Internal Server Error" if status == 500 else "Service Unavailable"
                 return Reply(status, f"<html><body><h1>{status} {text}</h1></body></html>".encode(), "text/html")
             if fault.kind == "panos-error":
-                return _xml(ApiError(fault.code or 22, fault.message or "Session timed out").reply())
+                return _xml(ApiError(fault.code or 22, fault.message or SESSION_TIMED_OUT).reply())
             if fault.kind == "commit-in-progress":
                 return _xml(ApiError(13, config.COMMIT_IN_PROGRESS).reply())
             if fault.kind == "hang":
@@ -218,7 +301,23 @@ class EmulatorServer(ServedEmulator):  # pylint: disable=too-many-instance-attri
 class _Handler(QuietHandler):
     server_version = "PAN-OS-emulator"
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.emulator.connection_opened(self.request)
+
+    def finish(self) -> None:
+        self.server.emulator.connection_closed(self.request)
+        super().finish()
+
     def dispatch(self, method: str) -> None:
+        emulator, api = self.server.emulator, not self.path.startswith("/_emulator/")
+        emulator.serving(self.request, True, api)
+        try:
+            self._dispatch(method)
+        finally:
+            emulator.serving(self.request, False, api)
+
+    def _dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:

@@ -144,6 +144,7 @@ class IPRegistration:
 
     tags: dict[str, float | None] = field(default_factory=dict)
     persistent: bool = True
+    from_agent: bool = False  # learnt from a redistribution agent (panorama.py), not registered here
 
 
 @dataclass
@@ -220,7 +221,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.registrations_changed = 0
         self.listing_cache: dict[tuple[object, ...], tuple[list[str], dict[str, set[str]]]] = {}
         # Registered IP sets (ranges, networks; PAN-OS 10.0+) per vsys, rebuilt when registrations change.
-        self._ip_sets: tuple[tuple[str, int], dict[str, list[tuple[int, int, str]]]] = (("", -1), {})
+        self._ip_sets: tuple[tuple[object, ...], dict[str, list[tuple[int, int, str]]]] = ((), {})
         # group DN -> member user names
         self.groups: dict[str, list[str]] = {}
         self.jobs: dict[int, Job] = {}
@@ -233,10 +234,16 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         self.dirty_id = 0
         # On Panorama: serial -> the managed firewall's node (panorama.Node); None on a firewall.
         self.managed: dict[str, Any] | None = None
+        # On a managed firewall: vsys -> the devices whose own IP-tag registrations it takes as a
+        # redistribution client (panorama.redistribution_sources); None: it takes none.
+        self.redistribution_sources: Callable[[str], list[EmulatorState]] | None = None
+        self._view: tuple[tuple[object, ...], dict[str, IPRegistration]] = ((), {})
         # traffic.py imports this module, hence the late import.
         from . import traffic  # pylint: disable=import-outside-toplevel
         self.traffic = traffic.TrafficStore()
         self.simulation = traffic.Simulation()
+        from .edl import EdlStore  # pylint: disable=import-outside-toplevel
+        self.edl = EdlStore()
 
     # -- time -------------------------------------------------------------------------------
     def now(self) -> float:
@@ -272,10 +279,12 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
         while minute <= end:
             self.clock.advance(minute - self.now())
             self.expire()
+            self.edl.tick(self, float(minute))
             self.simulation.run_minute(self, float(minute))
             minute += 60
         self.clock.advance(end - self.now())
         self.expire()
+        self.edl.tick(self, end)
 
     # -- User-ID ------------------------------------------------------------------------------
     @staticmethod
@@ -314,39 +323,72 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
 
     def own_tags(self, key: str, vsys: str = "vsys1") -> set[str]:
         """Current (unexpired) tags registered on this very key (an address or an IP set)."""
-        reg = self.registered_ips.get(vsys, {}).get(key)
+        return self._alive_tags(self.registered_ips.get(vsys, {}).get(key))
+
+    def _alive_tags(self, reg: IPRegistration | None) -> set[str]:
         if reg is None:
             return set()
         now = self.now()
         return {tag for tag, exp in reg.tags.items() if self._alive(exp, now)}
+
+    def registrations_version(self, vsys: str = "vsys1") -> tuple[object, ...]:
+        """Changes whenever :meth:`registrations` may answer differently: a User-ID message or an expiry here
+        or on a redistribution source, or a commit here (which may add or drop a source)."""
+        sources = self.redistribution_sources(vsys) if self.redistribution_sources else []
+        for source in sources:
+            source.expire()
+        return (vsys, self.registrations_changed, id(self.running), *(s.registrations_changed for s in sources))
+
+    def registrations(self, vsys: str = "vsys1") -> dict[str, IPRegistration]:
+        """The IP-tag registrations this device enforces in a vsys: its own, and on a redistribution client
+        those registered on each source (their own only: IP-tag mappings travel one hop), tags merged."""
+        own = self.registered_ips.get(vsys, {})
+        if self.redistribution_sources is None:
+            return own
+        version = self.registrations_version(vsys)
+        if self._view[0] != version:
+            merged: dict[str, IPRegistration] = {}
+            for source in self.redistribution_sources(vsys):
+                for ip, reg in source.registered_ips.get("vsys1", {}).items():
+                    alive = {tag: reg.tags[tag] for tag in source._alive_tags(reg)}  # expiry on the source's clock
+                    if alive:
+                        mine = merged.setdefault(ip, IPRegistration(persistent=reg.persistent, from_agent=True))
+                        mine.tags.update(alive)
+            for ip, reg in own.items():
+                mine = merged.setdefault(ip, IPRegistration(persistent=reg.persistent))
+                mine.from_agent = False
+                mine.tags.update(reg.tags)
+            self._view = (version, merged)
+        return self._view[1]
 
     def registered_count(self) -> int:
         """Registered IP objects on the device; an IP set counts as one (as PAN-OS counts against capacity)."""
         return sum(len(ips) for ips in self.registered_ips.values())
 
     def _sets(self, vsys: str) -> list[tuple[int, int, str]]:
-        stamp = (vsys, self.registrations_changed)
+        stamp = self.registrations_version(vsys)
         if self._ip_sets[0] != stamp:
-            found = [(*address_range(key)[1:], key) for key in self.registered_ips.get(vsys, {}) if "/" in key or "-" in key]
+            found = [(*address_range(key)[1:], key) for key in self.registrations(vsys) if "/" in key or "-" in key]
             self._ip_sets = (stamp, {vsys: found})
         return self._ip_sets[1][vsys]
 
     def ip_tags(self, key: str, vsys: str = "vsys1") -> set[str]:
         """Current tags of an address (or IP set): its own and those inherited from registered IP sets holding it."""
-        tags = self.own_tags(key, vsys)
+        registrations = self.registrations(vsys)
+        tags = self._alive_tags(registrations.get(key))
         sets = self._sets(vsys)
         if sets:
             version, low, high = address_range(key)
             for first, last, other in sets:
                 if other != key and version == 4 and first <= low and high <= last:
-                    tags |= self.own_tags(other, vsys)
+                    tags |= self._alive_tags(registrations.get(other))
         return tags
 
     def tagged_ips(self, vsys: str = "vsys1", tag: str | None = None) -> dict[str, set[str]]:
         """ip -> current tags, for every registered IP of a vsys (only those holding ``tag`` when given)."""
         now = self.now()
         result = {}
-        for ip, reg in self.registered_ips.get(vsys, {}).items():
+        for ip, reg in self.registrations(vsys).items():
             if tag is not None and not self._alive(reg.tags.get(tag, 0.0), now):
                 continue
             tags = {name for name, exp in reg.tags.items() if self._alive(exp, now)}
@@ -477,6 +519,7 @@ class EmulatorState:  # pylint: disable=too-many-instance-attributes
             if not rule.get("uuid"):
                 rule.set("uuid", str(uuid.uuid4()))
         self.candidate = copy.deepcopy(self.running)
+        self.edl.after_commit(self)
         self.changes.clear()
 
 

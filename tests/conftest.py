@@ -16,4 +16,6 @@ if COLLECTIONS not in sys.path:
 os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS
 os.environ.setdefault("ANSIBLE_COLLECTIONS_SCAN_SYS_PATH", "false")
 
-pytest_plugins = ["panos_emulator.pytest_plugin", "lumu_emulator.pytest_plugin"]
+pytest_plugins = [
+    "panos_emulator.pytest_plugin", "lumu_emulator.pytest_plugin", "aws_double.pytest_plugin", "tests.module_runner",
+]

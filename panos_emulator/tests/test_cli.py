@@ -67,13 +67,13 @@ def test_panxapi_uid_message_from_a_file(emu: EmulatorControl, tmp_path: Path) -
         "<entry ip='10.0.0.2' persistent='0'><tag><member timeout='3600'>malicious</member></tag></entry>"
         "</register></payload></uid-message>")
     done = subprocess.run([sys.executable, str(PANXAPI), "--cafile", info["ca_file"], "-U", "uid-register.xml"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False, stdin=subprocess.DEVNULL,
                           env={**os.environ, "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "dynamic-update: success"  # panxapi.py reports on stderr
     shown = subprocess.run([sys.executable, str(PANXAPI), "--cafile", info["ca_file"], "-j", "-o",
                             "<show><object><registered-ip><all/></registered-ip></object></show>"],
-                           cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+                           cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False, stdin=subprocess.DEVNULL,
                            env={**os.environ, "HOME": str(tmp_path)})
     assert shown.returncode == 0, shown.stderr
     entries = json.loads(shown.stdout)["response"]["result"]["entry"]

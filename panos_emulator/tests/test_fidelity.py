@@ -48,7 +48,9 @@ def panxapi(emu: EmulatorControl, tmp_path: Path, *args: str) -> subprocess.Comp
                                api_password=info["password"], cafile=info["ca_file"]).keygen()
         panrc.write_text(f"hostname=127.0.0.1\nport={info['port']}\napi_key={key}\n")
     return subprocess.run([sys.executable, str(PANXAPI), "--cafile", info["ca_file"], *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60, check=False, env={**os.environ, "HOME": str(tmp_path)})
+                          capture_output=True, text=True, timeout=60, check=False,
+                          stdin=subprocess.DEVNULL,  # an in-process Ansible run earlier in the worker leaves fd 0 unusable
+                          env={**os.environ, "HOME": str(tmp_path)})
 
 
 # -- names-only reads ---------------------------------------------------------------------------

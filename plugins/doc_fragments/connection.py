@@ -16,17 +16,18 @@ options:
       - How to reach and log in to the firewall's XML API.
       - The same keys as the C(provider) of the C(paloaltonetworks.panos) collection, so one
         provider variable serves both collections, plus O(provider.validate_certs),
-        O(provider.ca_path) and O(provider.timeout).
+        O(provider.ca_path), O(provider.timeout) and O(provider.max_in_flight).
       - Every key can also come from an environment variable on the controller, named in its
         description; a value given in the task wins.
       - Set it once per play with C(module_defaults) for C(group/tagwarden.panos.firewall).
       - The C(paloaltonetworks.panos) modules refuse provider keys they do not know, so a provider
         shared with them holds only C(ip_address), C(username), C(password), C(api_key), C(port)
-        and C(serial_number); set O(validate_certs), O(ca_path) and O(api_timeout) as top-level
-        options instead (they win over the provider keys of the same meaning).
+        and C(serial_number); set O(validate_certs), O(ca_path), O(api_timeout) and O(max_in_flight)
+        as top-level options instead (they win over the provider keys of the same meaning).
       - A key given as null or empty also falls back to its environment variable.
       - When only a password is given, the module generates an API key once per task (one
         C(type=keygen) request) and uses it for the rest of the task.
+      - Every request of a task goes on one kept-alive HTTPS connection.
       - The password and the API key are never shown in results, errors, warnings or logs.
     type: dict
     suboptions:
@@ -94,6 +95,20 @@ options:
           - Environment variable E(PANOS_TIMEOUT).
         type: int
         default: 30
+      max_in_flight:
+        description:
+          - At most this many XML API requests in flight at once on one management plane
+            (O(provider.ip_address) and O(provider.port), a firewall, or Panorama for every
+            firewall reached through it), counted across every task and fork of this collection
+            running on this host. A request over the limit waits for a free slot (at most ten
+            times O(provider.timeout)).
+          - Palo Alto's guidance is at most five concurrent XML API requests per device; beyond
+            that the management plane answers C(Session timed out). Firewalls reached directly
+            each have their own limit and never wait for each other.
+          - V(0) turns the limit off.
+          - Environment variable E(PANOS_MAX_IN_FLIGHT).
+        type: int
+        default: 5
   validate_certs:
     description:
       - Same as O(provider.validate_certs); wins over it when both are given.
@@ -112,8 +127,10 @@ options:
       - Not named C(timeout) at the top level because M(tagwarden.panos.dag_register) has a
         C(timeout) of its own (the tags'), which C(module_defaults) would otherwise set too.
     type: int
-requirements:
-  - pan-python >= 0.17 (on the host that runs the module, usually the controller)
+  max_in_flight:
+    description:
+      - Same as O(provider.max_in_flight); wins over it when both are given.
+    type: int
 notes:
   - "Runs on the host that executes the module, usually the controller (C(connection: local)
     or C(delegate_to: localhost)); the firewall is reached over HTTPS."

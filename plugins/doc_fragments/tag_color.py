@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The colour of the tag a module creates (argument spec: _ansible._module.TAG_COLOR_OPTIONS)."""
+    """The colour of the tag a module creates (argument spec: _ansible._options.TAG_COLOR)."""
 
     DOCUMENTATION = r"""
 options:

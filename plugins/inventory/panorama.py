@@ -97,6 +97,12 @@ options:
     elements: str
     default: []
 notes:
+  - When Panorama cannot be reached or refuses the credentials (a password rotated), the plugin raises
+    an inventory parse error naming Panorama and the option to fix. Ansible turns that into a warning
+    and goes on with no hosts unless E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (or
+    E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true), for several sources) is set; set it for cron and
+    AWX jobs, so that such a run fails instead of doing nothing. AWX sets the first one for its own
+    inventory syncs. The collection's playbooks stop by themselves when this inventory lists no firewall.
   - Credentials come from the same places as the modules' provider (the E(PANOS_*) environment
     variables, for example from an AWX credential), never from host variables.
   - Panorama itself is not a host; the hosts reach their firewall through it (C(target) parameter).
@@ -136,6 +142,25 @@ FIREWALLS_GROUP = "firewalls"
 CONNECTION_OPTIONS = ("ip_address", "port", "username", "password", "api_key", "validate_certs", "ca_path", "timeout")
 
 
+#: The connection's fix-it words for a module user (provider keys, the playbooks' variables) -> this
+#: plugin's options, which a user of an inventory file sets.
+PLUGIN_WORDS = (
+    (re.compile(r"\bthe firewall's\b"), "Panorama's"),
+    (re.compile(r"\bthe firewall\b"), "Panorama"),
+    (re.compile(r"\bapi_timeout \(the playbooks' panos_api_timeout, or PANOS_TIMEOUT\)"), "timeout (PANOS_TIMEOUT)"),
+    (re.compile(r" \(the playbooks' panos_ca_path, or PANOS_CA_PATH\)"), " (PANOS_CA_PATH)"),
+    (re.compile(r"\bprovider\.(\w+) and provider\.(\w+)"), r"the options \1 and \2 of this inventory file"),
+    (re.compile(r"\bprovider\.(\w+)"), r"the option \1 of this inventory file"),
+)
+
+
+def in_plugin_words(message: str) -> str:
+    """A connection error as the user of this plugin reads it: Panorama, and the plugin's options."""
+    for pattern, words in PLUGIN_WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
 def _group_name(prefix: str, value: str) -> str:
     return prefix + re.sub(r"[^A-Za-z0-9_]", "_", value)
 
@@ -171,7 +196,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             conn = FirewallConnection(provider)
             return managed_firewalls(conn, connected_only=bool(self.get_option("connected_only")))
         except FirewallError as exc:
-            raise AnsibleParserError("tagwarden.panos.panorama: %s" % exc)
+            raise AnsibleParserError("tagwarden.panos.panorama: %s; no firewall is listed (set "
+                                     "ANSIBLE_INVENTORY_UNPARSED_FAILED=true so that a run stops here)"
+                                     % in_plugin_words(str(exc)))
 
     def _populate(self, firewalls: List[Dict[str, Any]]) -> None:
         strict = bool(self.get_option("strict"))

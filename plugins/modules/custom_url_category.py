@@ -25,6 +25,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
   - tagwarden.panos.connection
   - tagwarden.panos.commit
   - tagwarden.panos.attributes
@@ -69,10 +70,6 @@ options:
         naming the counts; raise it for a run that really removes that much.
     type: raw
     default: 50%
-  vsys:
-    description: The virtual system holding the category.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -120,31 +117,24 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
-)
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._category import STATES, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, VSYS, merge
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._category import COMMIT_DESCRIPTION, STATES, ensure
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT,
         name=dict(type="str", required=True),
         members=dict(type="list", elements="str", default=[]),
         state=dict(type="str", choices=list(STATES), default="present"),
         description=dict(type="str"),
         take_ownership=dict(type="bool", default=False),
         max_removals=dict(type="raw", default="50%"),
-        vsys=dict(type="str", default="vsys1"),
-        **COMMIT_OPTIONS
     ))
     p = module.params
-    run_task(module, lambda conn: ensure(
-        conn, p["name"], p["members"], p["state"], p["description"], p["take_ownership"], p["max_removals"],
-        **commit_settings(p), vsys=p["vsys"],
-        check_mode=module.check_mode))
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure(
+        changes, p["name"], p["members"], p["state"], p["description"], p["take_ownership"], p["max_removals"]))
 
 
 if __name__ == "__main__":

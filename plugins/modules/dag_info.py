@@ -17,6 +17,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.attributes.info_module
@@ -24,10 +25,6 @@ options:
   name:
     description: Only this group. All groups when omitted.
     type: str
-  vsys:
-    description: The virtual system.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -81,13 +78,13 @@ api_calls:
   sample: 2
 """
 
-
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag._group import dag_members
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import VSYS, merge
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag._group import dag_members
 
 
 def main():
-    module = firewall_module(dict(name=dict(type="str"), vsys=dict(type="str", default="vsys1")))
+    module = firewall_module(merge(VSYS, name=dict(type="str")))
 
     def task(conn):
         groups = dag_members(conn, module.params["name"], module.params["vsys"])

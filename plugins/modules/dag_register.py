@@ -22,7 +22,10 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
+  - tagwarden.panos.userid_batch
   - tagwarden.panos.connection
+  - tagwarden.panos.register_on
   - tagwarden.panos.attributes
 attributes:
   check_mode:
@@ -77,17 +80,6 @@ options:
       - Whether the registrations registered now survive a reboot of the firewall.
     type: bool
     default: true
-  vsys:
-    description:
-      - The virtual system that receives the User-ID messages.
-    type: str
-    default: vsys1
-  chunk_size:
-    description:
-      - The largest number of address entries in one User-ID message (register and unregister
-        entries together). Messages are also kept under about 1 MB.
-    type: int
-    default: 1000
 seealso:
   - name: Automating IP Blocking (PAN-OS XML API quickstart)
     description: Dynamic Address Groups, tags and the User-ID XML API.
@@ -118,6 +110,16 @@ EXAMPLES = r"""
     tags: [threat-feed]
     state: exact
     allow_empty: true
+
+- name: Quarantine on every firewall behind Panorama that takes its IP tags (one registration)
+  tagwarden.panos.dag_register:
+    provider:
+      ip_address: panorama.example.net   # no serial_number: Panorama's own User-ID table
+    register_on: panorama
+    ips: [10.1.1.13]
+    tags: [quarantine]
+    timeout: 3600
+  run_once: true
 
 - name: Release an address
   tagwarden.panos.dag_register:
@@ -198,25 +200,33 @@ api_calls:
   sample: 3
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import run
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import USERID_BATCH, VSYS, merge
+from ansible_collections.tagwarden.panos.plugins.module_utils._dag._register import Registration, run
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import (
+    REGISTER_ON_OPTIONS,
+    on_panorama,
+    registration_point,
+)
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, USERID_BATCH, REGISTER_ON_OPTIONS,
         ips=dict(type="list", elements="str", default=[]),
         tags=dict(type="list", elements="str", required=True),
         state=dict(type="str", choices=["present", "absent", "exact"], default="present"),
         timeout=dict(type="int"),
         persistent=dict(type="bool", default=True),
-        vsys=dict(type="str", default="vsys1"),
-        chunk_size=dict(type="int", default=1000),
         allow_empty=dict(type="bool", default=False),
     ))
     p = module.params
-    run_task(module, lambda conn: run(conn, p["ips"], p["tags"], state=p["state"], timeout=p["timeout"],
-                                      persistent=p["persistent"], vsys=p["vsys"], chunk_size=p["chunk_size"],
-                                      check_mode=module.check_mode, allow_empty=p["allow_empty"]))
+    panorama = on_panorama(p["register_on"])
+    wanted = Registration(p["ips"], p["tags"], p["state"], p["timeout"], p["persistent"], p["allow_empty"])
+    run_task(module, lambda conn: run(registration_point(conn, p["register_on"]), wanted,
+                                      vsys=None if panorama else p["vsys"], chunk_size=p["chunk_size"],
+                                      check_mode=module.check_mode),
+             require_firewall=not panorama)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
@@ -55,10 +56,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  vsys:
-    description: The virtual system.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -88,30 +85,23 @@ api_calls:
   sample: 5
 """
 
-
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import COMMIT_OPTIONS, firewall_module, run_task
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet, commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, VSYS, merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._dag._group import COMMIT_DESCRIPTION, ensure_group
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT,
         name=dict(type="str", required=True),
         filter=dict(type="str"),
         description=dict(type="str"),
         tags=dict(type="list", elements="str", default=[]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        vsys=dict(type="str", default="vsys1"),
-        **COMMIT_OPTIONS,
     ), required_if=[("state", "present", ("filter",))])
     p = module.params
-
-    def task(conn):
-        changes = ChangeSet(conn, vsys=p["vsys"], check_mode=module.check_mode, commit=p["commit"],
-                            admin=commit_admin_for(p["commit_admin"], p["provider"]), description=COMMIT_DESCRIPTION)
-        return ensure_group(changes, p["name"], p["filter"], p["description"], p["tags"], p["state"])
-
-    run_task(module, task)
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure_group(
+        changes, p["name"], p["filter"], p["description"], p["tags"], p["state"]))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ extends_documentation_fragment:
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
+  - tagwarden.panos.rule_shape
+  - tagwarden.panos.rule_placement
+  - tagwarden.panos.userid_batch
+  - tagwarden.panos.vsys
 attributes:
   check_mode:
     support: full
@@ -69,17 +73,13 @@ options:
     type: dict
   group_members:
     description:
-      - The users of each group in O(groups), as C(userid_facts) returns them; when left out they are read
+      - The users of each group in O(groups), as C(userid_info) returns them; when left out they are read
         from User-ID (one request per group).
     type: dict
   bootstrap:
     description:
       - Create the owner tag, the dynamic user group and the rule now, even with no group to block
         (the role C(tagwarden.panos.quota_bootstrap) sets it).
-      - Also converts the group rule O(rule_name) of tagwarden.panos 0.1.0 (no owner tag, groups as source
-        users, release times in its description) into the rule on O(dug_name); its old group blocks end
-        (the next cycle blocks those groups again if they are still over quota). Without O(bootstrap) such a
-        rule is refused with a message to run the bootstrap.
     type: bool
     default: false
   commit_pending:
@@ -92,15 +92,10 @@ options:
     default: false
   now:
     description:
-      - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_facts) returns it; tag timeouts
+      - The firewall's time (C(YYYY/MM/DD HH:MM:SS)), as C(quota_block_info) returns it; tag timeouts
         are C(until - now) seconds, from 1 to 2592000 (30 days).
       - When left out, the firewall's clock is read (one more request).
     type: str
-  vsys:
-    description:
-      - The virtual system of the registrations and the rule.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -111,7 +106,7 @@ EXAMPLES = r"""
     block_ips: "{{ evaluation.block_ips }}"
     release_ips: "{{ evaluation.release_ips | map(attribute='ip') | list }}"
     groups: "{{ evaluation.groups_after }}"
-    rule_log_setting: siem
+    log_setting: siem
 """
 
 RETURN = r"""
@@ -192,20 +187,22 @@ api_calls:
   sample: 6
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    RULE_SHAPE,
+    USERID_BATCH,
+    VSYS,
+    merge,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import RULE_OPTIONS
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import COMMIT_DESCRIPTION, BlockRequest, apply
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GROUP_RULE, GroupRule
 
 
 def main():
-    module = firewall_module(dict(
-        RULE_OPTIONS,
-        **COMMIT_OPTIONS,
+    module = firewall_module(merge(
+        VSYS, COMMIT, GROUP_RULE, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH,
         tag=dict(type="str", default="quota"),
         block_ips=dict(type="list", elements="dict", default=[]),
         release_ips=dict(type="list", elements="str", default=[]),
@@ -214,16 +211,14 @@ def main():
         bootstrap=dict(type="bool", default=False),
         commit_pending=dict(type="bool", default=False),
         now=dict(type="str"),
-        vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
-    rule_options = dict((name, p[name]) for name in RULE_OPTIONS)
-    rule_options.update(commit_settings(p))
-    run_task(module, lambda conn: apply(
-        conn, tag=p["tag"], block_ips=p["block_ips"], release_ips=p["release_ips"], groups=p["groups"], now=p["now"],
-        members=p["group_members"], bootstrap=p["bootstrap"], commit_pending=p["commit_pending"], vsys=p["vsys"],
-        check_mode=module.check_mode,
-        **rule_options))
+
+    def task(changes):
+        changes.pending = p["commit_pending"]
+        return apply(changes, BlockRequest.from_options(p), GroupRule.from_options(p), p["chunk_size"])
+
+    run_changes(module, COMMIT_DESCRIPTION, task)
 
 
 if __name__ == "__main__":

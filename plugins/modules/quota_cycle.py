@@ -17,8 +17,8 @@ description:
     mapping where quotas need them, and the blocks in force; decide what to block and release; register
     and unregister the quota tag, update or delete the group deny rule, and commit (partially, this
     admin's changes only) when the configuration changed.
-  - The same steps as M(tagwarden.panos.quota_report_facts), M(tagwarden.panos.userid_facts),
-    M(tagwarden.panos.quota_block_facts), M(tagwarden.panos.quota_evaluate) and M(tagwarden.panos.quota_block),
+  - The same steps as M(tagwarden.panos.quota_report_info), M(tagwarden.panos.userid_info),
+    M(tagwarden.panos.quota_block_info), M(tagwarden.panos.quota_evaluate) and M(tagwarden.panos.quota_block),
     in one process over one connection - the firewall is read once and written once, and the
     report's rows never pass through Ansible, which keeps a cycle short on large reports.
   - The firewall is the only state - IP blocks are tags with a native timeout (the firewall releases them
@@ -27,10 +27,15 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.quota_policy
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
+  - tagwarden.panos.rule_shape
+  - tagwarden.panos.rule_placement
+  - tagwarden.panos.userid_batch
+  - tagwarden.panos.vsys
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the firewall.
@@ -61,21 +66,6 @@ options:
     description: Seconds to wait for the report or log job.
     type: int
     default: 120
-  quotas:
-    description:
-      - Quota per scope, a dictionary with any of the keys C(ip), C(user) and C(group); a scope left out
-        or null is not checked. Sizes as in M(tagwarden.panos.quota_evaluate), for example C(20MB) or C(1.5GiB).
-    type: dict
-    default: {}
-  overrides:
-    description:
-      - 'Per-name quotas, for example C({"user": {"acme\\bob": "50MB"}}), as in M(tagwarden.panos.quota_evaluate).'
-    type: dict
-    default: {}
-  exempt:
-    description: Names never blocked, a dictionary with C(ips) (addresses and networks), C(users) and C(groups).
-    type: dict
-    default: {}
   groups:
     description:
       - Only these User-ID groups are read and evaluated. All groups when omitted.
@@ -86,22 +76,6 @@ options:
       - 'Group membership to use instead of reading it from User-ID, C({group: [user, ...]}), for example
         from an LDAP query.'
     type: dict
-  block_duration:
-    description: How long a new block lasts, as seconds or with a unit (C(15m), C(1h)); at most 30 days.
-    type: raw
-    default: 15m
-  top:
-    description: How many of the largest users of each scope the usage tables and RV(summary) list.
-    type: int
-    default: 10
-  tag:
-    description: The tag of the quota Dynamic Address Group.
-    type: str
-    default: quota
-  vsys:
-    description: The virtual system whose traffic, registrations and rules the cycle works on.
-    type: str
-    default: vsys1
   firewall_name:
     description:
       - The firewall's name at the start of each RV(summary) line and in each of RV(events), so that the
@@ -241,13 +215,13 @@ groups_after:
   returned: success
   type: dict
 usage:
-  description: The top names of each scope (C(ip), C(user), C(group)) with bytes, quota and percent.
+  description: The top names of each scope (C(ip), C(user), C(group)) with bytes, quota, percent, over and exempt.
   returned: success
   type: dict
 currently_blocked:
   description:
     - How many blocks (addresses and groups) are in force after the cycle. RV(summary) lists the first ones with
-      their time left; M(tagwarden.panos.quota_block_facts) reads them all.
+      their time left; M(tagwarden.panos.quota_block_info) reads them all.
   returned: success
   type: int
 registered:
@@ -291,37 +265,41 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    RULE_SHAPE,
+    USERID_BATCH,
+    VSYS,
+    merge,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import RULE_OPTIONS
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import COMMIT_DESCRIPTION
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._cycle import cycle
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import QUOTA_POLICY
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GROUP_RULE
+
+
+# The options besides the connection's; the action plugin of the same name takes them too.
+OPTIONS = merge(
+    VSYS, COMMIT, GROUP_RULE, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH, QUOTA_POLICY,
+    source=dict(type="str", choices=["report", "traffic_log"], default="report"),
+    report_name=dict(type="str", default="Quota"),
+    minutes=dict(type="int", default=15),
+    job_timeout=dict(type="int", default=120),
+    groups=dict(type="list", elements="str"),
+    group_membership=dict(type="dict"),
+    firewall_name=dict(type="str"),
+)
+
+
+def run_cycle(module):
+    """One cycle for an AnsibleModule or the action plugin's stand-in for one."""
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: cycle(changes, module.params))
 
 
 def main():
-    module = firewall_module(dict(
-        RULE_OPTIONS,
-        **COMMIT_OPTIONS,
-        source=dict(type="str", choices=["report", "traffic_log"], default="report"),
-        report_name=dict(type="str", default="Quota"),
-        minutes=dict(type="int", default=15),
-        job_timeout=dict(type="int", default=120),
-        quotas=dict(type="dict", default={}),
-        overrides=dict(type="dict", default={}),
-        exempt=dict(type="dict", default={}),
-        groups=dict(type="list", elements="str"),
-        group_membership=dict(type="dict"),
-        block_duration=dict(type="raw", default="15m"),
-        top=dict(type="int", default=10),
-        tag=dict(type="str", default="quota"),
-        vsys=dict(type="str", default="vsys1"),
-        firewall_name=dict(type="str"),
-    ))
-    options = dict(module.params, **commit_settings(module.params))
-    run_task(module, lambda conn: cycle(conn, options, check_mode=module.check_mode))
+    run_cycle(firewall_module(OPTIONS))
 
 
 if __name__ == "__main__":

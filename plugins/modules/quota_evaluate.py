@@ -31,6 +31,8 @@ attributes:
   diff_mode:
     support: none
     description: The module changes nothing.
+extends_documentation_fragment:
+  - tagwarden.panos.quota_policy
 options:
   rows:
     description:
@@ -40,32 +42,6 @@ options:
     type: list
     elements: dict
     default: []
-  quotas:
-    description:
-      - Quota per scope, a dictionary with any of the keys C(ip) (each IP address), C(user) (each user,
-        over all its IPs) and C(group) (each group, over all its members). A scope left out is not
-        checked, except for the names in O(overrides).
-      - Sizes are a number of bytes or a number with a unit B, kB, MB, GB, TB (powers of 1000)
-        or KiB, MiB, GiB, TiB (powers of 1024), for example C(20MB) or C(1.5GiB). A lower-case
-        C(b) (bits) is refused.
-    type: dict
-    default: {}
-  overrides:
-    description:
-      - 'Per-name quotas that replace the scope''s quota, for example
-        C({"user": {"acme\\bob": "50MB"}, "group": {"cn=eng,dc=acme,dc=local": "5GB"}}).'
-      - Keys are C(ip), C(user) and C(group); values map names to sizes as in O(quotas).
-    type: dict
-    default: {}
-  exempt:
-    description:
-      - Names that are never blocked, a dictionary with any of the keys C(ips) (addresses and
-        networks such as C(10.0.0.0/8)), C(users) and C(groups), each a list. Blocks of ours on
-        exempt names are released.
-      - An IP that belongs to an exempt user (in the rows or the mapping) is exempt too. An exempt
-        group is never put in the deny rule; its members are not exempt for that.
-    type: dict
-    default: {}
   groups:
     description:
       - 'Group membership, C({group: [user, ...]}); a user in several groups counts toward each.'
@@ -88,28 +64,12 @@ options:
         description), null for a group without one (left alone).
     type: dict
     default: {}
-  block_duration:
-    description:
-      - How long a new block lasts, as seconds or with a unit C(s), C(m), C(h), C(d) (C(15m), C(1h30m)).
-      - At most 30 days, the longest tag timeout PAN-OS accepts.
-    type: raw
-    default: 15m
   now:
     description:
       - The firewall's current time, C(YYYY/MM/DD HH:MM:SS) in the firewall's local time. Pass the
         firewall's clock, never the controller's, so that block times agree with the firewall.
     type: str
     required: true
-  top:
-    description: How many of the largest users of each scope RV(usage) lists, and how many entries each list of RV(summary) shows.
-    type: int
-    default: 10
-  tag:
-    description:
-      - The tag of the quota Dynamic Address Group. Companion tags are named
-        C(<tag>.until.<YYYYMMDDHHMMSS>).
-    type: str
-    default: quota
 notes:
   - Run it on the controller (a play on C(localhost) or C(delegate_to) C(localhost)); it is not in the
     C(tagwarden.panos.firewall) action group because it has no connection options.
@@ -209,7 +169,7 @@ rule_description:
 usage:
   description:
     - The O(top) largest users of each scope (C(ip), C(user), C(group)), largest first, with C(bytes),
-      C(quota) (null without one), C(percent) of the quota and C(over).
+      C(quota) (null without one), C(percent) of the quota, C(over) and C(exempt) (never blocked).
   returned: always
   type: dict
   sample:
@@ -249,26 +209,22 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import options_to_inputs
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import QUOTA_POLICY, options_to_inputs
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._summary import summary_lines
 
 
 def main() -> None:
     module = AnsibleModule(
-        argument_spec=dict(
+        argument_spec=merge(
+            QUOTA_POLICY,
             rows=dict(type="list", elements="dict", default=[]),
-            quotas=dict(type="dict", default={}),
-            overrides=dict(type="dict", default={}),
-            exempt=dict(type="dict", default={}),
             groups=dict(type="dict", default={}),
             ip_user_mapping=dict(type="list", elements="dict", default=[]),
             blocked=dict(type="dict", default={}),
-            block_duration=dict(type="raw", default="15m"),
             now=dict(type="str", required=True),
-            top=dict(type="int", default=10),
-            tag=dict(type="str", default="quota"),
         ),
         supports_check_mode=True,
     )

@@ -17,10 +17,8 @@ description:
     and the deny rules in O(rules) with the DAG as source address. Used by the role
     C(tagwarden.panos.quota_bootstrap) (the group rule is C(tagwarden.panos.quota_block)'s).
   - The DAG and the rules carry the owner tag C(tagwarden.panos) (created first). A rule name in
-    O(rules) held by a rule without that tag is refused before any write, unless that rule has
-    the shape the bootstrap of 0.1.0 created (the DAG as its only source, a blocking action);
-    that rule is adopted (the tag is added). Rule names are letters, digits, space, hyphen,
-    underscore and period, at most 63 characters.
+    O(rules) held by a rule without that tag is refused before any write. Rule names are letters,
+    digits, space, hyphen, underscore and period, at most 63 characters.
   - Reads each object once from the candidate configuration and writes only what differs
     (C(set) for a new object, C(edit) for a changed one, keeping settings it does not manage,
     such as a rule's log forwarding), moves new rules into place, and commits this admin's
@@ -52,7 +50,7 @@ options:
     default: quota
   report_name:
     description:
-      - The saved custom report that C(tagwarden.panos.quota_report_facts) runs.
+      - The saved custom report that C(tagwarden.panos.quota_report_info) runs.
     type: str
     default: Quota
   report_period:
@@ -101,12 +99,14 @@ options:
         choices: [deny, drop, reset-client, reset-server, reset-both, allow]
         default: deny
       location:
-        description: Where a new rule goes.
+        description:
+          - Where a new rule goes - V(top), V(bottom), V(before) or V(after) O(rules[].existing_rule), or
+            V(above) it (right before it when it exists, else at the bottom), as the C(location) option of the other modules.
         type: str
-        choices: [top, bottom, before, after]
+        choices: [top, bottom, before, after, above]
         default: top
       existing_rule:
-        description: The rule that O(rules[].location=before) or O(rules[].location=after) refers to.
+        description: The rule that O(rules[].location=before), O(rules[].location=after) and O(rules[].location=above) refer to.
         type: str
       description:
         description: The rule's description.
@@ -179,18 +179,14 @@ api_calls:
   sample: 10
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    TAG_COLOR_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
-)
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import REPORT_PERIODS, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, TAG_COLOR, VSYS, merge
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._bootstrap import COMMIT_DESCRIPTION, REPORT_PERIODS, ensure
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT, TAG_COLOR,
         tag=dict(type="str", default="quota"),
         dag_name=dict(type="str", default="quota"),
         report_name=dict(type="str", default="Quota"),
@@ -203,7 +199,7 @@ def main():
             "destination": dict(type="list", elements="str", default=["any"]),
             "action": dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both", "allow"],
                            default="deny"),
-            "location": dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
+            "location": dict(type="str", choices=["top", "bottom", "before", "after", "above"], default="top"),
             "existing_rule": dict(type="str"),
             "description": dict(type="str"),
             "disabled": dict(type="bool", default=False),
@@ -211,15 +207,11 @@ def main():
             "log_end": dict(type="bool", default=True),
             "tags": dict(type="list", elements="str", default=[]),
         }),
-        **COMMIT_OPTIONS,
-        **TAG_COLOR_OPTIONS,
-        vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
-    run_task(module, lambda conn: ensure(
-        conn, tag=p["tag"], tag_color=p["tag_color"], dag_name=p["dag_name"], report_name=p["report_name"], report_period=p["report_period"],
-        report_topn=p["report_topn"], rules=p["rules"],
-        **commit_settings(p), vsys=p["vsys"], check_mode=module.check_mode))
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure(
+        changes, tag=p["tag"], dag_name=p["dag_name"], report_name=p["report_name"], report_period=p["report_period"],
+        report_topn=p["report_topn"], rules=p["rules"], tag_color=p["tag_color"]))
 
 
 if __name__ == "__main__":

@@ -15,25 +15,31 @@ description:
   - Makes the security rules that carry the owner tag O(owner_tag) and lie in O(scope) exactly
     O(rules) - created, updated, moved into place, deleted - and makes sure the service objects in
     O(services) exist. Generic - the rules can come from any source, such as
-    M(tagwarden.panos.aws_security_rules_facts).
+    M(tagwarden.panos.aws_security_rules_info).
   - A rule without the owner tag is never touched, even when its name starts with a scope prefix; a
     desired rule whose name an administrator's rule holds is refused before anything is written, named.
     An administrator's service object with the same name but another protocol or port is reported in
-    RV(service_conflicts), not overwritten, and the rules that use it are skipped.
+    RV(service_conflicts), not overwritten, and the rules that use it are not added (RV(not_added)).
   - Reads the whole rulebase in one request and the service objects in another, writes only what
     differs, and commits this admin's changes (partial commit) once, only when something changed.
   - New rules go out in one request and are then placed with the fewest moves - one per rule, or,
     when fewer, O(existing_rule) of O(location=above) and every rule after it moved to the bottom in
     their order, which leaves the order of every rule that is not ours as it was.
-  - Before adding a rule, asks the firewall (C(test security-policy-match)) which rule each
-    (source, destination) pair of the rule hits today - one address for each CIDR, with its first
-    service; at most 8 probes per rule and O(match_limit) per run. When every pair hits an allow rule
-    that is not ours and holds that pair, the rule is not added (RV(skipped) names those rules); a
+  - Before adding a rule that an allow rule not ours could allow already (every pair of it lies in one)
+    or a deny not ours above its position could shadow, as the rulebase read tells, asks the firewall
+    (C(test security-policy-match)) which rule each (source, destination) pair of the rule hits today -
+    one address for each CIDR, with its first service; at most 8 probes per rule and O(match_limit)
+    per run. Other new rules are added with no probe. When every pair hits an allow rule
+    that is not ours and holds that pair, the rule is not added (RV(not_added) names those rules); a
     rule with more pairs than were probed is added and RV(partial_checks) says so; a deny above the
-    new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning).
+    new rule's position that a probe hits is reported as shadowing it (RV(shadowed), a warning) when it
+    matches all of the rule's traffic - not when it is restricted to a URL category, an application or
+    a port the rule is not limited to.
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
+  - tagwarden.panos.rule_placement
   - tagwarden.panos.connection
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
@@ -108,14 +114,10 @@ options:
     default: true
   match_limit:
     description:
-      - At most this many policy-match probes per run; new rules beyond it are added unchecked.
+      - At most this many policy-match probes per run; new rules worth a check beyond it are added
+        unchecked and listed in RV(partial_checks) with C(probed=0), with a warning.
     type: int
     default: 50
-  vsys:
-    description:
-      - The virtual system that holds the rules.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -160,20 +162,23 @@ deleted:
   type: list
   elements: str
   sample: ["rule i-0abc1234def567890-tcp-22"]
-skipped:
-  description: Desired rules not added, with the reason and the rules (comma-separated) that allow the traffic already.
+not_added:
+  description:
+    - Desired rules not added (or, when they exist, left as they are), with the reason - the traffic
+      is allowed already (C(allowed_by) names the rules, comma-separated), or a service conflict.
+    - Earlier releases called it C(skipped), a key Ansible reads as "the task was skipped".
   returned: always
   type: list
   elements: dict
   sample: [{"rule": "i-0abc1234def567890-tcp-443", "reason": "the traffic is allowed already", "allowed_by": "allow-web"}]
 shadowed:
-  description: New rules that a deny rule above their position would shadow.
+  description: New rules that a deny rule above their position shadows (matches all of their traffic).
   returned: always
   type: list
   elements: dict
   sample: [{"rule": "i-0abc1234def567890-tcp-22", "denied_by": "block-ssh"}]
 partial_checks:
-  description: New rules whose policy-match check covered only some of their (source, destination) pairs (the per-rule cap or O(match_limit)); they are added.
+  description: New rules worth a policy-match check that covered only some (or none) of their (source, destination) pairs (the per-rule cap or O(match_limit)); they are added.
   returned: always
   type: list
   elements: dict
@@ -207,19 +212,26 @@ api_calls:
   sample: 9
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    VSYS,
+    merge,
+    with_default,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import SERVICE_PROTOCOLS, reconcile
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import (
+    COMMIT_DESCRIPTION,
+    SERVICE_PROTOCOLS,
+    reconcile,
+)
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT, with_default(RULE_PLACEMENT, location="bottom"),
         rules=dict(type="list", elements="dict", default=[]),
         services=dict(type="list", elements="dict", default=[], options=dict(
             name=dict(type="str", required=True),
@@ -228,19 +240,13 @@ def main():
         )),
         owner_tag=dict(type="str", default=OWNER_TAG),
         scope=dict(type="list", elements="str"),
-        location=dict(type="str", choices=["top", "bottom", "before", "after", "above"], default="bottom"),
-        existing_rule=dict(type="str"),
         policy_match=dict(type="bool", default=True),
         match_limit=dict(type="int", default=50),
-        **COMMIT_OPTIONS,
-        vsys=dict(type="str", default="vsys1"),
     ))
     p = module.params
-    run_task(module, lambda conn: reconcile(
-        conn, p["rules"], p["services"], owner=p["owner_tag"], scope=p["scope"],
-        placement=Placement(p["location"], p["existing_rule"]), match=p["policy_match"], match_limit=p["match_limit"],
-        **commit_settings(p), vsys=p["vsys"],
-        check_mode=module.check_mode))
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: reconcile(
+        changes, p["rules"], p["services"], owner=p["owner_tag"], scope=p["scope"],
+        placement=Placement(p["location"], p["existing_rule"]), match=p["policy_match"], match_limit=p["match_limit"]))
 
 
 if __name__ == "__main__":

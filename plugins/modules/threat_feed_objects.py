@@ -24,6 +24,8 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
+  - tagwarden.panos.rule_placement
   - tagwarden.panos.connection
   - tagwarden.panos.commit
   - tagwarden.panos.tag_color
@@ -52,16 +54,6 @@ options:
     description: The name of the address rule; the URL rule is named O(rule_name)C(-url).
     type: str
     default: BlockThreatFeed
-  location:
-    description:
-      - Where a new address rule goes - V(top), V(bottom), V(before) or V(after) O(existing_rule), or
-        V(above) it (before it when it exists, else at the bottom).
-    type: str
-    choices: [top, bottom, before, after, above]
-    default: top
-  existing_rule:
-    description: The rule that O(location) refers to.
-    type: str
   from_zones:
     description: The rules' source zones.
     type: list
@@ -77,10 +69,6 @@ options:
     type: str
     choices: [deny, drop, reset-client, reset-server, reset-both]
     default: deny
-  vsys:
-    description: The virtual system.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -117,37 +105,36 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    TAG_COLOR_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_changes
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
+    COMMIT,
+    RULE_PLACEMENT,
+    RULE_SHAPE,
+    TAG_COLOR,
+    VSYS,
+    merge,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._bootstrap import ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._bootstrap import COMMIT_DESCRIPTION, FeedObjects, ensure
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT, TAG_COLOR, RULE_PLACEMENT,
         tag=dict(type="str", default="threat-feed"),
         dag_name=dict(type="str", default="threat-feed"),
         url_category=dict(type="str", default="threat-feed"),
         rule_name=dict(type="str", default="BlockThreatFeed"),
-        location=dict(type="str", choices=["top", "bottom", "before", "after", "above"], default="top"),
-        existing_rule=dict(type="str"),
+        # the zones and action of the rule_shape group (the feed's rules have no other destination)
         from_zones=dict(type="list", elements="str", default=["any"]),
         to_zones=dict(type="list", elements="str", default=["any"]),
-        action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
-        vsys=dict(type="str", default="vsys1"),
-        **COMMIT_OPTIONS,
-        **TAG_COLOR_OPTIONS
+        action=dict(type="str", choices=RULE_SHAPE["action"]["choices"], default="deny"),
     ))
     p = module.params
-    run_task(module, lambda conn: ensure(
-        conn, p["tag"], p["dag_name"], p["url_category"], p["rule_name"], p["location"], p["existing_rule"],
-        p["from_zones"], p["to_zones"], p["action"],
-        **commit_settings(p), vsys=p["vsys"], check_mode=module.check_mode,
-        tag_color=p["tag_color"]))
+    run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure(
+        changes, FeedObjects.from_options(p), Placement(p["location"], p["existing_rule"]), RuleShape.from_options(p),
+        p["tag_color"]))
 
 
 if __name__ == "__main__":

@@ -35,8 +35,11 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.vsys
+  - tagwarden.panos.userid_batch
   - tagwarden.panos.connection
   - tagwarden.panos.commit
+  - tagwarden.panos.register_on
   - tagwarden.panos.feed_lumu
   - tagwarden.panos.feed_list
   - tagwarden.panos.feed_taxii
@@ -71,6 +74,8 @@ options:
   url_category:
     description:
       - The custom URL category (URL List) receiving domains and URLs. Omitted, those are rejected.
+      - Not with O(register_on=panorama) - a URL category is each firewall's configuration (publish the names
+        as an External Dynamic List, or run a second feed task per firewall for them).
       - With O(mode=append) at most 18 characters, so that its ledger's names (C(.exp-YYYYMMDD) added) stay
         within the 31 characters of a PAN-OS custom URL category name.
     type: str
@@ -109,14 +114,6 @@ options:
     description: Seconds to wait for the feed server.
     type: int
     default: 30
-  chunk_size:
-    description: The largest number of address entries in one User-ID message.
-    type: int
-    default: 1000
-  vsys:
-    description: The virtual system.
-    type: str
-    default: vsys1
 """
 
 EXAMPLES = r"""
@@ -185,25 +182,28 @@ api_calls:
   type: int
 """
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import (
-    COMMIT_OPTIONS,
-    commit_settings,
-    firewall_module,
-    run_task,
-)
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import change_set, firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import COMMIT, USERID_BATCH, VSYS, merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import FEED_HTTP_OPTIONS, SOURCE_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import (
+    COMMIT_DESCRIPTION,
     DEFAULT_AGE,
     DEFAULT_RENEW_BEFORE,
     MODES,
     Options,
     sync,
 )
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import (
+    REGISTER_ON_OPTIONS,
+    on_panorama,
+    registration_point,
+)
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, COMMIT, USERID_BATCH, REGISTER_ON_OPTIONS, SOURCE_OPTIONS, FEED_HTTP_OPTIONS,
         source=dict(type="str", choices=sorted(SOURCE_OPTIONS), required=True),
         mode=dict(type="str", choices=list(MODES), default="append"),
         tag=dict(type="str", default="threat-feed"),
@@ -213,19 +213,22 @@ def main():
         renew_before=dict(type="int", default=DEFAULT_RENEW_BEFORE),
         max_removals=dict(type="raw", default="50%"),
         max_registered_ips=dict(type="int"),
-        chunk_size=dict(type="int", default=1000),
-        vsys=dict(type="str", default="vsys1"),
-        **dict(SOURCE_OPTIONS, **dict(FEED_HTTP_OPTIONS, **COMMIT_OPTIONS))
     ), required_if=[("source", name, [name]) for name in sorted(SOURCE_OPTIONS)])
     p = module.params
+    panorama = on_panorama(p["register_on"])
+    if panorama and p["url_category"]:
+        module.fail_json(msg="url_category: %r with register_on=panorama: a custom URL category is each firewall's "
+                             "configuration, Panorama redistributes only registrations; remove url_category (run a "
+                             "feed task per firewall for domains and URLs), or set register_on=firewall"
+                             % p["url_category"])
     options = Options(p["tag"], p["url_category"], p["mode"], p["age"], p["renew_before"], p["include_subdomains"],
                       p["max_removals"], p["max_registered_ips"])
     run_task(module, lambda conn: sync(
-        conn, p["source"], p[p["source"]] or {}, options,
-        **commit_settings(p), vsys=p["vsys"],
-        check_mode=module.check_mode, chunk_size=p["chunk_size"],
+        change_set(module, registration_point(conn, p["register_on"]), COMMIT_DESCRIPTION, panorama),
+        p["source"], p[p["source"]] or {}, options, chunk_size=p["chunk_size"],
         client_factory=lambda feed: feed_client(feed, p["feed_validate_certs"], p["feed_ca_path"],
-                                                timeout=p["feed_timeout"])))
+                                                timeout=p["feed_timeout"])),
+             require_firewall=not panorama)
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""Aliases kept for callers of the old location: the emulator is the top-level package ``panos_emulator``."""
+"""``python -m tests.emulator``: a thin alias of ``python -m panos_emulator`` (the emulator is that package)."""

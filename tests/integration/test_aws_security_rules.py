@@ -1,4 +1,4 @@
-"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_facts's core ->
+"""AWS security rules end to end, in-process: moto (real boto3) -> aws_security_rules_info's core ->
 security_rule_set's core -> the PAN-OS emulator, composed as the role aws_security_rules composes them."""
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._facts impo
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile
-from tests.aws_double import CREDENTIALS, REGION, AwsWorld, cloudtrail_record, instances_record, tcp
-from tests.unit.plugins.module_utils._cloud.conftest import aws_endpoint, moto_endpoint  # noqa: F401  pylint: disable=unused-import
-from tests.unit.plugins.module_utils._cloud.test_cloud_aws import ec2_error
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import COMMIT_DESCRIPTION, reconcile
+from aws_double.events import cloudtrail_record, instances_record
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, tcp
+from tests.integration.test_cloud_aws import ec2_error
 
 HOSTILE = "x' or @name!='\" <b>&amp;"
 
@@ -49,8 +51,9 @@ class Story:
     def run(self, event: Any = None, **extra: Any) -> Dict[str, Any]:
         facts = rules_facts(self.params(event=event, **extra))
         self.emu.reset_counters()
-        result = reconcile(FirewallConnection(self.provider), facts["rules"], facts["services"], owner=facts["owner_tag"],
-                           scope=facts["name_prefixes"], placement=Placement("above", "deny-all"), commit_admin="admin")
+        changes = ChangeSet(FirewallConnection(self.provider), admin="admin", description=COMMIT_DESCRIPTION)
+        result = reconcile(changes, facts["rules"], facts["services"], owner=facts["owner_tag"],
+                           scope=facts["name_prefixes"], placement=Placement("above", "deny-all"))
         result["counters"] = self.emu.counters()
         result["facts"] = facts
         return result
@@ -115,7 +118,7 @@ def test_a_lost_event_is_repaired_by_the_next_full_reconcile_and_a_second_run_wr
     assert not steady["changed"] and steady["policy_matches"] == 0
     counters = steady["counters"]
     assert counters["commit"] == 0 and counters["op"] == 0
-    assert counters["config"] == 3  # one rulebase read, one service read, one tag read; no write
+    assert counters["config"] == 2  # one rulebase read, one service read; no tag read, no write
 
 
 def test_aws_throttling_fails_before_any_firewall_write_and_the_next_run_converges(
@@ -169,3 +172,47 @@ def test_the_reconcile_playbook_by_name_with_an_event(story: Story, tmp_path: An
     assert proc.returncode == 0, output[-4000:]
     assert story.rules() == ["%s-tcp-8443" % story.web, "%s-udp-500-600" % story.web, "deny-all"]
     assert "created: tag tagwarden-aws, service tcp-8443" in output and CREDENTIALS["secret_key"] not in output
+
+
+def _reconcile_playbook(story: Story, tmp_path: Any, **extra_vars: Any) -> str:
+    """tagwarden.panos.aws_rules_reconcile with the role's minimal settings and ``extra_vars``: rc, output."""
+    import json
+
+    from tests.integration.ansible_cli import panos_env, playbook
+
+    extra = tmp_path / "vars.json"
+    extra.write_text(json.dumps({
+        "aws_security_rules_region": REGION, "aws_security_rules_endpoint_url": story.endpoint,
+        "aws_security_rules_firewall_instance_ids": [story.world.firewall_id], **extra_vars}))
+    env = dict(panos_env(story.provider), AWS_ACCESS_KEY_ID=CREDENTIALS["access_key"],
+               AWS_SECRET_ACCESS_KEY=CREDENTIALS["secret_key"])
+    proc = playbook("tagwarden.panos.aws_rules_reconcile", "-i", "localhost,", "-e", "@%s" % extra, env=env)
+    return "%d\n%s" % (proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.mark.playbook
+def test_the_role_defaults_work_on_a_firewall_without_a_clean_up_rule(story: Story, tmp_path: Any) -> None:
+    """Issue 15, defect 3: no aws_security_rules_existing_rule, no clean-up rule: the first run works."""
+    story.emu.set_config(etree.tostring(builders.config(rules=())).decode())
+    output = _reconcile_playbook(story, tmp_path)
+    assert output.startswith("0\n"), output[-4000:]
+    assert story.rules() == ["%s-tcp-8443" % story.web, "%s-udp-500-600" % story.web]
+    assert re.search(r'"created: tag tagwarden-aws, service tcp-8443', output)
+    again = _reconcile_playbook(story, tmp_path)
+    assert '"unchanged: 2 rules for every instance (full reconcile)"' in again, again[-3000:]
+
+
+@pytest.mark.playbook
+@pytest.mark.parametrize("extra_vars, said", [
+    ({"aws_security_rules_location": "before"}, "aws_security_rules_location: before needs aws_security_rules_existing_rule"),
+    ({"aws_security_rules_firewall_instance_ids": []},
+     "set aws_security_rules_firewall_instance_ids or aws_security_rules_firewall_eni_ids"),
+    ({"aws_security_rules_from_zones": [""]}, "aws_security_rules_from_zones must list at least one zone name"),
+    ({"detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2", "detail": {}}, 'give it as {"aws_event": EVENT}'),
+])
+def test_wrong_settings_are_refused_in_the_words_of_a_role_user(story: Story, tmp_path: Any, extra_vars: Dict[str, Any],
+                                                               said: str) -> None:
+    story.emu.reset_counters()
+    output = _reconcile_playbook(story, tmp_path, **extra_vars)
+    assert not output.startswith("0\n") and said in " ".join(output.split()), output[-3000:]
+    assert story.emu.counters()["total"] == 0 and story.rules() == ["deny-all"]

@@ -1,7 +1,8 @@
 """tagwarden.panos.dag_register against the emulator.
 
-Three ways in: pytest-ansible's module runner (in-process TaskQueueManager), the ``ansible`` ad-hoc
-CLI (for --check, --diff and -vvvv), and ``ansible-playbook`` (marked ``playbook``). The emulator's
+Three ways in: the module's main() in-process (``dag``, most behaviour), pytest-ansible's module
+runner (in-process TaskQueueManager, the dynamic_address_group and dag_info helpers), and
+``ansible-playbook`` (marked ``playbook``: module_defaults, -vvvv without secrets). The emulator's
 counters check how many API requests each run made.
 """
 
@@ -18,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration import ansible_cli
 from tests.integration.ansible_cli import panos_env, playbook
 
 MODULE = "tagwarden.panos.dag_register"
@@ -26,11 +26,6 @@ HOSTILE = "a'b\"<c>&"
 
 
 # -- helpers --------------------------------------------------------------------------------------
-
-def adhoc(args: dict[str, Any], *flags: str, env: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
-    """Run dag_register with ``ansible localhost -m``; return (result, stdout+stderr)."""
-    return ansible_cli.adhoc("dag_register", args, *flags, env=env)
-
 
 def registered(xapi: Any, tag: str = "quota") -> dict[str, set[str]]:
     """What the emulator holds, read with pan-python (independent of our code)."""
@@ -64,29 +59,24 @@ def wrong_ca(tmp_path: Path) -> str:
 
 
 def calls(emu: Any) -> dict[str, int]:
-    return {k: v for k, v in emu.counters().items() if v}
+    """The requests by type (connections and requests in flight are test_connections.py's)."""
+    return {k: v for k, v in emu.counters().items() if v and k not in ("connections", "max_in_flight", "refused")}
 
 
 @pytest.fixture
-def dag(ansible_adhoc: Any, tmp_path: Path, provider: dict[str, Any]) -> Any:
-    """Run dag_register through pytest-ansible; returns the localhost result as a dict.
+def dag(module_call: Any, provider: dict[str, Any]) -> Any:
+    """Run dag_register in-process against the emulator; returns its result (``failed`` always set).
 
-    The inventory names the venv's Python, which has pan-python (interpreter discovery could
-    pick another one).
+    Through Ansible itself: pytest-ansible in test_dynamic_address_group_and_dag_info, ansible-playbook below.
     """
-    inventory = tmp_path / "inventory"
-    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-    host_manager = ansible_adhoc(inventory=str(inventory), connection="local", host_pattern="localhost")
-    module = getattr(host_manager.localhost, MODULE)
-
     def run(**args: Any) -> dict[str, Any]:
         args.setdefault("provider", provider)
-        return dict(module(**args)["localhost"])
+        return module_call("dag_register", args)
 
     return run
 
 
-# -- through pytest-ansible -----------------------------------------------------------------------
+# -- in-process --------------------------------------------------------------------------------------
 
 def test_present_registers_once_and_is_idempotent(dag: Any, emu: Any, xapi: Any) -> None:
     emu.reset_counters()
@@ -221,7 +211,7 @@ def test_certificate_refused_with_a_wrong_ca(dag: Any, emu: Any, provider: dict[
     emu.reset_counters()
     result = dag(provider={**provider, "ca_path": wrong_ca(tmp_path)}, ips=["10.0.7.1"], tags=["quota"])
     assert result["failed"] is True
-    assert "certificate" in result["msg"] and "provider.ca_path" in result["msg"]
+    assert "certificate" in result["msg"] and "in ca_path (the playbooks' panos_ca_path" in result["msg"]
     assert "validate_certs" in result["msg"]
     assert calls(emu) == {}  # refused during the TLS handshake: the password was never sent
     assert provider["password"] not in json.dumps(result)
@@ -253,40 +243,50 @@ def test_no_reply_within_timeout(dag: Any, emu: Any, provider: dict[str, Any]) -
     emu.inject_fault("op", "hang", count=1, seconds=5)
     result = dag(provider={**provider, "timeout": 2}, ips=["10.0.7.5"], tags=["quota"])
     assert result["failed"] is True
-    assert "127.0.0.1:%s" % provider["port"] in result["msg"] and "provider.timeout" in result["msg"]
+    assert "127.0.0.1:%s" % provider["port"] in result["msg"] and "raise api_timeout" in result["msg"]
 
 
-# -- through the ansible CLI ----------------------------------------------------------------------
+# -- check mode, and through the ansible CLI -----------------------------------------------------
 
-def test_check_mode_and_diff_change_nothing(emu: Any, provider: dict[str, Any], xapi: Any) -> None:
+def test_check_mode_and_diff_change_nothing(emu: Any, provider: dict[str, Any], xapi: Any, module_call: Any) -> None:
     args = {"provider": provider, "ips": ["10.0.8.1"], "tags": ["quota"]}
-    adhoc({**args, "ips": ["10.0.8.9"]})
+    module_call("dag_register", {**args, "ips": ["10.0.8.9"]})
     emu.reset_counters()
-    result, output = adhoc({**args, "state": "exact"}, "--check", "--diff")
+    result = module_call("dag_register", {**args, "state": "exact"}, "--check", "--diff")
     assert result["changed"] is True
     assert result["registered"] == ["10.0.8.1"] and result["unregistered"] == ["10.0.8.9"]
     assert calls(emu) == {"keygen": 1, "op": 2, "total": 3}  # no user-id request
     assert set(registered(xapi)) == {"10.0.8.9"}
-    assert "10.0.8.1" in output and "10.0.8.9" in output and "before" in output.lower()
+    assert "10.0.8.9" in str(result["diff"]["before"]) and "10.0.8.1" in str(result["diff"]["after"])
 
 
+@pytest.mark.playbook
 def test_secrets_never_in_verbose_output(emu: Any, provider: dict[str, Any], xapi: Any, tmp_path: Path) -> None:
+    """ansible-playbook -vvvv --diff, a task per path a secret could leak through (two runs, not one per path)."""
     password, key = provider["password"], xapi.api_key
-    outputs = []
-    runs = [
+    cases = [
+        {"provider": provider, "ips": ["10.0.9.4"], "tags": ["quota"]},  # user-id faults beyond the retries
         {"provider": provider, "ips": ["10.0.9.1"], "tags": ["quota"]},  # success (keygen)
         {"provider": provider, "ips": ["10.0.9.1", "bad/ip"], "tags": ["quota"]},  # invalid input
         {"provider": {**provider, "ca_path": wrong_ca(tmp_path)}, "ips": ["10.0.9.2"], "tags": ["quota"]},
         {"provider": {**provider, "password": None, "api_key": key}, "ips": ["10.0.9.3"], "tags": ["quota"]},
     ]
-    for args in runs:
-        _result, output = adhoc(args, "-vvvv", "--diff")
-        outputs.append(output)
+    tasks = [{"name": "Case %d" % number, MODULE: args, "ignore_errors": True} for number, args in enumerate(cases)]
+    book = tmp_path / "secrets.yml"
+    book.write_text(json.dumps([{"name": "Secrets", "hosts": "localhost", "connection": "local", "gather_facts": False,
+                                 "tasks": tasks}]))
+    # the first task's user-id requests all fail (the connection's bounded retries), the next one's first
     emu.inject_fault("user-id", "http500", count=5)
-    outputs.append(adhoc(runs[0] | {"ips": ["10.0.9.4"]}, "-vvvv")[1])
-    # from the environment too
-    outputs.append(adhoc({"ips": ["10.0.9.5"], "tags": ["quota"]}, "-vvvv", env=panos_env(provider))[1])
-    text = "\n".join(outputs)
+    proc = playbook(book, "-vvvv", "--diff")
+    text = proc.stdout + proc.stderr
+    assert re.search(r"localhost\s+: ok=5\s+changed=\d+\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=3",
+                     text), re.findall(r"^localhost +:.*$|^fatal.*$|^ok: .*$|^changed: .*$", text, re.M)
+    # from the controller's environment too (a task's environment keyword would show in Ansible's own EXEC line)
+    book.write_text(json.dumps([{"name": "Secrets", "hosts": "localhost", "connection": "local", "gather_facts": False,
+                                 "tasks": [{"name": "From the environment", MODULE: {"ips": ["10.0.9.5"], "tags": ["quota"]}}]}]))
+    proc = playbook(book, "-vvvv", env=panos_env(provider))
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    text += proc.stdout + proc.stderr
     assert "AnsiballZ" in text or "EXEC" in text  # really verbose
     assert password not in text
     assert key not in text

@@ -1,4 +1,4 @@
-"""`make demo` keeps working: playbooks/demo.yml on a fresh emulator and AWS double, as the README promises."""
+"""`make demo` keeps working: demo/demo.yml on a fresh emulator and AWS double, as the README promises."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.playbook
 
 
 def test_demo_tells_every_story_and_its_checks_pass() -> None:
-    command = [sys.executable, "-m", "tests.emulator.run", "--", sys.executable, "-m", "aws_double.run", "--no-wait", "--",
-               sys.executable, "-m", "lumu_emulator.run", "--", str(BIN / "ansible-playbook"), "playbooks/demo.yml"]
+    command = [sys.executable, "-m", "panos_emulator.run", "--", sys.executable, "-m", "aws_double.run", "--no-wait", "--",
+               sys.executable, "-m", "lumu_emulator.run", "--", str(BIN / "ansible-playbook"), "demo/demo.yml"]
     proc = subprocess.run(command, cwd=ROOT, env=ansible_env(), capture_output=True, text=True, timeout=600,
                           stdin=subprocess.DEVNULL, check=False)
     output = proc.stdout + proc.stderr

@@ -22,11 +22,12 @@ import pytest
 import yaml
 from lxml import etree
 
+from aws_double.events import cloudtrail_record, eventbridge, instances_record, log_file
+from aws_double.server import CREDENTIALS, REGION, MotoServer, free_port, stop
+from aws_double.world import AwsWorld, client, tcp
+from double_server.tls import make_certificates
 from panos_emulator import builders
 from panos_emulator.client import EmulatorControl
-from panos_emulator.tls import make_certificates
-from tests.aws_double import (CREDENTIALS, REGION, AwsWorld, client, cloudtrail_record, eventbridge, free_port,
-                              instances_record, log_file, moto_server, stop, tcp)
 from tests.integration.ansible_cli import ansible_env, panos_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,8 @@ def world(emulator: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
     emu.reset()
     emu.set_config(etree.tostring(builders.config(rules=(
         builders.rule("deny-all", "deny", **{"from": ["any"], "to": ["any"]}),))).decode())
-    with moto_server() as endpoint:
+    with MotoServer() as moto:
+        endpoint = moto.endpoint
         aws = AwsWorld(endpoint)
         subnet = aws.subnet("10.0.1.0/24")
         aws.route_table([subnet])

@@ -22,11 +22,13 @@ import pytest
 import yaml
 from lxml import etree
 
-from tests.emulator.builders import config, dag, report, rule
-from tests.emulator.client import EmulatorControl
-from tests.emulator.fixtures import provider_for
+from panos_emulator.builders import config, dag, report, rule
+from panos_emulator.client import EmulatorControl
+from panos_emulator.process import provider_for
 from tests.integration import ansible_cli
 from tests.integration.ansible_cli import BIN, ROOT
+from aws_double.server import CREDENTIALS, REGION
+from aws_double.world import AwsWorld, tcp
 from tools.sanity import copy_collection
 
 pytestmark = pytest.mark.playbook
@@ -65,6 +67,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                              capture_output=True, text=True).stdout
     collections_dir = Path(re.search(r"^# (.+)$", listing, re.MULTILINE).group(1))  # type: ignore[union-attr]
     return {"collection": collections_dir / "tagwarden" / "panos", "collections_path": base / "collections"}
+
+
+def test_the_installed_collection_has_no_demo_playbook(installed: dict[str, Path]) -> None:
+    """The demos write demo objects and drive the emulator's control plane: they stay in the checkout
+    (demo/), so that no `ansible-playbook tagwarden.panos.demo_*` can reach a user's firewall."""
+    collection = installed["collection"]
+    assert not list(collection.rglob("demo*.yml")) and not (collection / "demo").exists()
+    for path in collection.rglob("*.yml"):
+        assert "EMULATOR_INFO" not in path.read_text(), path
 
 
 def user_directory(directory: Path, example: Path, info: dict[str, Any]) -> Path:
@@ -112,9 +123,76 @@ def test_installed_playbooks_run_by_name_with_the_example_inventory_and_no_warni
     assert re.search(r"^fw-emulator\s+: ok=\d+\s+changed=0\s", second.stdout, re.MULTILINE)
 
 
+def readme_runs(user: dict[str, Any], *names: str) -> list[str]:
+    """The README's `ansible-playbook -i inventory.yml tagwarden.panos.NAME ...` lines for ``names``, as
+    written but for --ask-vault-pass (the vault file here is a plain file)."""
+    readme = (user["collection"] / "README.md").read_text()
+    lines = re.findall(r"^ansible-playbook -i inventory.yml (tagwarden\.panos\.\w+)([^#\n]*)", readme, re.MULTILINE)
+    return [" ".join([name, *flags.split()]).replace(" --ask-vault-pass", "") for name, flags in lines
+            if name.split(".")[-1] in names]
+
+
+def run_as_written(user: dict[str, Any], line: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    name, *flags = line.split()
+    run = ansible_cli.playbook(name, "-i", "inventory.yml", *flags, env={**user["env"], **(env or {})}, cwd=user["dir"])
+    assert run.returncode == 0, output(run)[-3000:]
+    assert warnings(output(run)) == [], warnings(output(run))
+    return run
+
+
+def set_inventory_vars(user: dict[str, Any], **group_vars: Any) -> dict[str, Any]:
+    path = user["dir"] / "inventory.yml"
+    inventory = yaml.safe_load(path.read_text())
+    before = dict(inventory["firewalls"]["vars"])
+    inventory["firewalls"]["vars"].update(group_vars)
+    path.write_text(yaml.safe_dump(inventory))
+    return before
+
+
+def test_the_readme_feed_first_run_with_the_example_inventory(user: dict[str, Any]) -> None:
+    """Issue 15, section 4: the feed's first run as the README gives it, the list where the example says."""
+    readme = (user["collection"] / "README.md").read_text()
+    written = re.search(r"^printf '([^']*)' \| sudo tee (\S+)$", readme, re.MULTILINE)
+    assert written, "the README writes the list"
+    listing = user["dir"] / "blocklist.txt"
+    listing.write_text(written.group(1).replace("\\n", "\n"))
+    example = set_inventory_vars(user, threat_feed_list={"path": str(listing)})
+    assert example["threat_feed_source"] == "list" and example["threat_feed_list"] == {"path": written.group(2)}
+    runs = readme_runs(user, "threat_feed_bootstrap", "threat_feed_sync")
+    assert [line.split()[0] for line in runs] == ["tagwarden.panos.threat_feed_bootstrap", "tagwarden.panos.threat_feed_sync"]
+    for line in runs:
+        run_as_written(user, line)
+    assert "203.0.113.5" in registered(user["emu"].info)
+    again = run_as_written(user, runs[-1])
+    assert '"unchanged: feed list: addresses new 0' in again.stdout, again.stdout[-3000:]
+
+
+def test_the_readme_aws_first_run_with_the_example_inventory(user: dict[str, Any], aws_endpoint: str) -> None:
+    """Issue 15, sections 1 (defect 3) and 4: the AWS rules' first run as the README gives it, on a
+    firewall whose rulebase has no clean-up rule (the example's deny-all is not there)."""
+    world = AwsWorld(aws_endpoint)
+    routed = world.subnet("10.0.1.0/24")
+    world.route_table([routed])
+    web = world.instance(routed, [world.group(permissions=[tcp(443, "0.0.0.0/0")])], name="web")
+    example = set_inventory_vars(user, aws_security_rules_region=REGION, aws_security_rules_endpoint_url=aws_endpoint,
+                                 aws_security_rules_firewall_instance_ids=[world.firewall_id])
+    assert {"aws_security_rules_region", "aws_security_rules_firewall_instance_ids", "aws_security_rules_existing_rule"} <= set(example)
+    env = {"AWS_ACCESS_KEY_ID": CREDENTIALS["access_key"], "AWS_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"]}
+    check, apply = readme_runs(user, "aws_rules_reconcile")
+    assert "--check" in check.split() and "--check" not in apply.split()
+    run_as_written(user, check, env)
+    running = etree.fromstring(user["emu"].config()["running"].encode())
+    assert running.findall(".//rulebase/security/rules/entry") == []
+    run_as_written(user, apply, env)
+    running = etree.fromstring(user["emu"].config()["running"].encode())
+    assert [e.get("name") for e in running.iterfind(".//rulebase/security/rules/entry")] == ["%s-tcp-443" % web]
+    again = run_as_written(user, apply, env)
+    assert '"unchanged: 1 rules for every instance (full reconcile)"' in again.stdout, again.stdout[-3000:]
+
+
 def test_the_readme_play_runs_as_written(user: dict[str, Any]) -> None:
     """The play under "Connecting to a firewall", with the example inventory, where the first
-    python3 that Ansible would find has no pan-python (interpreter discovery left on)."""
+    python3 that Ansible would find has none of the collection's requirements (interpreter discovery left on)."""
     readme = (user["collection"] / "README.md").read_text()
     section = readme.split("## Connecting to a firewall", 1)[1]
     play = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)  # type: ignore[union-attr]
@@ -239,3 +317,23 @@ def test_an_empty_ca_file_is_refused_before_any_request_as_the_docs_say(emu: Emu
     quoted = "is empty (a credential with a blank CA field writes such a file): paste the PEM"
     assert quoted in result["msg"]
     assert quoted in " ".join((ROOT / "docs" / "quota.md").read_text().split())
+
+
+@pytest.mark.parametrize("groups, extra, said", [
+    ({"branch": {"hosts": {"fw1": None}}}, (), "The inventory has no group 'firewalls' (groups with hosts: branch)"),
+    ({"firewalls": {"hosts": {}}, "branch": {"hosts": {"fw1": None}}}, (),
+     "The group 'firewalls' has no hosts in the inventory (groups with hosts: branch)"),
+    ({"firewalls": {"hosts": {"fw1": None}}}, ("-e", "quota_hosts=firewals"), "The inventory has no group 'firewals'"),
+])
+def test_a_group_without_hosts_is_named_with_the_complete_credentials(emulator: dict[str, Any], tmp_path: Path,
+                                                                      groups: dict[str, Any], extra: tuple[str, ...],
+                                                                      said: str) -> None:
+    """Issue 15, section 2: credentials complete in the environment, the group misnamed or empty."""
+    path = tmp_path / "inventory.yml"
+    path.write_text(yaml.safe_dump(groups))
+    run = ansible_cli.playbook(ROOT / "playbooks" / "quota_cycle.yml", "-i", str(path), *extra,
+                               env=ansible_cli.panos_env(provider_for(emulator)), timeout=120)
+    assert run.returncode == 2
+    failures = re.findall(r"^fatal: .*", run.stdout, re.MULTILINE)
+    assert len(failures) == 1 and said in " ".join(failures[0].split()), run.stdout[-2000:]
+    assert "No firewall credentials" not in run.stdout

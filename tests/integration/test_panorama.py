@@ -182,3 +182,26 @@ def test_quota_cycle_on_every_managed_firewall_each_failure_for_its_host(pano: E
 
     code, output = cycle("--limit", "fw-1,fw-2")
     assert code == 0 and all(counts["changed"] == 0 for counts in recap(output).values()), output[-3000:]
+
+
+def test_a_wrong_panorama_password_fails_the_run_naming_panorama_and_the_plugin_options(pano: EmulatorControl,
+                                                                                        tmp_path: Path) -> None:
+    """Issue 15, defect 6: after a password rotation neither ansible-inventory (with the setting the
+    plugin's notes give for cron and AWX) nor the collection's playbooks exit 0 with no hosts."""
+    info = pano.info
+    path = inventory_file(tmp_path, info)
+    env = {**env_for(info), "PANOS_PASSWORD": "rotated"}
+    del env["PANOS_IP_ADDRESS"]  # as in AWX: Panorama's address in the inventory file only
+    listed = subprocess.run([str(ansible_cli.BIN / "ansible-inventory"), "-i", str(path), "--list"],
+                            env=ansible_cli.ansible_env({**env, "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}),
+                            capture_output=True, text=True, timeout=120, check=False)
+    said = " ".join((listed.stdout + listed.stderr).split())
+    assert listed.returncode != 0, said
+    assert "Panorama at %s:%s refused the credentials" % (info["host"], info["port"]) in said
+    assert "check the options username and password of this inventory file" in said
+    assert "provider." not in said and "the firewall" not in said and "rotated" not in said
+    run = ansible_cli.playbook("tagwarden.panos.quota_cycle", "-i", str(path), env=env, timeout=300)
+    assert run.returncode != 0, run.stdout
+    failure = " ".join(re.findall(r"^fatal: .*", run.stdout, re.MULTILINE))
+    assert "The Panorama inventory %s listed no firewall" % path in failure
+    assert "ANSIBLE_INVENTORY_UNPARSED_FAILED=true" in failure

@@ -19,9 +19,9 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from tests.emulator.builders import config, dag, report, rule
-from tests.emulator.client import EmulatorControl
-from tests.emulator.fixtures import provider_for
+from panos_emulator.builders import config, dag, report, rule
+from panos_emulator.client import EmulatorControl
+from panos_emulator.process import provider_for
 from tests.integration import ansible_cli
 
 pytestmark = pytest.mark.playbook
@@ -200,14 +200,17 @@ def test_quota_story(firewall: Firewall) -> None:
     assert firewall.blocked_users() == set()
 
 
-@pytest.mark.parametrize("request_type", ["op", "report", "user-id", "config", "commit"])
-def test_fault_in_a_cycle_then_a_clean_cycle_converges(firewall: Firewall, request_type: str) -> None:
-    firewall.start(bootstrapped=True)
-    firewall.control.advance(900)
+def inject(firewall: Firewall, request_type: str) -> None:
     # The first op of a run is the Panorama check (show system info), which an error reply does not
     # stop; the second is the cycle's own.
     count = 2 if request_type == "op" else 1
     firewall.control.inject_fault(request_type, "panos-error", count=count, code=2, message="injected internal error")
+
+
+def test_a_fault_fails_the_role_clearly_then_a_clean_cycle_converges(firewall: Firewall) -> None:
+    firewall.start(bootstrapped=True)
+    firewall.control.advance(900)
+    inject(firewall, "commit")
     faulted = firewall.cycle()
     assert faulted.returncode != 0 and "injected internal error" in faulted.output
     firewall.assert_consistent()
@@ -215,28 +218,57 @@ def test_fault_in_a_cycle_then_a_clean_cycle_converges(firewall: Firewall, reque
     firewall.assert_converged()
 
 
+@pytest.mark.parametrize("request_type", ["op", "report", "user-id", "config", "commit"])
+def test_fault_at_each_step_then_a_clean_cycle_converges(firewall: Firewall, module_call: Any, request_type: str) -> None:
+    """The role's module in-process, with the role's quotas: the role fails as its module does (above)."""
+    firewall.start(bootstrapped=True)
+    firewall.control.advance(900)
+    args = {"provider": provider_for(firewall.info), "firewall_name": "fw1",
+            "quotas": {key.split("_")[1]: value for key, value in QUOTAS.items()}}
+    inject(firewall, request_type)
+    faulted = module_call("quota_cycle", args)
+    assert faulted["failed"] and "injected internal error" in faulted["msg"], faulted
+    firewall.assert_consistent()
+    assert not module_call("quota_cycle", args)["failed"]
+    firewall.assert_converged()
+
+
 def test_status_lines_and_events_file(firewall: Firewall, tmp_path: Path) -> None:
-    """The role prints the status one line per item, as it is (no doubled backslash) under the
-    default callback, decisions first, each line naming the firewall; it appends one JSON line per
-    block and release to quota_events_file, and nothing in check mode or on a quiet cycle."""
+    """The role prints one result per firewall, the host named once, what changed first, as it is
+    (no doubled backslash) under the default callback, one line when nothing changed; it appends
+    one JSON line per block and release to quota_events_file, and nothing in check mode or on a
+    quiet cycle."""
     events_file = tmp_path / "quota-events.jsonl"
     firewall.start(bootstrapped=True)
     firewall.control.advance(900)
 
     check = passed(firewall.playbook("quota_cycle.yml", "--check", quota_events_file=str(events_file)))
-    host = re.findall(r"^ok: \[([^]]+)\] => \(item=", check.output, re.MULTILINE)[0]  # the inventory name
-    assert f"(item={host}: would block ip {GUEST} for 15m 00s)" in check.output and not events_file.exists()
+    assert "=> (item=firewall (check mode, nothing written): " in check.output
+    assert f"\n    would block ip {GUEST} for 15m 00s" in check.output and not events_file.exists()
 
     blocking = passed(firewall.playbook("quota_cycle.yml", quota_events_file=str(events_file)))
-    lines = re.findall(r"^ok: \[[^]]+\] => \(item=(.*)\)$", blocking.output, re.MULTILINE)
-    assert lines and all(line.startswith(f"{host}: ") for line in lines)
-    assert re.match(rf"{re.escape(host)}: quota cycle at \S+ \S+, usage \S+ \S+ to \S+ \S+", lines[0])
-    assert lines[1].startswith(f"{host}: BLOCK ") and "(user acme\\alice)" in blocking.output
-    assert "acme\\\\alice" not in blocking.output
+    shown = re.findall(r"^ok: \[([^]]+)\] => \(item=(firewall: .*?)\)$(?!\n    )", blocking.output, re.MULTILINE | re.DOTALL)
+    assert len(shown) == 1, blocking.output
+    host, lines = shown[0][0], shown[0][1].split("\n    ")
+    assert lines[0].startswith("firewall: IPs registered ") and lines[0].endswith("committed")
+    assert re.match(r"quota cycle at \S+ \S+, usage \S+ \S+ to \S+ \S+", lines[1])
+    assert lines[2].startswith("BLOCK ") and "(user acme\\alice)" in blocking.output
+    assert "acme\\\\alice" not in blocking.output and not any(line.startswith(host + ":") for line in lines)
     events = [json.loads(line) for line in events_file.read_text().splitlines()]
     assert [(event["action"], event["kind"], event["subject"]) for event in events] == [
         ("block", "user", "acme\\alice"), ("block", "ip", GUEST), ("block", "group", SALES)]
     assert events[0]["addresses"] == ALICE and {event["firewall"] for event in events} == {host}
 
-    passed(firewall.playbook("quota_cycle.yml", quota_events_file=str(events_file)))
+    quiet = passed(firewall.playbook("quota_cycle.yml", quota_events_file=str(events_file)))
     assert len(events_file.read_text().splitlines()) == 3  # a quiet cycle writes nothing
+    assert re.search(rf"^ok: \[{re.escape(host)}\] => \(item=firewall: unchanged, \d+ blocks in force\)$", quiet.output, re.MULTILINE)
+
+
+def test_a_mistyped_role_variable_is_named_with_the_closest_known_one(firewall: Firewall) -> None:
+    """Issue 15, section 2: quota_ipp would be ignored and the default 20MB enforced, silently."""
+    firewall.start(bootstrapped=True)
+    run = passed(firewall.playbook("quota_cycle.yml", "--check", quota_ipp="1MB", quota_events_file=""))
+    said = " ".join(re.findall(r"^\[WARNING\]: (.*)$", run.output, re.MULTILINE))
+    assert ("quota_ipp is not a variable of tagwarden.panos.quota_enforce (nor of another role of tagwarden.panos) "
+            "and is ignored: did you mean quota_ip?") in said
+    assert "quota_events_file" not in said and "quota_hosts" not in said

@@ -1,5 +1,6 @@
-"""tagwarden.panos.quota_cycle against the emulator: one cycle reads the firewall once and writes
-only the difference; the emulator's counters check each request type."""
+"""tagwarden.panos.quota_cycle in-process against the emulator (test_quota_cycle.py runs it through
+Ansible, in its role): one cycle reads the firewall once and writes only the difference; the
+emulator's counters check each request type."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ import pan.xapi
 import pytest
 from lxml import etree
 
-from tests.emulator.builders import config, dag, report, rule
-from tests.emulator.client import EmulatorControl
-from tests.integration.ansible_cli import adhoc
+from panos_emulator.builders import config, dag, report, rule
+from panos_emulator.client import EmulatorControl
 
 SALES = "cn=sales,dc=acme,dc=local"
 GUEST = "10.1.9.50"
@@ -35,9 +35,12 @@ def firewall(emu: EmulatorControl, xapi: pan.xapi.PanXapi) -> EmulatorControl:  
     return emu
 
 
-def cycle(provider: dict[str, Any], *flags: str, **args: Any) -> dict[str, Any]:
-    result, _output = adhoc("quota_cycle", {"provider": provider, **args}, *flags)
-    return result
+@pytest.fixture
+def cycle(module_call: Any) -> Any:
+    """``cycle(provider, *flags, **options)``: one quota_cycle run, in-process."""
+    def run(provider: dict[str, Any], *flags: str, **args: Any) -> dict[str, Any]:
+        return module_call("quota_cycle", {"provider": provider, **args}, *flags)
+    return run
 
 
 def registered(xapi: pan.xapi.PanXapi) -> list[str]:
@@ -47,7 +50,7 @@ def registered(xapi: pan.xapi.PanXapi) -> list[str]:
 
 
 def test_one_cycle_blocks_ip_and_every_ip_of_a_user_then_changes_nothing(
-        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi, cycle: Any) -> None:
     result = cycle(provider, quotas={"ip": "20MB", "user": "25MB"})
     assert result["changed"] and not result["failed"], result
     # One key; system info, clock, IP-user mapping, two registered-IP reads (the quota tag, the quota.until bookkeeping)
@@ -69,7 +72,7 @@ def test_one_cycle_blocks_ip_and_every_ip_of_a_user_then_changes_nothing(
     assert firewall.counters()["user-id"] == 0 and firewall.counters()["commit"] == 0
 
 
-def test_group_membership_given_means_no_user_id_group_reads(firewall: EmulatorControl, provider: dict[str, Any]) -> None:
+def test_group_membership_given_means_no_user_id_group_reads(firewall: EmulatorControl, provider: dict[str, Any], cycle: Any) -> None:
     from_userid = cycle(provider, "--check", quotas={"group": "30MB"})
     ops_from_userid = firewall.counters()["op"]
     firewall.reset_counters()
@@ -80,7 +83,7 @@ def test_group_membership_given_means_no_user_id_group_reads(firewall: EmulatorC
 
 
 def test_check_mode_writes_nothing_and_says_what_would_change(
-        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi, cycle: Any) -> None:
     result = cycle(provider, "--check", quotas={"ip": "20MB", "group": "30MB"})
     assert result["changed"] and result["registered"] == [GUEST] and result["rule_change"] == "created", result
     where = "%s:%s: " % (provider["ip_address"], provider["port"])  # no firewall_name: the provider's address
@@ -93,7 +96,7 @@ def test_check_mode_writes_nothing_and_says_what_would_change(
 
 
 def test_a_group_over_quota_is_blocked_through_the_dynamic_user_group_then_steady(
-        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi, cycle: Any) -> None:
     result = cycle(provider, quotas={"group": "30MB"}, rule_log_setting="siem")
     assert result["groups_blocked"] == [SALES] and result["users_tagged"] == ["acme\\bob", "acme\\carol"], result
     assert result["committed"] and result["summary"][-1].endswith("rule BlockQuota created, committed")
@@ -111,7 +114,7 @@ def test_a_group_over_quota_is_blocked_through_the_dynamic_user_group_then_stead
 
 @pytest.mark.parametrize("name", ["BlockQuotaDAG", "Allow-Outbound"])
 def test_a_rule_name_of_another_rule_deletes_nothing_and_commits_nothing(
-        firewall: EmulatorControl, provider: dict[str, Any], name: str) -> None:
+        firewall: EmulatorControl, provider: dict[str, Any], name: str, cycle: Any) -> None:
     before = firewall.config()
     result = cycle(provider, quotas={"ip": "20MB", "group": "30MB"}, rule_name=name)
     assert result["failed"] and "rule_name: rule %r exists and is not managed by tagwarden.panos" % name in result["msg"]
@@ -119,7 +122,7 @@ def test_a_rule_name_of_another_rule_deletes_nothing_and_commits_nothing(
     assert counts["user-id"] == counts["commit"] == 0 and firewall.config() == before
 
 
-def test_bad_settings_are_refused_before_any_request(firewall: EmulatorControl, provider: dict[str, Any]) -> None:
+def test_bad_settings_are_refused_before_any_request(firewall: EmulatorControl, provider: dict[str, Any], cycle: Any) -> None:
     result = cycle(provider, quotas={"ip": "20Mb", "users": "5GB"}, block_duration="forever", rule_name="")
     assert result["failed"], result
     assert "20Mb" in result["msg"] and "users" in result["msg"] and "forever" in result["msg"]
@@ -127,7 +130,7 @@ def test_bad_settings_are_refused_before_any_request(firewall: EmulatorControl, 
 
 
 def test_blocks_that_end_on_the_firewall_by_themselves_are_reported_as_released_once(
-        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
+        firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi, cycle: Any) -> None:
     """An address block and a group block end by their native timeout, with no cycle running; the
     next cycle (check mode first) reports both releases, says the firewall ended them and removes
     the bookkeeping left for that; the one after is unchanged."""

@@ -14,11 +14,13 @@ from lxml import etree
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, ValidationError
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks as qb
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blockstate import block_info
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GroupRule
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
-from tests.emulator.builders import config, dag, members, report, rule
-from tests.emulator.client import EmulatorControl
+from panos_emulator.builders import config, dag, members, report, rule
+from panos_emulator.client import EmulatorControl
 
 FMT = "%Y/%m/%d %H:%M:%S"
 SALES = "cn=sales,dc=acme,dc=local"
@@ -76,7 +78,9 @@ def connect(provider: dict[str, Any]) -> FirewallConnection:
 def apply(provider: dict[str, Any], emu: EmulatorControl, **kwargs: Any) -> dict[str, Any]:
     kwargs.setdefault("now", emu.now()["local"])
     kwargs.setdefault("commit_admin", provider["username"])
-    return qb.apply(connect(provider), **kwargs)
+    changes = ChangeSet(connect(provider), commit=kwargs.get("commit", True), admin=kwargs["commit_admin"],
+                        description=qb.COMMIT_DESCRIPTION)
+    return qb.apply(changes, qb.BlockRequest.from_options(kwargs), GroupRule.from_options(kwargs))
 
 
 def denied_sessions(emu: EmulatorControl, xapi: pan.xapi.PanXapi, source: str) -> tuple[int, int]:
@@ -111,13 +115,13 @@ def test_group_block_denies_members_then_ends_without_any_cycle(
     again = apply(provider, firewall, groups={SALES: until})
     assert again["changed"] is False and writes(firewall) == {} and again["api_calls"] == firewall.counters()["total"]
     assert again["api_calls"] == 8  # key, group members, rule + DUG (candidate), running, IP tags (2 reads), user tags
-    assert qb.block_facts(connect(provider))["blocked"]["groups"] == {SALES: until}
+    assert block_info(connect(provider))["blocked"]["groups"] == {SALES: until}
 
     firewall.advance(900 - 120)  # the controller is gone: no cycle runs any more
     assert user_tags(xapi) == {}
     assert policy_match(xapi, BOB, "acme\\bob") == ["Allow-Outbound"]
     assert denied_sessions(firewall, xapi, BOB) == (2, 2)  # the two new sessions allowed
-    assert qb.block_facts(connect(provider))["blocked"]["groups"] == {}
+    assert block_info(connect(provider))["blocked"]["groups"] == {}
 
 
 def test_an_empty_dynamic_user_group_matches_no_one(
@@ -151,7 +155,7 @@ def test_a_user_in_two_blocked_groups_stays_blocked_until_the_later_end(
     apply(provider, firewall, groups={SALES: later(firewall, 300), ENG: later(firewall, 600)})
     firewall.advance(301)
     assert policy_match(xapi, BOB, "acme\\bob") == ["BlockQuota"]
-    assert set(qb.block_facts(connect(provider))["blocked"]["groups"]) == {ENG}
+    assert set(block_info(connect(provider))["blocked"]["groups"]) == {ENG}
     firewall.advance(300)
     assert policy_match(xapi, BOB, "acme\\bob") == ["Allow-Outbound"]
 
@@ -212,7 +216,7 @@ def test_an_uncommitted_rule_blocks_no_one_until_a_later_run_commits_it(
     with pytest.raises(ApplyFailed):
         apply(provider, firewall, groups={SALES: until})
     assert "BlockQuota" not in running_rules(firewall)
-    facts = qb.block_facts(connect(provider))
+    facts = block_info(connect(provider))
     assert facts["groups_enforced"] is False and facts["blocked"]["groups"] == {}  # never "blocked" when not in force
     uncommitted = apply(provider, firewall, groups={SALES: until}, commit=False)
     assert not uncommitted["enforced"] and any("not in the running config" in w for w in uncommitted["warnings"])
@@ -222,30 +226,24 @@ def test_an_uncommitted_rule_blocks_no_one_until_a_later_run_commits_it(
     assert apply(provider, firewall, groups={SALES: until})["changed"] is False
 
 
-# -- migration from 0.1.0 ----------------------------------------------------------------------------
+# -- a rule without the owner tag, even one shaped like ours, is never taken over -------------------
 
-def test_the_rule_of_0_1_0_is_refused_then_adopted(
+def test_an_unowned_rule_under_rule_name_is_refused_even_by_the_bootstrap(
         firewall: EmulatorControl, provider: dict[str, Any], xapi: pan.xapi.PanXapi) -> None:
-    old = rule("BlockQuota", action="deny", source_user=[SALES])
-    description = etree.SubElement(old, "description")
-    description.text = encode_rule_description({SALES: datetime.strptime(later(firewall, 900), FMT)})
-    firewall.set_config(etree.tostring(config(rules=(old, rule("Allow-Outbound", application=["any"], service=["any"])))).decode())
+    firewall.set_config(etree.tostring(config(rules=(rule("BlockQuota", action="deny", source_user=[SALES]),
+                                                     rule("Allow-Outbound", application=["any"], service=["any"])))).decode())
     firewall.reset_counters()
-    with pytest.raises(ValidationError, match="run the bootstrap"):
-        apply(provider, firewall, groups={})
+    for bootstrap in (False, True):
+        with pytest.raises(ValidationError, match="'BlockQuota' exists and is not managed by tagwarden.panos"):
+            apply(provider, firewall, groups={}, bootstrap=bootstrap)
     assert writes(firewall) == {}
-    adopted = apply(provider, firewall, bootstrap=True)  # what the bootstrap role does
-    assert adopted["rule_change"] == "updated" and adopted["committed"]
-    entry = running_rules(firewall)["BlockQuota"]
-    assert [m.text for m in entry.findall("source-user/member")] == ["quota-users"]
-    assert [m.text for m in entry.findall("tag/member")] == [OWNER_TAG] and "release" not in (entry.findtext("description") or "")
-    assert policy_match(xapi, BOB, "acme\\bob") == ["Allow-Outbound"]
+    assert policy_match(xapi, BOB, "acme\\bob") == ["BlockQuota"]
 
 
 # -- 3.8 log settings kept across blocks and releases --------------------------------------------------
 
 def test_log_settings_and_tags_stay_on_the_rule(firewall: EmulatorControl, provider: dict[str, Any]) -> None:
-    settings = {"rule_log_setting": "siem", "rule_log_end": False, "rule_tags": ["quota-siem"]}
+    settings = {"log_setting": "siem", "log_end": False, "rule_tags": ["quota-siem"]}
     until = later(firewall, 900)
     for groups in ({SALES: until}, {}, {ENG: until}):
         apply(provider, firewall, groups=groups, **settings)

@@ -1,5 +1,5 @@
-"""The quota modules (quota_objects, quota_report_facts, userid_facts, quota_block_facts, quota_block)
-against the emulator, through ``ansible localhost -m``; the emulator's counters check the requests."""
+"""The quota modules (quota_objects, quota_report_info, userid_info, quota_block_info, quota_block)
+in-process against the emulator (the roles run them through Ansible); the emulator's counters check the requests."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from typing import Any, Iterator
 import pan.xapi
 import pytest
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks, _bootstrap
-from tests.emulator.client import EmulatorControl
-from tests.emulator.fixtures import provider_for, start_emulator, stop_emulator
+from panos_emulator.client import EmulatorControl
 from tests.integration.ansible_cli import adhoc
+from panos_emulator.process import provider_for, start_emulator, stop_emulator
 
 HOSTILE = "cn=a'b\"<c>&</member><member>any"
 RULES = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules"
@@ -52,14 +53,14 @@ def policy_match(xapi: pan.xapi.PanXapi, source: str) -> list[str]:
 
 
 @pytest.fixture
-def run(provider: dict[str, Any]) -> Any:
+def run(provider: dict[str, Any], module_call: Any) -> Any:
     def call(module: str, *flags: str, **args: Any) -> dict[str, Any]:
         args.setdefault("provider", provider)
-        return adhoc(module, args, *flags)[0]
+        return module_call(module, args, *flags)
     return call
 
 
-# -- quota_objects + quota_report_facts -----------------------------------------------------------
+# -- quota_objects + quota_report_info -----------------------------------------------------------
 
 def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorControl) -> None:
     emu.reset_counters()
@@ -73,7 +74,7 @@ def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorContro
     emu.add_mappings([{"ip": "10.0.0.5", "user": "acme\\bob"}])
     emu.add_traffic([{"src": "10.0.0.5", "bytes": 3000}, {"src": "10.0.0.5", "bytes": 2000}, {"src": "10.0.0.6", "bytes": 700}])
     emu.advance(900)  # the 15-minute bucket that holds the traffic completes
-    facts = run("quota_report_facts")
+    facts = run("quota_report_info")
     assert not facts.get("failed"), facts
     assert facts["rows"] == [{"ip": "10.0.0.5", "user": "acme\\bob", "bytes": 5000}, {"ip": "10.0.0.6", "user": None, "bytes": 700}]
     assert facts["window"]["start"] < facts["window"]["end"] <= facts["firewall_time"]
@@ -82,7 +83,9 @@ def test_objects_then_report_rows_after_the_bucket(run: Any, emu: EmulatorContro
 
 def test_the_tag_colour_is_an_option_changed_with_a_diff_and_idempotent(provider: dict[str, Any], emu: EmulatorControl) -> None:
     def objects(*flags: str, **args: Any) -> dict[str, Any]:
-        return _bootstrap.ensure(FirewallConnection(provider), commit_admin=provider["username"], **args)
+        changes = ChangeSet(FirewallConnection(provider), check_mode=args.pop("check_mode", False),
+                            admin=provider["username"], description=_bootstrap.COMMIT_DESCRIPTION)
+        return _bootstrap.ensure(changes, **args)
 
     def colour() -> str | None:
         return ET.fromstring(emu.config()["running"]).findtext(".//vsys/entry/tag/entry[@name='quota']/color")
@@ -107,9 +110,11 @@ def test_the_bootstrap_steps_commit_once_and_a_change_of_the_objects_alone_is_co
     """What the role quota_bootstrap does: quota_objects without a commit, then quota_block's bootstrap
     commits both tasks' changes once (commit_pending)."""
     def bootstrap(**objects_args: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        objects = _bootstrap.ensure(FirewallConnection(provider), commit=False, **objects_args)
-        block = _blocks.apply(FirewallConnection(provider), bootstrap=True, commit_admin=provider["username"],
-                              commit_pending=objects["pending"])
+        objects = _bootstrap.ensure(ChangeSet(FirewallConnection(provider), commit=False), **objects_args)
+        changes = ChangeSet(FirewallConnection(provider), admin=provider["username"],
+                            description=_blocks.COMMIT_DESCRIPTION)
+        changes.pending = objects["pending"]  # commit_pending
+        block = _blocks.apply(changes, _blocks.BlockRequest(bootstrap=True))
         return objects, block
 
     emu.reset_counters()
@@ -125,7 +130,7 @@ def test_the_bootstrap_steps_commit_once_and_a_change_of_the_objects_alone_is_co
 
 
 def test_missing_report_says_to_run_the_bootstrap(run: Any, emu: EmulatorControl) -> None:
-    result = run("quota_report_facts")
+    result = run("quota_report_info")
     assert result.get("failed") and "quota_bootstrap" in result["msg"] and "Quota" in result["msg"], result
 
 
@@ -133,29 +138,29 @@ def test_traffic_log_source_pages_past_5000(run: Any, emu: EmulatorControl) -> N
     emu.add_traffic([{"src": "10.0.1.%d" % (i % 3 + 1), "user": "", "bytes": 10} for i in range(6001)])
     emu.advance(60)
     emu.reset_counters()
-    result = run("quota_report_facts", source="traffic_log", minutes=5)
+    result = run("quota_report_info", source="traffic_log", minutes=5)
     assert not result.get("failed"), result
     assert sorted(r["bytes"] for r in result["rows"]) == [20000, 20000, 20010]
     assert emu.counters()["log"] >= 4  # two pages: start + poll each
 
 
-# -- userid_facts ------------------------------------------------------------------------------------
+# -- userid_info ------------------------------------------------------------------------------------
 
 def test_userid_facts_calls_grow_with_groups(run: Any, emu: EmulatorControl) -> None:
     groups = {"cn=g%d,dc=acme,dc=local" % i: ["acme\\u%d" % j for j in range(50)] for i in range(3)}
     emu.set_groups(groups)
     emu.add_mappings([{"ip": "10.0.2.%d" % i, "user": "acme\\u%d" % i} for i in range(1, 40)])
     emu.reset_counters()
-    result = run("userid_facts")
+    result = run("userid_info")
     assert result["groups"] == groups and len(result["ip_user_mapping"]) == 39
     assert emu.counters()["op"] == 1 + 1 + 3 + 1  # system info, list, one per group, mapping
     emu.reset_counters()
-    only = run("userid_facts", groups=["cn=g1,dc=acme,dc=local"], gather=["groups"])
+    only = run("userid_info", groups=["cn=g1,dc=acme,dc=local"], gather=["groups"])
     assert list(only["groups"]) == ["cn=g1,dc=acme,dc=local"] and only["ip_user_mapping"] == []
     assert emu.counters()["op"] == 2  # system info, the one group
 
 
-# -- quota_block / quota_block_facts ---------------------------------------------------------------
+# -- quota_block / quota_block_info ---------------------------------------------------------------
 
 def test_ip_block_expires_on_the_firewall_clock(run: Any, emu: EmulatorControl, xapi: Any) -> None:
     run("quota_objects")
@@ -164,7 +169,7 @@ def test_ip_block_expires_on_the_firewall_clock(run: Any, emu: EmulatorControl, 
     result = run("quota_block", now=now, block_ips=[{"ip": "10.0.0.5", "until": until}])
     assert result["registered"] == ["10.0.0.5"] and result["committed"] is False and result["rule"] == "absent", result
     assert writes(emu) == {"user-id": 1}
-    facts = run("quota_block_facts")
+    facts = run("quota_block_info")
     assert facts["blocked"] == {"ips": {"10.0.0.5": until}, "groups": {}}
 
     def members() -> list[str]:
@@ -177,7 +182,7 @@ def test_ip_block_expires_on_the_firewall_clock(run: Any, emu: EmulatorControl, 
     assert members() == ["10.0.0.5"]
     emu.advance(61)
     assert members() == []
-    assert run("quota_block_facts")["blocked"]["ips"] == {}
+    assert run("quota_block_info")["blocked"]["ips"] == {}
 
 
 def test_group_block_hostile_name_rule_at_top_then_released(run: Any, emu: EmulatorControl, xapi: Any) -> None:
@@ -193,7 +198,7 @@ def test_group_block_hostile_name_rule_at_top_then_released(run: Any, emu: Emula
     assert [m.text for m in rules[0].findall("source-user/member")] == ["quota-users"]  # the name never reaches a rule
     assert policy_match(xapi, "10.0.0.5") == ["BlockQuota"]
     assert policy_match(xapi, "10.0.0.6") != ["BlockQuota"]
-    assert run("quota_block_facts")["blocked"]["groups"] == {HOSTILE: until}
+    assert run("quota_block_info")["blocked"]["groups"] == {HOSTILE: until}
 
     emu.reset_counters()
     again = run("quota_block", now=now, groups={HOSTILE: until}, rule_from=["trust"], rule_to=["untrust"])
@@ -254,15 +259,15 @@ def two_admins() -> Iterator[dict[str, Any]]:
         stop_emulator(process)
 
 
-def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[str, Any]) -> None:
+def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[str, Any], module_call: Any) -> None:
     emu = EmulatorControl(two_admins)
     emu.reset()
     other = xapi_for(two_admins, "other", "Other-pass1")
     address = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address"
     other.set(xpath=address, element="<entry name='pending-by-other'><ip-netmask>192.0.2.1</ip-netmask></entry>")
-    result, _output = adhoc("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
-                                            "groups": {"cn=sales": later(emu, 900)},
-                                            "group_members": {"cn=sales": ["acme\\bob"]}})
+    result = module_call("quota_block", {"provider": provider_for(two_admins), "now": emu.now()["local"],
+                                         "groups": {"cn=sales": later(emu, 900)},
+                                         "group_members": {"cn=sales": ["acme\\bob"]}})
     assert result["committed"], result
     config = emu.config()
     assert "pending-by-other" in config["candidate"] and "pending-by-other" not in config["running"]
@@ -270,13 +275,22 @@ def test_partial_commit_leaves_another_admins_change_pending(two_admins: dict[st
 
 
 def test_dynamic_address_group_with_only_a_key_asks_whose_changes_to_commit(
-        emu: EmulatorControl, xapi: Any, provider: dict[str, Any]) -> None:
+        emu: EmulatorControl, xapi: Any, provider: dict[str, Any], module_call: Any) -> None:
     by_key = {key: value for key, value in provider.items() if key not in ("username", "password")}
     by_key["api_key"] = xapi.api_key
     args = {"provider": by_key, "name": "blocked", "filter": "'blocked'"}
     emu.reset_counters()
-    refused, _output = adhoc("dynamic_address_group", args)
+    refused = module_call("dynamic_address_group", args)
     assert refused["failed"] and "commit_admin" in refused["msg"], refused
     assert emu.counters()["total"] == 0
-    done, _output = adhoc("dynamic_address_group", dict(args, commit_admin=provider["username"]))
+    done = module_call("dynamic_address_group", dict(args, commit_admin=provider["username"]))
     assert done["changed"] and done["commit"]["changed"], done
+
+
+# -- the old _facts names ------------------------------------------------------------------------------
+
+def test_the_old_facts_name_still_runs_the_info_module_with_a_deprecation(provider: dict[str, Any], emu: EmulatorControl) -> None:
+    old, output = adhoc("quota_block_facts", {"provider": provider})
+    new, _output = adhoc("quota_block_info", {"provider": provider})
+    assert not old["failed"] and old["blocked"] == new["blocked"] and "groups_enforced" in old
+    assert "quota_block_facts has been deprecated" in " ".join(output.split()), output

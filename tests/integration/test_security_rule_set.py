@@ -12,7 +12,9 @@ from panos_emulator.client import EmulatorControl
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import reconcile
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import COMMIT_DESCRIPTION, reconcile
+from tests.integration import ansible_cli
 
 OWNER = "tagwarden-aws"
 HOSTILE_ANCHOR = "deny' or @name!='all"
@@ -53,7 +55,9 @@ def run(provider: Dict[str, Any], rules: List[Dict[str, Any]], anchor: str = "de
         **options: Any) -> tuple[Dict[str, Any], Recording]:
     conn = Recording(provider)
     options.setdefault("match", False)
-    result = reconcile(conn, rules, owner=OWNER, placement=Placement("above", anchor), commit_admin="admin", **options)
+    changes = ChangeSet(conn, admin="admin", check_mode=options.pop("check_mode", False),
+                        description=COMMIT_DESCRIPTION)
+    result = reconcile(changes, rules, owner=OWNER, placement=Placement("above", anchor), **options)
     return result, conn
 
 
@@ -68,7 +72,7 @@ def test_new_rules_go_out_in_one_set_and_the_anchor_block_moves_to_the_bottom(
     assert conn.actions.count("move") == min(count, 3)  # per rule, or the anchor and the 2 rules after it
     assert len(result["created"]) == count and result["moved"] == [] and result["committed"]
     steady, conn = run(provider, wanted(count))
-    assert not steady["changed"] and conn.actions == ["get", "get", "get"]
+    assert not steady["changed"] and conn.actions == ["get", "get"]  # rulebase, services (the tag only for a write)
 
 
 def test_per_rule_moves_when_they_are_fewer_and_the_order_of_other_rules_stays(
@@ -124,9 +128,52 @@ def test_every_pair_is_probed_and_a_rule_allowed_by_admin_rules_is_not_added(
     result, conn = run(provider, [covered], match=True)
     assert emu.counters()["op"] == 4  # one probe per (source, destination) pair
     assert result["policy_matches"] == 4 and not result["changed"]
-    assert result["skipped"] == [{"rule": "i-1-both", "reason": "the traffic is allowed already",
+    assert result["not_added"] == [{"rule": "i-1-both", "reason": "the traffic is allowed already",
                                   "allowed_by": "admin-0, admin-1"}]
     uncovered = dict(covered, name="i-1-more", sources=covered["sources"] + ["192.0.2.0/24"])
     result, conn = run(provider, [uncovered], match=True)
-    assert result["created"][-1] == "rule i-1-more" and result["policy_matches"] == 6 and result["skipped"] == []
+    # 192.0.2.0/24 lies in no allow rule that is not ours: no probe could leave the rule out, none is sent
+    assert result["created"][-1] == "rule i-1-more" and result["policy_matches"] == 0 and result["not_added"] == []
     assert running(emu) == ["admin-0", "admin-1", "i-1-more", "deny-all"]
+
+
+def test_a_run_that_adds_one_rule_and_leaves_one_out_is_changed_not_skipped(
+        emu: EmulatorControl, provider: Dict[str, Any]) -> None:
+    """Ansible reads a non-empty ``skipped`` as "task skipped" (recap changed=0, no diff, no handlers)."""
+    rules = (builders.rule("admin-web", **{"from": ["any"], "to": ["any"], "source": ["198.51.100.0/24"]}),
+             builders.rule("deny-all", "deny", **{"from": ["any"], "to": ["any"]}))
+    emu.set_config(etree.tostring(builders.config(rules=rules)).decode())
+    args = {"owner_tag": OWNER, "location": "above", "existing_rule": "deny-all", "commit_admin": "admin",
+            "rules": [{"name": "i-1-allowed", "sources": ["198.51.100.7"], "destinations": ["10.0.1.5"]},
+                      {"name": "i-1-new", "sources": ["203.0.113.7"], "destinations": ["10.0.1.5"]}]}
+    result, output = ansible_cli.adhoc("security_rule_set", args, "--diff", env=ansible_cli.panos_env(provider))
+    assert "localhost | CHANGED" in output and result["changed"] and result["committed"], output
+    assert [n["rule"] for n in result["not_added"]] == ["i-1-allowed"] and "skipped" not in result
+    assert running(emu) == ["admin-web", "i-1-new", "deny-all"]
+    # steady, through Ansible: key, show system info (the Panorama guard), rulebase, services, and one
+    # probe for the one pair of the rule an administrator's rule allows (asked again: it may have changed)
+    emu.reset_counters()
+    steady, output = ansible_cli.adhoc("security_rule_set", args, env=ansible_cli.panos_env(provider))
+    assert "localhost | SUCCESS" in output and not steady["changed"] and steady["policy_matches"] == 1, output
+    assert steady["api_calls"] == 5 == emu.counters()["total"]
+
+
+def test_a_deny_of_one_url_category_or_application_shadows_nothing_and_a_real_shadow_is_worded_by_mode(
+        emu: EmulatorControl, provider: Dict[str, Any]) -> None:
+    anywhere = {"from": ["any"], "to": ["any"], "service": ["any"]}
+    feed = builders.rule("BlockThreatFeed-url", "deny", **anywhere, category=["threat-feed-urls"])
+    ssh = builders.rule("block-ssh", "deny", **anywhere, application=["ssh"])
+    emu.set_config(etree.tostring(builders.config(rules=(feed, ssh, builders.rule("deny-all", "deny", **anywhere)))).decode())
+    new = {"name": "i-1-tcp-8443", "sources": ["203.0.113.7"], "destinations": ["10.0.1.5"]}
+    result, _conn = run(provider, [new], match=True)
+    assert result["created"][-1] == "rule i-1-tcp-8443" and result["shadowed"] == [] and result["warnings"] == []
+    assert running(emu) == ["BlockThreatFeed-url", "block-ssh", "i-1-tcp-8443", "deny-all"]
+
+    block = builders.rule("block-net", "deny", **dict(anywhere, destination=["10.0.1.0/24"]))
+    emu.set_config(etree.tostring(builders.config(rules=(block, builders.rule("deny-all", "deny", **anywhere)))).decode())
+    planned, _conn = run(provider, [new], match=True, check_mode=True)
+    assert planned["shadowed"] == [{"rule": "i-1-tcp-8443", "denied_by": "block-net"}]
+    assert planned["warnings"] == ["rule i-1-tcp-8443 would be shadowed by deny rule block-net above it, "
+                                   "which matches all of its traffic"]
+    done, _conn = run(provider, [new], match=True)
+    assert done["warnings"] == ["rule i-1-tcp-8443 is shadowed by deny rule block-net above it, which matches all of its traffic"]

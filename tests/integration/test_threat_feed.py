@@ -10,18 +10,21 @@ from typing import Any
 
 import pytest
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds import _bootstrap, _category
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import FeedRunError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
 from panos_emulator.builders import config, rule
 from lxml import etree
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import Options, sync
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import COMMIT_DESCRIPTION, Options, sync
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import read_registered
 
 HOSTILE = "feed'\"<x>&</member><member>any"
-from tests.unit.plugins.module_utils._feeds.test_taxii import COLLECTION, taxii  # noqa: F401,E402  # pylint: disable=unused-import
+from tests.integration.test_feed_taxii import COLLECTION, taxii  # noqa: F401,E402  # pylint: disable=unused-import
 
 OTHER_CATEGORY = "computer-and-internet-info"  # a query without a category matches every rule's category
 
@@ -43,10 +46,9 @@ def client_for(lumu_server: Any) -> Any:
 
 def run(provider: dict[str, Any], lumu_server: Any, opts: Options | None = None, source: str = "lumu",
         source_options: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
-    conn = FirewallConnection(provider)
-    result = sync(conn, source, source_options if source_options is not None else lumu_options(lumu_server),
-                  opts or options(), commit_admin=provider["username"], client_factory=client_for(lumu_server), **kw)
-    return result
+    changes = ChangeSet(FirewallConnection(provider), admin=provider["username"], description=COMMIT_DESCRIPTION, **kw)
+    return sync(changes, source, source_options if source_options is not None else lumu_options(lumu_server),
+                opts or options(), client_factory=client_for(lumu_server))
 
 
 def fw_minutes_ago(emu: Any, minutes: int) -> str:
@@ -69,7 +71,11 @@ def category(emu: Any, name: str = "threat-feed") -> list[str]:
 def bootstrap(provider: dict[str, Any], **kw: Any) -> dict[str, Any]:
     args = dict(location="above", existing_rule="Allow-Outbound", from_zones=["trust"], to_zones=["untrust"])
     args.update(kw)
-    return _bootstrap.ensure(FirewallConnection(provider), commit_admin=provider["username"], **args)
+    changes = ChangeSet(FirewallConnection(provider), admin=provider["username"],
+                        description=_bootstrap.COMMIT_DESCRIPTION)
+    return _bootstrap.ensure(changes, _bootstrap.FeedObjects.from_options(args),
+                             Placement(args["location"], args["existing_rule"]), RuleShape.from_options(args),
+                             **{key: args[key] for key in ("tag_color",) if key in args})
 
 
 @pytest.fixture
@@ -322,6 +328,9 @@ def test_bad_items_are_rejected_one_by_one_and_the_rest_applied(
     assert set(messages) == {"999.1.1.1", "http://", "2001:db8::/64", "ftp://x.example/"}
     assert "IPv4 address" in messages["999.1.1.1"] and "IPv6 network" in messages["2001:db8::/64"]
     assert tagged(provider) == {"203.0.113.9"} and "4 feed items were rejected" in result["warnings"][0]
+    # issue 15, section 3: the same list again changes nothing and warns no more; it still names them
+    again = run(provider, lumu_server, options(), "list", {"path": str(listing)})
+    assert not again["changed"] and "warnings" not in again and len(again["rejected"]) == 4
 
 
 @pytest.mark.parametrize("fault, message", [
@@ -373,8 +382,9 @@ def test_hostile_names_stay_literal(emu: Any, provider: dict[str, Any], lumu: An
 
 def test_custom_url_category_present_exact_and_its_guard(emu: Any, provider: dict[str, Any]) -> None:
     def ensure(members: list[str], state: str = "present", **kw: Any) -> dict[str, Any]:
-        return _category.ensure(FirewallConnection(provider), "blocklist", members, state,
-                                commit_admin=provider["username"], **kw)
+        changes = ChangeSet(FirewallConnection(provider), admin=provider["username"],
+                            description=_category.COMMIT_DESCRIPTION)
+        return _category.ensure(changes, "blocklist", members, state, **kw)
     first = ensure(["HTTPS://Evil.Example/", "bad.example/login", "bad.example/login"])
     assert first["created"] and first["members"] == ["evil.example/", "bad.example/login"]
     emu.reset_counters()
@@ -391,7 +401,8 @@ def taxii_run(provider: dict[str, Any], taxii_info: dict[str, Any], collection: 
     from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client
     source = {"collection_url": taxii_info["root"] + "collections/" + collection + "/", "username": "reader",
               "password": "reader-pass"}
-    return sync(FirewallConnection(provider), "taxii", source, options(), commit_admin=provider["username"],
+    changes = ChangeSet(FirewallConnection(provider), admin=provider["username"], description=COMMIT_DESCRIPTION)
+    return sync(changes, "taxii", source, options(),
                 client_factory=lambda feed: feed_client(feed, True, taxii_info["ca_file"], backoff=0.01))
 
 

@@ -12,34 +12,15 @@ from typing import Any, Callable, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import DEFAULT_TAG_COLOR
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import (
     PROVIDER_SPEC,
     TOP_LEVEL_OPTIONS,
     FirewallConnection,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ApplyFailed, FirewallError
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
-
-# The argument spec of doc fragment tagwarden.panos.commit.
-COMMIT_OPTIONS = dict(
-    commit=dict(type="bool", default=True),
-    commit_admin=dict(type="str"),
-)  # type: Dict[str, Dict[str, Any]]
-
-
-def commit_settings(params: Dict[str, Any]) -> Dict[str, Any]:
-    """``commit`` and ``commit_admin`` (``_config._changeset.commit_admin_for``) from the COMMIT_OPTIONS
-    and ``provider`` of a module's parameters, as the features take them."""
-    return dict(commit=params["commit"], commit_admin=commit_admin_for(params["commit_admin"], params["provider"]))
-
-
-# The argument spec of doc fragment tagwarden.panos.tag_color.
-TAG_COLOR_OPTIONS = dict(
-    tag_color=dict(type="str", default=DEFAULT_TAG_COLOR),
-)  # type: Dict[str, Dict[str, Any]]
-
 
 def provider_options() -> Dict[str, Dict[str, Any]]:
     """The suboptions of ``provider`` as an Ansible argument spec (env fallbacks included)."""
@@ -104,8 +85,9 @@ def firewall_module(options: Dict[str, Dict[str, Any]], **kwargs: Any) -> Ansibl
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
 
 
-def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]]) -> None:
-    """Run ``task(connection)`` and exit the module with its result.
+def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]], require_firewall: bool = True) -> None:
+    """Run ``task(connection)`` and exit the module with its result (``require_firewall=False`` for a
+    task that may address Panorama itself: ``_panos._panorama.registration_point`` checks it).
 
     The one place that turns errors into a failed task: bad input (a ValueError such as
     ValidationError, raised before anything is sent), a firewall error, or one after changes
@@ -113,7 +95,7 @@ def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]]) 
     ``diff`` unless diff mode is on, turns ``warnings`` into Ansible warnings, and fails the task
     when the firewall rejected entries (``failed_entries``).
     """
-    conn = connect(module)
+    conn = connect(module, require_firewall=require_firewall)
     try:
         result = task(conn)
     except ApplyFailed as exc:
@@ -131,6 +113,20 @@ def run_task(module: Any, task: Callable[[FirewallConnection], Dict[str, Any]]) 
         if result.get("failed_entries"):
             module.fail_json(msg=failure_message(result["failed_entries"]), **result)
         module.exit_json(**result)
+
+
+def change_set(module: Any, conn: Connection, description: str, panorama: bool = False) -> ChangeSet:
+    """The run's ChangeSet: the module's vsys (VSYS group; none on Panorama, whose objects are
+    ``shared``), check mode, and commit options (COMMIT)."""
+    params = module.params
+    return ChangeSet(conn, vsys=None if panorama else params["vsys"], check_mode=module.check_mode, commit=params["commit"],
+                     admin=commit_admin_for(params["commit_admin"], params["provider"]), description=description)
+
+
+def run_changes(module: Any, description: str, task: Callable[[ChangeSet], Dict[str, Any]]) -> None:
+    """:func:`run_task` for a module that writes configuration: ``task`` gets the run context, the
+    connection and its ChangeSet (:func:`change_set`) with the commit ``description``, built once."""
+    run_task(module, lambda conn: task(change_set(module, conn, description)))
 
 
 def _tidy(module: Any, result: Dict[str, Any]) -> Dict[str, Any]:

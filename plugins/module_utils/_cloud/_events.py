@@ -22,13 +22,14 @@ import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Set, Tuple
 from urllib.parse import unquote_plus
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AWS_ID
 
 INSTANCE_EVENTS = ("StartInstances", "StopInstances", "TerminateInstances", "RunInstances")
 GROUP_EVENTS = ("AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress", "ModifySecurityGroupRules")
 
 
-class EventError(ValueError):
+class EventError(InputError):
     """An event or log file that cannot be read at all."""
 
 

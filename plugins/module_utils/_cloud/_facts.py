@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The aws_security_rules_facts module: module parameters -> AWS -> the desired rule set.
+"""The aws_security_rules_info module: module parameters -> AWS -> the desired rule set.
 
 Plain Python (no Ansible imports). The result feeds tagwarden.panos.security_rule_set directly:
 ``rules``, ``services``, and ``name_prefixes`` as its ``scope``.

@@ -22,8 +22,9 @@ import ipaddress
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import ACTIVE_STATES, AWS_ID, AwsState, Instance
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import Permission
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import ACTIVE_STATES, AWS_ID
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._ec2 import AwsState, Instance, Permission
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
@@ -45,7 +46,7 @@ RULE_KEYS = ("name", "from_zones", "to_zones", "sources", "destinations", "sourc
              "tags", "disabled", "schedule")
 
 
-class SettingsError(ValueError):
+class SettingsError(InputError):
     """A bad rule setting; the message names the value and the fix."""
 
 

@@ -75,6 +75,7 @@ class ChangeSet:
         if commit and not admin:
             raise ValidationError(COMMIT_ADMIN_UNKNOWN)
         self.conn = conn
+        self.vsys = vsys
         self.store = ConfigStore(conn, vsys)
         self.check_mode = check_mode
         self.commit = commit

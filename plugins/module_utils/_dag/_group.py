@@ -40,8 +40,14 @@ def ensure_group(changes: ChangeSet, name: str, filter_text: Optional[str], desc
         for tag in tags:
             changes.present(tag_object(tag))
         changes.present(dynamic_group_object(name, filter_text or "", description))
-    result = {"changed": changes.changed, "diff": changes.diff(),
-              "changes": ["%s %s" % (_VERBS[c.action], c.label) for c in changes.changes]}  # type: Dict[str, Any]
+    return apply_changes(changes)
+
+
+def apply_changes(changes: ChangeSet, **extra: Any) -> Dict[str, Any]:
+    """Apply a module's ChangeSet: ``changed``, ``changes`` (``create tag quota``), ``diff``, ``extra`` and
+    ``commit`` when one ran; ApplyFailed carrying that result once writing has begun."""
+    result = dict(extra, changed=changes.changed, diff=changes.diff(),
+                  changes=["%s %s" % (_VERBS[c.action], c.label) for c in changes.changes])  # type: Dict[str, Any]
     try:
         commit = changes.apply()
     except FirewallError as exc:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._desired import _engine as engine
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import check_ip, ip_sort_key
@@ -122,10 +123,21 @@ def plan(current: Mapping[str, Set[str]], ips: Iterable[str], tags: Iterable[str
                        order=ip_sort_key)
 
 
-def run(conn: Connection, ips: Iterable[Any], tags: Iterable[Any], state: str = "present",
-        timeout: Optional[int] = None, persistent: Optional[bool] = True, vsys: Optional[str] = "vsys1",
-        chunk_size: int = DEFAULT_CHUNK_SIZE, check_mode: bool = False,
-        page_size: int = DEFAULT_PAGE_SIZE, allow_empty: bool = False) -> Dict[str, Any]:
+@dataclass(frozen=True)
+class Registration:
+    """What dag_register is asked: the addresses, their tags, how the set changes (``state``), the
+    tags' timeout and persistence, and whether ``exact`` may empty the tags."""
+
+    ips: Sequence[Any]
+    tags: Sequence[Any]
+    state: str = "present"
+    timeout: Optional[int] = None
+    persistent: Optional[bool] = True
+    allow_empty: bool = False
+
+
+def run(conn: Connection, wanted: Registration, vsys: Optional[str] = "vsys1", chunk_size: int = DEFAULT_CHUNK_SIZE,
+        check_mode: bool = False, page_size: int = DEFAULT_PAGE_SIZE) -> Dict[str, Any]:
     """The dag_register module: validate, read once, diff, write the difference.
 
     Returns ``changed``, ``registered``/``unregistered`` (sorted IPs), ``unchanged`` (count),
@@ -133,10 +145,11 @@ def run(conn: Connection, ips: Iterable[Any], tags: Iterable[Any], state: str = 
     exist" notices), ``uid_messages`` (sent), ``api_calls`` and ``diff`` (``before``/``after``:
     tag -> IPs). Raises ValidationError before any request, FirewallError from the connection.
     """
-    good_ips, good_tags = validate(ips, tags, timeout, chunk_size, state, allow_empty)
+    good_ips, good_tags = validate(wanted.ips, wanted.tags, wanted.timeout, chunk_size, wanted.state, wanted.allow_empty)
     current = read_registered(conn, good_tags, vsys, page_size=page_size)
-    todo = plan(current, good_ips, good_tags, state)
-    writer = None if check_mode else TagWriter(conn, vsys, timeout=timeout, persistent=persistent, chunk_size=chunk_size)
+    todo = plan(current, good_ips, good_tags, wanted.state)
+    writer = None if check_mode else TagWriter(conn, vsys, timeout=wanted.timeout, persistent=wanted.persistent,
+                                               chunk_size=chunk_size)
     outcome = engine.run(current, todo, writer, lambda state_: by_tag(state_, good_tags), order=ip_sort_key)
     return {
         "changed": outcome.changed,

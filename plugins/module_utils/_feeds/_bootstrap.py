@@ -17,7 +17,8 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-from typing import Any, Dict, List, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import (
@@ -37,33 +38,46 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import is_owned, mark, owner_tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
 
 COMMIT_DESCRIPTION = "tagwarden.panos threat_feed_objects"
 URL_RULE_SUFFIX = "-url"
 
 
-def block_rules(rule_name: str, dag_name: str, url_category: str, from_zones: Sequence[str],
-                to_zones: Sequence[str], action: str) -> List[SecurityRule]:
-    """The rule denying the DAG as destination, then the one denying the category, both owner-marked."""
+@dataclass(frozen=True)
+class FeedObjects:
+    """The names of a feed's objects on the firewall: its tag, the DAG matching it, the custom URL
+    category, and the address rule (the URL rule is named after it, :data:`URL_RULE_SUFFIX`)."""
+
+    tag: str = "threat-feed"
+    dag_name: str = "threat-feed"
+    url_category: str = "threat-feed"
+    rule_name: str = "BlockThreatFeed"
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> "FeedObjects":
+        return cls(**{name: options[name] for name in cls.__dataclass_fields__ if options.get(name) is not None})
+
+
+def block_rules(names: FeedObjects, shape: RuleShape) -> List[SecurityRule]:
+    """The rule denying the DAG as destination, then the one denying the category, both owner-marked
+    (``shape``: their zones and action)."""
     def rule(name: str, what: str, destinations: Sequence[str], categories: Sequence[str]) -> SecurityRule:
-        return mark(SecurityRule(name=name, from_zones=tuple(from_zones), to_zones=tuple(to_zones),
+        return mark(SecurityRule(name=name, from_zones=shape.from_zones, to_zones=shape.to_zones,
                                  destinations=tuple(destinations), categories=tuple(categories), services=("any",),
-                                 action=action, description="%s: deny %s" % (_category.OWNER_MARK, what)))
-    return [rule(rule_name, "the addresses of threat feed DAG %s" % dag_name, [dag_name], ["any"]),
-            rule(rule_name + URL_RULE_SUFFIX, "the URLs of custom URL category %s" % url_category, ["any"],
-                 [url_category])]
+                                 action=shape.action, description="%s: deny %s" % (_category.OWNER_MARK, what)))
+    return [rule(names.rule_name, "the addresses of threat feed DAG %s" % names.dag_name, [names.dag_name], ["any"]),
+            rule(names.rule_name + URL_RULE_SUFFIX, "the URLs of custom URL category %s" % names.url_category, ["any"],
+                 [names.url_category])]
 
 
-def ensure(conn: Connection, tag: str = "threat-feed", dag_name: str = "threat-feed",
-           url_category: str = "threat-feed", rule_name: str = "BlockThreatFeed", location: str = "top",
-           existing_rule: Optional[str] = None, from_zones: Sequence[str] = ("any",),
-           to_zones: Sequence[str] = ("any",), action: str = "deny", commit: bool = True,
-           commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1",
-           check_mode: bool = False, tag_color: str = DEFAULT_TAG_COLOR) -> Dict[str, Any]:
-    """The threat_feed_objects module: ``created``, ``updated``, ``committed``, ``rules``, ``diff``, ``api_calls``.
-    ``tag_color``: the tag's colour by its GUI name (``_config._objects.TAG_COLORS``)."""
-    placement = Placement(location, existing_rule)
-    rules = block_rules(rule_name, dag_name, url_category, from_zones, to_zones, action)
+def ensure(changes: ChangeSet, names: FeedObjects = FeedObjects(), placement: Placement = Placement(),
+           shape: RuleShape = RuleShape(), tag_color: str = DEFAULT_TAG_COLOR) -> Dict[str, Any]:
+    """The threat_feed_objects module, on the run's ``changes``: ``created``, ``updated``, ``committed``,
+    ``rules``, ``diff``, ``api_calls``. ``tag_color``: the tag's colour by its GUI name
+    (``_config._objects.TAG_COLORS``)."""
+    tag, dag_name, url_category, rule_name = names.tag, names.dag_name, names.url_category, names.rule_name
+    rules = block_rules(names, shape)
     problems = _category.check_name(tag, "tag") + _category.check_name(dag_name, "dag_name") + \
         _category.check_name(url_category, "url_category") + placement.problems(rule_name, "rule")
     color_problem = tag_color_problem("tag_color", tag_color)
@@ -73,8 +87,6 @@ def ensure(conn: Connection, tag: str = "threat-feed", dag_name: str = "threat-f
         problems.extend(rule.problems("rule_name"))
     if problems:
         raise invalid_input(problems)
-    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
-                        description=COMMIT_DESCRIPTION)
     owner = owner_tag_object()
     current = changes.read([(TAG, owner.name), (TAG, tag), (ADDRESS_GROUP, dag_name)] +
                            [(SECURITY_RULE, rule.name) for rule in rules])
@@ -99,7 +111,7 @@ def ensure(conn: Connection, tag: str = "threat-feed", dag_name: str = "threat-f
     _category.plan_members(changes, url_category, [], "present")
     placements = [placement, Placement("after", rule_name)]
     for rule, where in zip(rules, placements):
-        changes.present(rule.as_object(), then=_mover(conn, rule.name, where, vsys))
+        changes.present(rule.as_object(), then=_mover(changes.conn, rule.name, where, changes.vsys))
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
               "rules": [rule.name for rule in rules], "committed": False, "diff": changes.diff()}  # type: Dict[str, Any]
     return changes.apply_into(result)

@@ -15,6 +15,8 @@ __metaclass__ = type
 import re
 from typing import Dict, Optional, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
+
 REGISTERED_IP_CAPACITY = {
     "PANORAMA": 500000, "M-SERIES": 500000,
     "PA-5200": 500000, "PA-5400": 500000, "VM-7000 SMC-B": 500000,
@@ -30,7 +32,7 @@ _SERIES = re.compile(r"^PA-(\d)(\d)\d\d$")
 OPTION = "max_registered_ips"
 
 
-class CapacityError(ValueError):
+class CapacityError(InputError):
     """The registrations would not fit the platform; the message names the numbers."""
 
 

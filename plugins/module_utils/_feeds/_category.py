@@ -23,7 +23,6 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._guard impo
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import IndicatorError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._url_category import normalise_entry
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError, invalid_input
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, texts, xpath_literal
 
 STATES = ("present", "absent", "exact")
@@ -108,11 +107,9 @@ def check_state(state: str) -> Optional[str]:
     return None if state in STATES else "state: %r is not one of %s" % (state, ", ".join(STATES))
 
 
-def ensure(conn: Connection, name: str, members: Sequence[str], state: str = "present",
-           description: Optional[str] = None, take_ownership: bool = False, max_removals: Any = "50%",
-           commit: bool = True, commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1",
-           check_mode: bool = False) -> Dict[str, Any]:
-    """The custom_url_category module: ``added``, ``removed``, ``members``, ``committed``, ``diff``, ``api_calls``.
+def ensure(changes: ChangeSet, name: str, members: Sequence[str], state: str = "present",
+           description: Optional[str] = None, take_ownership: bool = False, max_removals: Any = "50%") -> Dict[str, Any]:
+    """The custom_url_category module, on the run's ``changes``: ``added``, ``removed``, ``members``, ``committed``, ``diff``, ``api_calls``.
 
     Every bad input is named in one ValidationError before any request; in exact mode the removals
     are bounded by ``max_removals`` before any write.
@@ -131,8 +128,6 @@ def ensure(conn: Connection, name: str, members: Sequence[str], state: str = "pr
         problems.append(str(exc))
     if problems:
         raise invalid_input(problems)
-    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
-                        description=COMMIT_DESCRIPTION)
     todo = plan_members(changes, name, entries, state, text, take_ownership)
     if state == "exact":
         check_removals(bound, [Removal("custom URL category %s" % name, len(todo.before), len(todo.remove))])

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError, TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import canonical_ipv4
 
 IP = "ip"
@@ -40,15 +41,15 @@ _URL_SCHEMES = ("http", "https")
 Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 
 
-class IndicatorError(ValueError):
+class IndicatorError(InputError):
     """A value is not a valid indicator; the message names it and says how to fix it."""
 
 
-class FeedOptionError(ValueError):
+class FeedOptionError(InputError):
     """A source's options cannot work; raised before any request is sent, naming the option and the fix."""
 
 
-class FeedError(Exception):
+class FeedError(TagwardenError):
     """A source answered something that is not a feed (a missing collection, an unexpected document)."""
 
 

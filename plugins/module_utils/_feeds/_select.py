@@ -21,7 +21,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lists import ListSource
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._lumu import LumuSource
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._taxii import TaxiiSource
-from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient
+from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings
 
 try:
     from typing import Protocol
@@ -69,6 +69,9 @@ def select_source(name: str, options: Mapping[str, Any],
 
 def feed_client(source: FeedSource, validate_certs: bool = True, ca_path: Optional[str] = None,
                 **settings: Any) -> HttpsClient:
-    """The HTTPS client for ``source``: its secrets masked, its key option named in a 401 message."""
-    return HttpsClient(validate_certs=validate_certs, ca_path=ca_path, secrets=source.secrets(),
-                       auth_option=source.auth_option, peer="the %s feed" % source.name, **settings)
+    """The HTTPS client for ``source``: its secrets masked, its key option named in a 401 message.
+    ``settings``: more HttpsSettings fields, and ``sleep`` or ``clock`` for tests."""
+    client = {name: settings.pop(name) for name in ("sleep", "clock", "opener") if name in settings}
+    return HttpsClient(HttpsSettings(validate_certs=validate_certs, ca_path=ca_path, auth_option=source.auth_option,
+                                     peer="the %s feed" % source.name, **settings),
+                       secrets=source.secrets(), **client)

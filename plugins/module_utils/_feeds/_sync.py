@@ -30,6 +30,7 @@ import ipaddress
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import TAG, URL_CATEGORY, tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._desired import _engine as engine
@@ -83,7 +84,7 @@ COMMIT_DESCRIPTION = "tagwarden.panos threat_feed_sync"
 STATE_RECORD = DescriptionRecord("feed", _category.OWNER_MARK + " (threat_feed_sync): the feed's state")
 
 
-class FeedRunError(ValueError):
+class FeedRunError(InputError):
     """The feed could not be read; nothing was written (the next run starts from the same cursor)."""
 
 
@@ -292,18 +293,17 @@ def summary_lines(name: str, counts: Mapping[str, Mapping[str, int]], top: Mappi
     return lines
 
 
-def sync(conn: Connection, source: str, source_options: Mapping[str, Any], options: Options, *,
-         commit: bool = True, commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1",
-         check_mode: bool = False, chunk_size: int = DEFAULT_CHUNK_SIZE,
+def sync(changes: ChangeSet, source: str, source_options: Mapping[str, Any], options: Options, *,
+         chunk_size: int = DEFAULT_CHUNK_SIZE,
          client_factory: Callable[[FeedSource], HttpsClient] = feed_client) -> Dict[str, Any]:
-    """The threat_feed_sync module; see the module docstring. Result: ``changed``, ``counts``, ``top``,
-    ``summary``, ``cursor``, ``rejected``, ``failed_entries``, ``capacity``, ``committed``, ``diff``,
+    """The threat_feed_sync module on the run's ``changes`` (its connection, vsys, check mode and
+    commit); see the module docstring. Result: ``changed``, ``counts``, ``top``, ``summary``,
+    ``cursor``, ``rejected``, ``failed_entries``, ``capacity``, ``committed``, ``diff``,
     ``feed_requests``, ``api_calls``."""
     problems = check_options(options)
     if problems:
         raise invalid_input(problems)
-    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
-                        description=COMMIT_DESCRIPTION)
+    conn, vsys = changes.conn, changes.vsys
     device = read_device(conn)
     feed = select_source(source, source_options, clock=lambda: to_utc(device.now, device.zone))
     changes.read([(TAG, options.tag)])
@@ -337,7 +337,7 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
                                    len(members.remove)))
         check_removals(parse_bound(options.max_removals), guarded)
 
-    writer = None if check_mode else TagWriter(conn, vsys, chunk_size=chunk_size)
+    writer = None if changes.check_mode else TagWriter(conn, vsys, chunk_size=chunk_size)
     outcome = engine.run(current, ips.todo, writer, lambda held: holding(held, options.tag), order=ip_sort_key)
     counts = {"addresses": _counts(ips.new, ips.renewed, ips.expired, ips.removed, ips.held)}
     top = {"addresses": ips.new[:TOP]}
@@ -363,7 +363,9 @@ def sync(conn: Connection, source: str, source_options: Mapping[str, Any], optio
         "committed": False, "diff": diff, "feed_requests": client.requests, "uid_messages": outcome.writes,
         "firewall_time": format_firewall_time(device.now),
     }  # type: Dict[str, Any]
-    if rejected:
+    # A plain list is read whole each run and names the same bad items each time: they warn with the
+    # run that changed something; the result (and the role's status) lists them on every run.
+    if rejected and report["changed"]:
         report["warnings"] = ["%d feed item%s rejected (see 'rejected'), the rest applied: %s" % (
             len(rejected), "" if len(rejected) == 1 else "s were", "; ".join(r["message"] for r in rejected[:3]))]
     return changes.apply_into(report)

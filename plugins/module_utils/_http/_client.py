@@ -26,8 +26,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Mapping, NamedTuple, Optional, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import Scrubber
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import make_ssl_context
 
@@ -53,7 +55,7 @@ class Reply(NamedTuple):
 Opener = Callable[[str, str, Mapping[str, str], Optional[bytes], float], Reply]
 
 
-class HttpsError(Exception):
+class HttpsError(TagwardenError):
     """A request failed; the message names the cause and the fix, with every secret masked.
 
     Raised ``from None``: the exception it replaces (which may hold the URL with its key) is not
@@ -116,23 +118,43 @@ def display_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-class HttpsClient:  # pylint: disable=too-many-instance-attributes
-    """Sends requests and decodes replies; ``requests`` counts the HTTP requests sent (retries too)."""
+@dataclass(frozen=True)
+class HttpsSettings:
+    """How an HttpsClient reaches its server: TLS (``ca_option`` is the option that named ``ca_path``,
+    for the message when it cannot be used), the reply timeout, retries of failures with exponential
+    ``backoff``, how long and how often a 429 is waited out, and the words messages use for the
+    credentials' option and for the server."""
 
-    def __init__(self, *, validate_certs: bool = True, ca_path: Optional[str] = None, ca_option: str = "ca_path",
-                 timeout: float = 30.0, retries: int = 3, backoff: float = 1.0, max_wait: float = 60.0,
-                 rate_limit_retries: int = 5, secrets: Iterable[str] = (), auth_option: str = "the API key",
-                 peer: str = "the feed server", opener: Optional[Opener] = None,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> None:
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.max_wait = max_wait
-        self.rate_limit_retries = rate_limit_retries
-        self.auth_option = auth_option
-        self.peer = peer
+    validate_certs: bool = True
+    ca_path: Optional[str] = None
+    ca_option: str = "ca_path"
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_wait: float = 60.0
+    rate_limit_retries: int = 5
+    auth_option: str = "the API key"
+    peer: str = "the feed server"
+
+
+class HttpsClient:  # pylint: disable=too-many-instance-attributes
+    """Sends requests and decodes replies; ``requests`` counts the HTTP requests sent (retries too).
+    ``secrets`` are masked in every message; ``opener``, ``sleep`` and ``clock`` stand in for the
+    network and the time in tests."""
+
+    def __init__(self, settings: HttpsSettings = HttpsSettings(), *, secrets: Iterable[str] = (),
+                 opener: Optional[Opener] = None, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.timeout = settings.timeout
+        self.retries = settings.retries
+        self.backoff = settings.backoff
+        self.max_wait = settings.max_wait
+        self.rate_limit_retries = settings.rate_limit_retries
+        self.auth_option = settings.auth_option
+        self.peer = settings.peer
         self.scrubber = Scrubber(secrets)
-        self._opener = opener or url_opener(make_ssl_context(validate_certs, ca_path, ca_option, peer))
+        self._opener = opener or url_opener(make_ssl_context(settings.validate_certs, settings.ca_path,
+                                                             settings.ca_option, settings.peer))
         self._sleep = sleep
         self._clock = clock
         self._not_before = 0.0

@@ -15,8 +15,10 @@ import os
 import ssl
 from typing import Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 
-class TlsSettingsError(ValueError):
+
+class TlsSettingsError(InputError):
     """The CA bundle cannot be used; the message names the option and the fix."""
 
 
@@ -24,7 +26,7 @@ def make_ssl_context(validate_certs: bool = True, ca_path: Optional[str] = None,
                      option: str = "ca_path", peer: str = "the server") -> ssl.SSLContext:
     """A client SSL context: verified against ``ca_path`` (a PEM file or a directory) or the system CAs.
 
-    ``option`` names the setting in messages (``provider.ca_path``), ``peer`` what the CA signed.
+    ``option`` names the setting in messages (``ca_path``), ``peer`` what the CA signed.
     """
     if not validate_certs:
         context = ssl.create_default_context()

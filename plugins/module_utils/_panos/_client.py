@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The PAN-OS XML API client: one firewall, for one module run.
 
-:class:`FirewallConnection` generates the API key once when only a password is given, retries
-transient failures with bounded exponential backoff, counts HTTP requests in ``api_calls`` and
-raises :class:`FirewallError` with one message that names the cause and the fix. The password
-and the API key are scrubbed from every message. Plain Python, no Ansible imports.
+:class:`FirewallConnection` generates the API key once when only a password is given, sends every
+request on one kept-alive connection (``_transport``) while holding one of the management plane's
+``max_in_flight`` slots (``_inflight``), retries transient failures with bounded exponential
+backoff (a request that may have been carried out only when it is a read), counts HTTP requests in
+``api_calls`` and raises :class:`FirewallError` with one message that names the cause and the fix.
+The password and the API key are scrubbed from every message. Plain Python, no Ansible imports.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,6 +18,7 @@ __metaclass__ = type
 
 import datetime
 import os
+import re
 import time
 import xml.etree.ElementTree as ET
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
@@ -33,8 +36,13 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
     reply_error,
     response_message,
 )
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._inflight import (
+    DEFAULT_MAX_IN_FLIGHT,
+    InFlightLimit,
+    SlotTimeout,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._transport import (
-    PanXapiTransport,
+    HttpTransport,
     Transport,
     TransportError,
     classify_exception,
@@ -54,13 +62,15 @@ PROVIDER_SPEC = {
     "validate_certs": {"type": "bool", "default": True, "env": "PANOS_VALIDATE_CERTS"},
     "ca_path": {"type": "path", "env": "PANOS_CA_PATH"},
     "timeout": {"type": "int", "default": 30, "env": "PANOS_TIMEOUT"},
+    "max_in_flight": {"type": "int", "default": DEFAULT_MAX_IN_FLIGHT, "env": "PANOS_MAX_IN_FLIGHT"},
 }  # type: Dict[str, Dict[str, Any]]
 
 #: Top-level module options that set the provider key of the same meaning (the top-level option
 #: wins): paloaltonetworks.panos rejects provider keys it does not know, so a provider shared by
 #: both collections leaves these out and sets them once with ``module_defaults``. ``timeout`` is
 #: ``api_timeout`` at the top level because ``dag_register`` has a ``timeout`` (the tags').
-TOP_LEVEL_OPTIONS = {"validate_certs": "validate_certs", "ca_path": "ca_path", "api_timeout": "timeout"}
+TOP_LEVEL_OPTIONS = {"validate_certs": "validate_certs", "ca_path": "ca_path", "api_timeout": "timeout",
+                     "max_in_flight": "max_in_flight"}
 
 SYSTEM_INFO = to_string(cmd("show", "system", "info"))
 
@@ -69,6 +79,25 @@ DEFAULT_ATTEMPTS = 4
 BUSY_RETRY_SECONDS = 60.0
 DEFAULT_BACKOFF = 0.5
 MAX_BACKOFF = 8.0
+#: How long a request waits for a free slot of its management plane, in multiples of provider.timeout.
+SLOT_WAIT_TIMEOUTS = 10
+#: Requests that change nothing: sent again after a reply was lost. ``op`` commands that only
+#: show or test, config reads, and polling a report or log job; never a commit, a config write,
+#: a User-ID message or a request that enqueues a job.
+_READ_OP = re.compile(r"\s*<(show|test)[\s/>]")
+_READ_CONFIG = frozenset(("get", "show", "complete"))
+
+
+def is_read(params: Mapping[str, str]) -> bool:
+    """The request changes nothing on the firewall, so sending it twice does no harm."""
+    kind = params.get("type")
+    if kind in ("keygen", "version"):
+        return True
+    if kind == "op":
+        return bool(_READ_OP.match(params.get("cmd", "")))
+    if kind == "config":
+        return params.get("action") in _READ_CONFIG
+    return kind in ("report", "log") and params.get("action") == "get"
 
 
 def _with_defaults(provider: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
@@ -139,9 +168,10 @@ class FirewallConnection:
         self.backoff = float(backoff)
         self.api_calls = 0
         self._key_ready = False
+        self._slots = InFlightLimit(self.host, self.port, self.max_in_flight, self.timeout * SLOT_WAIT_TIMEOUTS)
         if transport is None:
-            transport = PanXapiTransport(self.host, self.port, self.timeout,
-                                         make_ssl_context(self.validate_certs, self.ca_path))
+            transport = HttpTransport(self.host, self.port, self.timeout,
+                                      make_ssl_context(self.validate_certs, self.ca_path), slot=self._slots.slot)
         self._transport = transport
         if self._api_key:
             self._transport.set_key(self._api_key)
@@ -154,8 +184,12 @@ class FirewallConnection:
         try:
             self.port = int(values.get("port") or 443)
             self.timeout = int(values.get("timeout") or 30)
+            self.max_in_flight = int(values.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT))
         except (TypeError, ValueError):
-            raise FirewallError("provider.port and provider.timeout must be integers", kind="settings")
+            raise FirewallError("provider.port, provider.timeout and max_in_flight must be integers", kind="settings")
+        if not 0 <= self.max_in_flight <= 100:
+            raise FirewallError("max_in_flight=%s is not 0 (no limit) to 100: PAN-OS's guidance is at most 5 requests "
+                                "at once per management plane" % self.max_in_flight, kind="settings")
         if not 0 < self.port < 65536:
             raise FirewallError("provider.port=%s is not a TCP port (1-65535)" % self.port, kind="settings")
         if self.timeout < 1:
@@ -220,16 +254,22 @@ class FirewallConnection:
                 root = self._transport.request(params)
             except FirewallError as exc:
                 raise self.fail(exc.message, exc.kind, exc.code, exc.root)
+            except SlotTimeout as exc:
+                raise self.fail("%s: other requests of this controller kept %s busy; lower the forks or raise "
+                                "max_in_flight (PANOS_MAX_IN_FLIGHT)" % (exc, self.where), "transient")
             except Exception as exc:  # TransportError, or a fake or third-party transport raising something raw
                 error = classify_exception(exc)
-                # A commit whose reply was lost (cut short, connection closed) may have been
-                # enqueued: _jobs looks for its job before sending it again.
-                lost = params.get("type") == "commit" and error.kind in ("malformed", "reset")
+                # A reply lost after the request left (cut short, connection closed): a read is sent
+                # again; a write is not, it may have been carried out (a commit's job is looked up by _jobs).
+                lost = error.sent and error.kind in ("malformed", "reset") and not is_read(params)
                 if error.transient and attempt < self.attempts and not lost:
                     self.sleep(self._delay(attempt))
                     continue
                 failure = self._transport_failure(error, what, attempt)
-                failure.reply_lost = lost
+                if lost and params.get("type") != "commit":
+                    failure = self.fail("%s; it may have been carried out, so it was not sent again: the next run "
+                                        "sees what the firewall holds" % failure.message, failure.kind)
+                failure.reply_lost = lost and params.get("type") == "commit"
                 raise failure
             if root.get("status") == "error" and root.get("code") == CODE_SESSION_TIMEOUT and attempt < self.attempts:
                 self.sleep(self._delay(attempt))
@@ -245,6 +285,12 @@ class FirewallConnection:
                                 % (self.where, BUSY_RETRY_SECONDS, what, response_message(root)),
                                 "transient", root.get("code"), root)
             return root
+
+    def close(self) -> None:
+        """Close the kept-alive connection (the end of the process closes it too)."""
+        close = getattr(self._transport, "close", None)
+        if close is not None:
+            close()
 
     def _delay(self, attempt: int) -> float:
         return min(MAX_BACKOFF, self.backoff * (2 ** (attempt - 1)))

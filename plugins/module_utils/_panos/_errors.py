@@ -14,6 +14,8 @@ __metaclass__ = type
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError, TagwardenError
+
 PANOS_ERROR_CODES = {
     "400": "bad request",
     "403": "forbidden",
@@ -49,29 +51,11 @@ CODE_SESSION_TIMEOUT = "22"
 COMMIT_BUSY = ("A commit is in progress", "Another commit/validate is in progress")
 LOCKED = "Configuration is locked by"
 
-PIP_REQUIREMENTS = {
-    "pan-python": "pan-python>=0.17,<0.18",
-}
 
-
-def missing_library_message(package: str, import_error: Optional[str] = None) -> str:
-    """The message for a Python library that is not installed where the module runs."""
-    spec = PIP_REQUIREMENTS.get(package, package)
-    msg = (
-        "the Python library %s is not installed for the Python that runs this module "
-        "(usually the controller's, see ansible_python_interpreter): install it with "
-        "`python -m pip install '%s'` (or `python -m pip install -r requirements.txt` "
-        "from the tagwarden.panos collection)" % (package, spec)
-    )
-    if import_error:
-        msg += " [import error: %s]" % import_error
-    return msg
-
-
-class FirewallError(Exception):
+class FirewallError(TagwardenError):
     """A request to the firewall failed; ``str(error)`` names the cause and the fix.
 
-    ``kind`` is one of ``library``, ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
+    ``kind`` is one of ``settings``, ``certificate``, ``tls``, ``auth``, ``timeout``,
     ``unreachable``, ``network``, ``transient``, ``malformed``, ``panos``, ``locked``, ``job``, ``target``
     (Panorama cannot reach the managed firewall named by the serial number).
     ``code`` is the PAN-OS error code when there is one, ``root`` the reply's root element.
@@ -92,11 +76,11 @@ class FirewallError(Exception):
         return self.message
 
 
-class ValidationError(ValueError):
+class ValidationError(InputError):
     """Invalid input, found before anything was sent; the message names each bad value and the fix."""
 
 
-class ApplyFailed(Exception):
+class ApplyFailed(TagwardenError):
     """A request failed after changes began; ``result`` says what was done before it."""
 
     def __init__(self, error: FirewallError, result: Dict[str, Any]) -> None:
@@ -167,12 +151,13 @@ def auth_message(where: str, detail: str, api_key: bool, username: str) -> str:
 #: ``TransportError.kind`` -> (message, error kind); fields: where, what, tried, detail, timeout.
 TRANSPORT_FIXES = {
     "certificate": ("the TLS certificate of {where} was refused ({detail}): give the CA bundle (PEM) that signed "
-                    "the firewall's management certificate in provider.ca_path (or PANOS_CA_PATH), or, knowingly "
-                    "and only on a trusted network, set provider.validate_certs: false", "certificate"),
+                    "the firewall's management certificate in ca_path (the playbooks' panos_ca_path, or PANOS_CA_PATH), "
+                    "or, knowingly and only on a trusted network, set validate_certs: false", "certificate"),
     "tls": ("the TLS handshake with {where} failed ({detail}): check that provider.port is the "
             "firewall's HTTPS management port", "tls"),
     "timeout": ("no reply from {where} within {timeout} s for the {what} request ({detail}): check that the "
-                "management interface is reachable from this host, or raise provider.timeout (PANOS_TIMEOUT)",
+                "management interface is reachable from this host, or raise api_timeout (the playbooks' "
+                "panos_api_timeout, or PANOS_TIMEOUT)",
                 "timeout"),
     "unreachable": ("cannot connect to {where} ({detail}): check provider.ip_address and provider.port "
                     "(PANOS_IP_ADDRESS, PANOS_PORT) and that the firewall's management interface "

@@ -1,7 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""PAN-OS limits, each written once (PAN-OS 10.x/11.x; /work/shared/panos-xmlapi.md)."""
+"""PAN-OS limits, each written once (PAN-OS 10.x/11.x).
+
+Sources: the PAN-OS administrator's guide and XML API guide (docs.paloaltonetworks.com: "Register
+IP Addresses and Tags Dynamically", "Use Dynamic Address Groups in Policy", "Custom URL Categories"),
+the web interface's own field limits, and what pan-os-python sends (the registered-ip page size).
+"""
 
 from __future__ import absolute_import, division, print_function
 from __future__ import annotations

@@ -1,11 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One HTTPS request to the XML API with pan-python's ``PanXapi``, and the classification of
+"""HTTPS to the XML API on one kept-alive connection per device, and the classification of
 everything that is not a PAN-OS reply into a :class:`TransportError`.
 
-The SSL context comes from ``_http._tls`` (pan-python accepts one; without it certificates
-are not checked).
+pan-python (which this replaced) sends every request with ``urllib.request``, which closes the
+connection after each reply: a new TCP and TLS handshake per request (docs/design.md,
+"Dependencies"). Here one ``http.client`` connection, with the SSL context from ``_http._tls``,
+carries every request of a module run. A request goes again on a fresh connection only when it
+provably never left: the kept-alive connection was closed by the firewall before it was written.
+Whether a request that left may be sent again is the client's decision (reads only).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,46 +17,46 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+import contextlib
 import http.client
-import re
+import select
 import socket
 import ssl
+import urllib.parse
 import xml.etree.ElementTree as ET
-from typing import Mapping, Optional, Protocol
+from typing import Any, Callable, ContextManager, Mapping, Optional, Protocol, Tuple
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import TagwardenError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import TlsSettingsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._tls import make_ssl_context as _make_ssl_context
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError, missing_library_message
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
 
-try:
-    import pan.xapi as _pan_xapi  # pan-python
-except ImportError as _exc:  # pragma: no cover - depends on the environment
-    _pan_xapi = None
-    PAN_PYTHON_IMPORT_ERROR = str(_exc)  # type: Optional[str]
-else:
-    PAN_PYTHON_IMPORT_ERROR = None
+API_PATH = "/api/"
+HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "tagwarden.panos"}
 
 
 class Transport(Protocol):
-    """What the client sends through: the real :class:`PanXapiTransport` or a test fake."""
+    """What the client sends through: the real :class:`HttpTransport` or a test fake."""
 
     def set_key(self, api_key: str) -> None: ...
 
     def request(self, params: Mapping[str, str]) -> ET.Element: ...
 
 
-class TransportError(Exception):
+class TransportError(TagwardenError):
     """A request produced no PAN-OS XML reply (network, TLS, HTTP status, unparsable reply).
 
     ``kind``: ``http`` (``http_status`` set), ``certificate``, ``tls``, ``timeout``, ``reset``,
-    ``unreachable``, ``network``, ``malformed``.
+    ``unreachable``, ``network``, ``malformed``. ``sent`` is False only when the request provably
+    never reached the firewall whole (the connection failed before or while it was written).
     """
 
-    def __init__(self, kind: str, detail: str, http_status: Optional[int] = None) -> None:
+    def __init__(self, kind: str, detail: str, http_status: Optional[int] = None, sent: bool = True) -> None:
         super(TransportError, self).__init__(detail)
         self.kind = kind
         self.detail = detail
         self.http_status = http_status
+        self.sent = sent
 
     @property
     def transient(self) -> bool:
@@ -64,7 +68,7 @@ class TransportError(Exception):
 def make_ssl_context(validate_certs: bool = True, ca_path: Optional[str] = None) -> ssl.SSLContext:
     """The SSL context for the firewall: verified against ``ca_path`` (or the system CAs)."""
     try:
-        return _make_ssl_context(validate_certs, ca_path, option="provider.ca_path",
+        return _make_ssl_context(validate_certs, ca_path, option="ca_path",
                                  peer="the firewall's management interface")
     except TlsSettingsError as exc:
         raise FirewallError(str(exc), kind="settings")
@@ -81,18 +85,13 @@ _TEXT_KINDS = (
 )
 
 
-def classify_text(detail: str) -> TransportError:
-    """Turn a pan-python error text that has no XML reply behind it into a TransportError."""
+def classify_text(detail: str, default: str = "malformed") -> TransportError:
+    """Turn an error text that has no XML reply behind it into a TransportError."""
     low = detail.lower()
-    match = re.search(r"code: (\d{3})", detail)
-    if detail.startswith("URLError:") and match:
-        return TransportError("http", detail, int(match.group(1)))
     for kind, needles in _TEXT_KINDS:
         if any(needle in low for needle in needles):
             return TransportError(kind, detail)
-    if detail.startswith("URLError:"):
-        return TransportError("network", detail)
-    return TransportError("malformed", detail)
+    return TransportError(default, detail)
 
 
 def classify_exception(exc: BaseException) -> TransportError:
@@ -112,49 +111,99 @@ def classify_exception(exc: BaseException) -> TransportError:
         return classify_text("ssl: %s" % exc)
     if isinstance(exc, http.client.HTTPException):
         return TransportError("malformed", "%s: %s" % (type(exc).__name__, exc))
-    return classify_text("%s: %s" % (type(exc).__name__, exc))
+    return classify_text("%s: %s" % (type(exc).__name__, exc), "network" if isinstance(exc, OSError) else "malformed")
 
 
-class PanXapiTransport:
-    """Sends one request with pan-python's ``PanXapi`` and returns the reply's root element.
+def parse_reply(status: int, reason: str, body: bytes) -> ET.Element:
+    """The root of a PAN-OS reply (any ``status`` attribute); TransportError for anything else."""
+    if not 200 <= status < 300:
+        raise TransportError("http", "HTTP %d %s" % (status, reason), status)
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise TransportError("malformed", "ElementTree.fromstring ParseError: %s" % exc)
+    if root.tag != "response" or "status" not in root.attrib:
+        raise TransportError("malformed", "no response element status attribute (the reply's root is <%s>)" % root.tag)
+    return root
 
-    Replies that are PAN-OS XML are returned whatever their status; everything else raises
-    :class:`TransportError`.
+
+def _closed_by_peer(sock: Any) -> bool:
+    """An idle kept-alive socket that is readable has been closed (or spoken to out of turn) by the peer."""
+    try:
+        return bool(select.select([sock], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
+
+
+class HttpTransport:
+    """Sends requests on one kept-alive HTTPS connection to one device and returns the replies' roots.
+
+    ``slot`` wraps each request's time in flight (the management plane's limit, ``_inflight``);
+    ``connections`` counts the connections opened.
     """
 
-    def __init__(self, host: str, port: int, timeout: int, ssl_context: ssl.SSLContext) -> None:
-        if _pan_xapi is None:
-            raise FirewallError(missing_library_message("pan-python", PAN_PYTHON_IMPORT_ERROR), kind="library")
-        try:
-            # api_key is set after keygen (or from the provider); "" keeps pan-python from
-            # generating a key by itself on the first request.
-            self._xapi = _pan_xapi.PanXapi(hostname=host, port=port, api_key="", timeout=timeout,
-                                           ssl_context=ssl_context)
-        except _pan_xapi.PanXapiError as exc:
-            raise FirewallError("invalid connection settings: %s" % exc, kind="settings")
+    def __init__(self, host: str, port: int, timeout: float, ssl_context: ssl.SSLContext,
+                 slot: Optional[Callable[[], ContextManager[None]]] = None,
+                 connect: Optional[Callable[[], http.client.HTTPConnection]] = None) -> None:
+        self._connect = connect or (lambda: http.client.HTTPSConnection(host, port, timeout=timeout, context=ssl_context))
+        self._slot = slot or contextlib.nullcontext
+        self._conn = None  # type: Optional[http.client.HTTPConnection]
+        self._key = None  # type: Optional[str]
+        self.connections = 0
 
     def set_key(self, api_key: str) -> None:
-        self._xapi.api_key = api_key
+        self._key = api_key
 
     def request(self, params: Mapping[str, str]) -> ET.Element:
-        xapi = self._xapi
+        fields = dict(params)
+        if self._key and params.get("type") != "keygen":
+            fields["key"] = self._key
+        with self._slot():
+            status, reason, body = self._exchange(urllib.parse.urlencode(fields).encode("utf-8"))
+        return parse_reply(status, reason, body)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _connection(self) -> Tuple[http.client.HTTPConnection, bool]:
+        """The kept-alive connection (True) or a new one (False); connecting failures never sent anything."""
+        conn = self._conn
+        if conn is not None and conn.sock is not None and not _closed_by_peer(conn.sock):
+            return conn, True
+        self.close()
+        conn = self._connect()
         try:
-            if params.get("type") == "keygen":
-                xapi.api_username = params["user"]
-                xapi.api_password = params["password"]
-                try:
-                    xapi.keygen()
-                finally:
-                    xapi.api_username = None
-                    xapi.api_password = None
-            else:
-                xapi.ad_hoc(qs=dict(params), modify_qs=True)
-        except _pan_xapi.PanXapiError as exc:
-            if xapi.element_root is not None:
-                return xapi.element_root
-            raise classify_text(str(exc))
-        except Exception as exc:  # socket, TLS and http.client errors escape pan-python raw
-            raise classify_exception(exc)
-        if xapi.element_root is None:
-            raise TransportError("malformed", "the reply has no XML document")
-        return xapi.element_root
+            conn.connect()
+        except Exception as exc:
+            conn.close()
+            error = classify_exception(exc)
+            error.sent = False
+            raise error
+        self._conn = conn
+        self.connections += 1
+        return conn, False
+
+    def _exchange(self, body: bytes) -> Tuple[int, str, bytes]:
+        while True:
+            conn, reused = self._connection()
+            try:
+                conn.request("POST", API_PATH, body, HEADERS)
+            except (OSError, http.client.HTTPException) as exc:
+                # Not written whole: the firewall cannot have read the request.
+                self.close()
+                if reused:
+                    continue  # the firewall closed the kept-alive connection just now: a fresh one
+                error = classify_exception(exc)
+                error.sent = False
+                raise error
+            try:
+                response = conn.getresponse()
+                reply = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                self.close()  # the request left: only the client may decide to send it again
+                raise classify_exception(exc)
+            if response.will_close:
+                self.close()
+            return response.status, response.reason, reply

@@ -16,13 +16,15 @@ __metaclass__ = type
 import xml.etree.ElementTree as ET
 from typing import Any, Iterable, List, Optional, Sequence, Union
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
+
 DEVICE_XPATH = "/config/devices/entry[@name='localhost.localdomain']"
 SHARED_XPATH = "/config/shared"
 
 ElementOrList = Union[ET.Element, Sequence[ET.Element]]
 
 
-class XPathQuoteError(ValueError):
+class XPathQuoteError(InputError):
     """A name cannot be written as an XPath 1.0 string literal."""
 
 

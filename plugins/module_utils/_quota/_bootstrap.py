@@ -6,8 +6,7 @@ the tag, the DAG matching it, the custom report ``Quota`` and the deny rules usi
 (The group rule and its dynamic user group are quota_block's, ``_blocks``.)
 
 The DAG and the rules carry the owner tag. A rule of a configured name that is not ours is
-refused before any write, unless it has the shape 0.1.0's bootstrap created (the DAG as its
-only source, a blocking action): that one is adopted (the owner tag is added).
+refused before any write.
 
 All of it goes through one ChangeSet: read in one batch per object type, written only where it
 differs (``set`` when new, ``edit`` of a merge when changed), new rules moved into place, one
@@ -36,7 +35,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_REPORT_TOPN
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, xpath_literal
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import BLOCKING_ACTIONS, name_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import name_problems
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG, is_owned, mark, owner_tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
@@ -68,19 +67,12 @@ def quota_rule(rule: Mapping[str, Any], dag_name: str) -> QuotaRule:
     return mark(model), Placement(rule["location"], rule["existing_rule"])
 
 
-def foreign_rule_problems(current: Mapping[Tuple[Any, str], Any], rules: Sequence[QuotaRule], dag_name: str) -> List[str]:
-    """The configured rule names held by rules that are not ours and not 0.1.0's DAG rules."""
-    problems = []
-    for model, _placement in rules:
-        entry = current.get((SECURITY_RULE, model.name))
-        if entry is None or is_owned(entry):
-            continue
-        existing = SecurityRule.from_entry(entry)
-        if existing.sources != (dag_name,) or existing.action not in BLOCKING_ACTIONS:
-            problems.append("rules: rule %r exists and is not managed by tagwarden.panos (no %s tag, and not the "
-                            "deny rule of the DAG %r); nothing was changed. Choose another name"
-                            % (model.name, OWNER_TAG, dag_name))
-    return problems
+def foreign_rule_problems(current: Mapping[Tuple[Any, str], Any], rules: Sequence[QuotaRule]) -> List[str]:
+    """The configured rule names held by rules that are not ours."""
+    return ["rules: rule %r exists and is not managed by tagwarden.panos (no %s tag); nothing was changed. "
+            "Choose another name" % (model.name, OWNER_TAG) for model, _placement in rules
+            if current.get((SECURITY_RULE, model.name)) is not None
+            and not is_owned(current[(SECURITY_RULE, model.name)])]
 
 
 def validate(tag: str, dag_name: str, report_name: str, report_period: str, report_topn: int,
@@ -135,12 +127,10 @@ def _mover(conn: Connection, name: str, placement: Placement, vsys: Optional[str
     return lambda: place(conn, name, placement, vsys)
 
 
-def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report_name: str = "Quota",
+def ensure(changes: ChangeSet, tag: str = "quota", dag_name: str = "quota", report_name: str = "Quota",
            report_period: str = "last-15-minutes", report_topn: int = MAX_TOPN,
-           rules: Sequence[Mapping[str, Any]] = (), commit: bool = True, commit_admin: Optional[str] = None,
-           vsys: Optional[str] = "vsys1", check_mode: bool = False, tag_color: str = DEFAULT_TAG_COLOR
-           ) -> Dict[str, Any]:
-    """The quota_objects module: ``created``, ``updated``, ``committed``, ``pending``, ``diff``,
+           rules: Sequence[Mapping[str, Any]] = (), tag_color: str = DEFAULT_TAG_COLOR) -> Dict[str, Any]:
+    """The quota_objects module, on the run's ``changes``: ``created``, ``updated``, ``committed``, ``pending``, ``diff``,
     ``api_calls``. ``tag_color``: the tag's colour by its GUI name (``_config._objects.TAG_COLORS``).
     ``pending``: with ``commit`` false, whether this admin's changes to these objects (written now,
     or by an earlier run) wait for a commit, which a later task can make (the bootstrap role:
@@ -151,14 +141,12 @@ def ensure(conn: Connection, tag: str = "quota", dag_name: str = "quota", report
     """
     checked = validate(tag, dag_name, report_name, report_period, report_topn, rules, tag_color)
     objects = desired_objects(tag, dag_name, report_name, report_period, report_topn, checked, tag_color)
-    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
-                        description=COMMIT_DESCRIPTION)
-    problems = foreign_rule_problems(changes.read((obj.type, obj.name) for obj, _placement in objects), checked, dag_name)
+    problems = foreign_rule_problems(changes.read((obj.type, obj.name) for obj, _placement in objects), checked)
     if problems:
         raise invalid_input(problems)
     for obj, placement in objects:
-        changes.present(obj, then=_mover(conn, obj.name, placement, vsys) if placement is not None else None)
+        changes.present(obj, then=_mover(changes.conn, obj.name, placement, changes.vsys) if placement is not None else None)
     result = {"changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
-              "committed": False, "pending": not commit and (bool(changes.changes) or changes.pending),
+              "committed": False, "pending": not changes.commit and (bool(changes.changes) or changes.pending),
               "diff": changes.diff()}  # type: Dict[str, Any]
     return changes.apply_into(result)

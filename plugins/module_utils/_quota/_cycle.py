@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One quota cycle in one process (the quota_cycle module).
 
-The same steps as the building-block modules (quota_report_facts, userid_facts,
-quota_block_facts, quota_evaluate, quota_block), composed on typed objects so that the firewall
+The same steps as the building-block modules (quota_report_info, userid_info,
+quota_block_info, quota_evaluate, quota_block), composed on typed objects so that the firewall
 is read once and written once over one connection (one key), and the report's rows never
 travel through Ansible or through strings: at 100,000 rows, that costs more than the work.
 Plain Python, no Ansible imports.
@@ -15,31 +15,50 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-from typing import Any, Dict, List, Mapping, Optional
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import apply, blocked, lapsed, read_state
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blocks import BlockRequest, apply
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._blockstate import blocked, lapsed, read_state
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import QuotaPolicy, evaluate
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._events import events
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import group_problems, policy_inputs
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import rule_options
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GroupRule
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._summary import summary_lines
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._usage import read_usage
-from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_facts
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_info
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import DEFAULT_CHUNK_SIZE
 
-# Options passed to quota_block's apply() as they are, besides the rule options.
-APPLY_OPTIONS = ("tag", "vsys", "commit", "commit_admin")
+@dataclass(frozen=True)
+class CycleSettings:
+    """quota_cycle's settings besides the policy and the group rule: where usage comes from, which
+    groups User-ID reads (or their members as given), how User-ID messages are cut, the
+    firewall's name in the summary and the events (None: its address)."""
+
+    source: str = "report"
+    report_name: str = "Quota"
+    minutes: int = 15
+    job_timeout: int = 120
+    groups: Optional[Sequence[str]] = None
+    group_membership: Optional[Mapping[str, Any]] = None
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    firewall_name: Optional[str] = None
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> "CycleSettings":
+        return cls(**{name: options[name] for name in cls.__dataclass_fields__ if options.get(name) is not None})
 
 
-def userid_needs(policy: Mapping[str, Any], group_membership: Optional[Mapping[str, Any]]) -> List[str]:
+def userid_needs(policy: QuotaPolicy, group_membership: Optional[Mapping[str, Any]]) -> List[str]:
     """What User-ID must deliver: group members only for group quotas (unless given), the IP-user
     mapping only where users matter (it adds a user's addresses that the report lacks)."""
     needs = []
-    if group_membership is None and ("group" in policy["quotas"] or policy["overrides"].get("group")):
+    if group_membership is None and ("group" in policy.quotas or policy.overrides.get("group")):
         needs.append("groups")
-    if "user" in policy["quotas"] or policy["overrides"].get("user") or policy["exempt"].get("users"):
+    if "user" in policy.quotas or policy.overrides.get("user") or policy.exempt.get("users"):
         needs.append("ip_user_mapping")
     return needs
 
@@ -57,49 +76,49 @@ def outcome_line(applied: Mapping[str, Any], check_mode: bool) -> str:
     return line + (", committed" if applied["committed"] else "")
 
 
-def cycle(conn: Connection, options: Mapping[str, Any], check_mode: bool = False) -> Dict[str, Any]:
-    """Report, User-ID, block state, evaluation, block and release, commit if needed.
-
-    ``options`` are the quota_cycle module's. Raises ValueError (bad settings) before the first
-    request, FirewallError while reading, ApplyFailed once writing has begun.
-    """
+def cycle(changes: ChangeSet, options: Mapping[str, Any]) -> Dict[str, Any]:
+    """The quota_cycle module: its options checked into settings objects before the first request
+    (one ValidationError for every problem), then :func:`run`."""
     try:
         policy = policy_inputs(options)
     except ValueError as exc:
         raise invalid_input([str(exc)])
-    membership = options.get("group_membership")
-    problems = group_problems(membership or {}, "group_membership")
+    settings = CycleSettings.from_options(options)
+    problems = group_problems(settings.group_membership or {}, "group_membership")
     if problems:
         raise invalid_input(problems)
-    vsys = options.get("vsys")
-    report = read_usage(conn, source=options["source"], report_name=options["report_name"], vsys=vsys,
-                        minutes=options["minutes"], job_timeout=options["job_timeout"])
-    needs = userid_needs(policy, membership)
-    identity = userid_facts(conn, gather=needs, groups=options.get("groups") or None, vsys=vsys) if needs else {}
-    state = read_state(conn, policy["tag"], options["rule_name"], vsys, now=report.now, dug_name=options["dug_name"])
+    return run(changes, policy, GroupRule.from_options(options), settings)
+
+
+def run(changes: ChangeSet, policy: QuotaPolicy, rule: GroupRule, settings: CycleSettings) -> Dict[str, Any]:
+    """Report, User-ID, block state, evaluation, block and release, commit if needed.
+
+    Raises FirewallError while reading, ApplyFailed once writing has begun."""
+    conn, vsys, check_mode = changes.conn, changes.vsys, changes.check_mode
+    report = read_usage(conn, source=settings.source, report_name=settings.report_name, vsys=vsys,
+                        minutes=settings.minutes, job_timeout=settings.job_timeout)
+    needs = userid_needs(policy, settings.group_membership)
+    identity = userid_info(conn, gather=needs, groups=settings.groups or None, vsys=vsys) if needs else {}
+    state = read_state(conn, policy.tag, rule.name, vsys, now=report.now, dug_name=rule.dug_name)
     # User-ID lists dynamic user groups too: ours holds the blocked users, it is no group with a quota
-    members = {group: users for group, users in (membership or identity.get("groups") or {}).items()
-               if group.lower() != options["dug_name"].lower()}
-    evaluation = evaluate(report.rows, state.now, quotas=policy["quotas"], overrides=policy["overrides"],
-                          exempt=policy["exempt"], groups=members,
+    members = {group: users for group, users in (settings.group_membership or identity.get("groups") or {}).items()
+               if group.lower() != rule.dug_name.lower()}
+    evaluation = evaluate(report.rows, state.now, policy, groups=members,
                           ip_user_mapping=identity.get("ip_user_mapping") or [],
-                          blocked=blocked(conn, state, policy["tag"], options["rule_name"], list(members)),
-                          ended=lapsed(state, policy["tag"], list(members)),
-                          block_seconds=policy["block_seconds"], top=policy["top"], tag=policy["tag"])
-    apply_options = dict((name, options[name]) for name in APPLY_OPTIONS if options.get(name) is not None)
-    apply_options.update(rule_options(options))
-    applied = apply(conn, block_ips=evaluation.block_ips, release_ips=[entry["ip"] for entry in evaluation.release_ips],
-                    groups=evaluation.groups_after, members=members, now=state.now, check_mode=check_mode, state=state,
-                    **apply_options)
-    applied["rule_name"] = options["rule_name"]
+                          blocked=blocked(conn, state, policy.tag, rule.name, list(members)),
+                          ended=lapsed(state, policy.tag, list(members)))
+    request = BlockRequest(policy.tag, evaluation.block_ips, [entry["ip"] for entry in evaluation.release_ips],
+                           evaluation.groups_after, members, state.now)
+    applied = apply(changes, request, rule, settings.chunk_size, state)
+    applied["rule_name"] = rule.name
     result = evaluation.as_dict()
     # Every block in force can run to 100,000 entries, costly to hand back through Ansible each
-    # minute: the summary lists the first ones, quota_block_facts reads them all.
+    # minute: the summary lists the first ones, quota_block_info reads them all.
     result["currently_blocked"] = len(evaluation.currently_blocked)
     result.update(applied)
-    firewall = options.get("firewall_name") or conn.where
+    firewall = settings.firewall_name or conn.where
     result.update(window=report.window(), firewall_time=format_firewall_time(state.now),
                   warnings=identity.get("warnings", []) + applied["warnings"], events=events(evaluation, firewall),
-                  summary=summary_lines(evaluation, policy["top"], firewall=firewall, window=(report.start, report.end),
+                  summary=summary_lines(evaluation, policy.top, firewall=firewall, window=(report.start, report.end),
                                         applied=not check_mode, outcome=outcome_line(applied, check_mode)))
     return result

@@ -251,21 +251,31 @@ def _by_address(item: Tuple[str, Any]) -> Tuple[int, int]:
     return ip_int(item[0])
 
 
+@dataclass(frozen=True)
+class QuotaPolicy:
+    """The quota policy, checked (``_options.policy_inputs`` builds it from the options of doc
+    fragment tagwarden.panos.quota_policy): bytes allowed per scope (``ip``, ``user``, ``group``),
+    per-name overrides by scope, exemptions (``ips``, ``users``, ``groups``), how long a new block
+    lasts, how many of the largest users to list, and the block tag."""
+
+    quotas: Mapping[str, int] = field(default_factory=dict)
+    overrides: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    exempt: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    block_seconds: int = 900
+    top: int = 10
+    tag: str = "quota"
+
+
 def evaluate(
     rows: Iterable[Row],
     now: datetime,
-    quotas: Optional[Mapping[str, int]] = None,
-    overrides: Optional[Mapping[str, Mapping[str, int]]] = None,
-    exempt: Optional[Mapping[str, Iterable[str]]] = None,
+    policy: QuotaPolicy = QuotaPolicy(),
     groups: Optional[Mapping[str, Sequence[str]]] = None,
     ip_user_mapping: Optional[Iterable[Mapping[str, str]]] = None,
     blocked: Optional[Mapping[str, Mapping[str, Optional[datetime]]]] = None,
-    block_seconds: int = 900,
-    top: int = 10,
-    tag: str = "quota",
     ended: Optional[Mapping[str, Mapping[str, datetime]]] = None,
 ) -> Evaluation:
-    """Decide one quota cycle. See the module docstring for the rules.
+    """Decide one quota cycle under ``policy``. See the module docstring for the rules.
 
     ``ended``: ``{"ips": {ip: until}, "groups": {group: until}}``, our blocks that the firewall
     ended by itself and whose bookkeeping is still there (``_blocks.lapsed``).
@@ -273,11 +283,13 @@ def evaluate(
     ``rows`` is read up to three times; pass a list (a one-shot iterable is copied first).
     """
     rows = rows if isinstance(rows, (list, tuple)) else list(rows)
-    if not 0 < block_seconds <= MAX_TAG_TIMEOUT:
-        raise ValueError("block_seconds %r is out of range; use 1 to %d seconds (the longest PAN-OS tag timeout)" % (block_seconds, MAX_TAG_TIMEOUT))
-    quotas, overrides, exempt, blocked, ended = quotas or {}, overrides or {}, exempt or {}, blocked or {}, ended or {}
+    if not 0 < policy.block_seconds <= MAX_TAG_TIMEOUT:
+        raise ValueError("block_seconds %r is out of range; use 1 to %d seconds (the longest PAN-OS tag timeout)"
+                         % (policy.block_seconds, MAX_TAG_TIMEOUT))
+    quotas, overrides, exempt, tag, top = policy.quotas, policy.overrides, policy.exempt, policy.tag, policy.top
+    blocked, ended = blocked or {}, ended or {}
     now = now.replace(microsecond=0)
-    fresh_until = now + timedelta(seconds=block_seconds)
+    fresh_until = now + timedelta(seconds=policy.block_seconds)
     limits = {scope: _Limits(quotas.get(scope), overrides.get(scope, {}), fold=scope != "ip") for scope in SCOPES}
     ip_bytes, user_bytes, display, lower_of = _tally(rows)
     # A user counts once per group even if listed twice, and toward every group it is in.
@@ -320,6 +332,12 @@ def evaluate(
         "user": _top(user_bytes, limits["user"], top, display),
         "group": _top(group_bytes, limits["group"], top),
     }
+    # an exempt name over its quota is shown as exempt, not as one the cycle forgot to block
+    exempt_name = {"ip": is_exempt, "user": lambda name: name.lower() in exempt_users,
+                   "group": lambda name: name.lower() in exempt_groups}
+    for scope, table in result.usage.items():
+        for entry in table:
+            entry["exempt"] = exempt_name[scope](entry["name"])
     still_blocked = {ip: until for ip, until in blocked_ips.items() if ip not in released}
     still_blocked.update((ip, entry["until"]) for ip, entry in blocks.new.items())
     # Blocks decided now are marked new: in check mode (or before quota_block applies them) they

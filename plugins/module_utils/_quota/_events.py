@@ -16,7 +16,7 @@ from __future__ import annotations
 __metaclass__ = type
 
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, NamedTuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import format_firewall_time
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import REASON_USER, Evaluation
@@ -25,13 +25,22 @@ EVENT_FIELDS = ("time", "time_iso", "firewall", "action", "kind", "subject", "ad
                 "until_iso", "bytes", "quota", "reason", "ended_by")
 
 
-def _event(now: datetime, firewall: str, action: str, kind: str, subject: str, until: datetime, reason: str,
-           addresses: Optional[List[str]] = None, user: Optional[str] = None, count: Optional[int] = None,
-           quota: Optional[int] = None, ended_by: Optional[str] = None) -> Dict[str, Any]:
-    return {"time": format_firewall_time(now), "time_iso": now.isoformat(), "firewall": firewall, "action": action,
-            "kind": kind, "subject": subject, "addresses": addresses or [], "user": user,
-            "until": format_firewall_time(until), "until_iso": until.isoformat(), "bytes": count, "quota": quota,
-            "reason": reason, "ended_by": ended_by}
+class _Source(NamedTuple):
+    """Where and when: the cycle's firewall clock and the firewall's name."""
+
+    now: datetime
+    firewall: str
+
+
+def _event(source: _Source, action: str, kind: str, subject: str, until: datetime, reason: str,
+           **details: Any) -> Dict[str, Any]:
+    """One event; ``details`` are its ``addresses``, ``user``, ``bytes``, ``quota`` and ``ended_by`` (default empty)."""
+    event = {"time": format_firewall_time(source.now), "time_iso": source.now.isoformat(), "firewall": source.firewall,
+             "action": action, "kind": kind, "subject": subject, "addresses": [], "user": None,
+             "until": format_firewall_time(until), "until_iso": until.isoformat(), "bytes": None, "quota": None,
+             "reason": reason, "ended_by": None}  # type: Dict[str, Any]
+    event.update((key, value) for key, value in details.items() if value is not None)
+    return event
 
 
 def _ip_blocks(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:
@@ -40,29 +49,30 @@ def _ip_blocks(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:
     users = {}  # type: Dict[str, Dict[str, Any]]
     for entry in result.block_ips:
         if entry["reason"] != REASON_USER:
-            events.append(_event(result.now, firewall, "block", "ip", entry["ip"], entry["until"], entry["reason"],
-                                 [entry["ip"]], entry["user"], entry["bytes"], entry["quota"]))
+            events.append(_event(_Source(result.now, firewall), "block", "ip", entry["ip"], entry["until"],
+                                 entry["reason"], addresses=[entry["ip"]], user=entry["user"], bytes=entry["bytes"],
+                                 quota=entry["quota"]))
         elif entry["user"] in users:
             users[entry["user"]]["addresses"].append(entry["ip"])
         else:
-            users[entry["user"]] = event = _event(result.now, firewall, "block", "user", entry["user"], entry["until"],
-                                                  entry["reason"], [entry["ip"]], entry["user"], entry["bytes"],
-                                                  entry["quota"])
+            users[entry["user"]] = event = _event(_Source(result.now, firewall), "block", "user", entry["user"],
+                                                  entry["until"], entry["reason"], addresses=[entry["ip"]],
+                                                  user=entry["user"], bytes=entry["bytes"], quota=entry["quota"])
             events.append(event)
     return events
 
 
 def _release(result: Evaluation, firewall: str, kind: str, entry: Mapping[str, Any]) -> Dict[str, Any]:
     addresses = [entry["ip"]] if kind == "ip" else []
-    return _event(result.now, firewall, "release", kind, entry[kind], entry["until"], entry["reason"], addresses,
-                  ended_by=entry.get("ended_by"))
+    return _event(_Source(result.now, firewall), "release", kind, entry[kind], entry["until"], entry["reason"],
+                  addresses=addresses, ended_by=entry.get("ended_by"))
 
 
 def events(result: Evaluation, firewall: str) -> List[Dict[str, Any]]:
     """The cycle's blocks (addresses, users, groups), then its releases (addresses, groups)."""
     found = _ip_blocks(result, firewall)
-    found.extend(_event(result.now, firewall, "block", "group", entry["group"], entry["until"], entry["reason"],
-                        count=entry["bytes"], quota=entry["quota"]) for entry in result.block_groups)
+    found.extend(_event(_Source(result.now, firewall), "block", "group", entry["group"], entry["until"], entry["reason"],
+                        bytes=entry["bytes"], quota=entry["quota"]) for entry in result.block_groups)
     found.extend(_release(result, firewall, "ip", entry) for entry in result.release_ips)
     found.extend(_release(result, firewall, "group", entry) for entry in result.release_groups)
     return found

@@ -18,11 +18,22 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._address import strict_ip
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import parse_firewall_time
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_TAG_TIMEOUT
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import SCOPES, AddressSet, Row, State
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import SCOPES, AddressSet, QuotaPolicy, Row, State
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._units import parse_bytes, parse_duration
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import until_by_holder
 
 EXEMPT_KEYS = ("ips", "users", "groups")
+
+# The argument spec of doc fragment tagwarden.panos.quota_policy (quota_evaluate, quota_cycle),
+# checked into a QuotaPolicy by policy_inputs.
+QUOTA_POLICY = dict(
+    quotas=dict(type="dict", default={}),
+    overrides=dict(type="dict", default={}),
+    exempt=dict(type="dict", default={}),
+    block_duration=dict(type="raw", default="15m"),
+    top=dict(type="int", default=10),
+    tag=dict(type="str", default="quota"),
+)  # type: Dict[str, Dict[str, Any]]
 
 
 def _sizes(where: str, values: Any, errors: List[str]) -> Dict[str, int]:
@@ -89,7 +100,7 @@ def _rows(rows: Any, errors: List[str], limit: int = 5) -> List[Row]:
     return result
 
 
-def _policy(options: Mapping[str, Any], errors: List[str]) -> Dict[str, Any]:
+def _policy(options: Mapping[str, Any], errors: List[str]) -> QuotaPolicy:
     """The settings part of the options: quotas, overrides, exemptions, block duration, top, tag."""
     quotas = _sizes("quotas", _scoped("quotas", options.get("quotas"), SCOPES, errors), errors)
     overrides = {scope: _sizes("overrides.%s" % scope, names, errors)
@@ -121,8 +132,7 @@ def _policy(options: Mapping[str, Any], errors: List[str]) -> Dict[str, Any]:
     top = options.get("top", 10)
     if not isinstance(top, int) or top < 0:
         errors.append("top %r must be a whole number, 0 or more" % (top,))
-    return {"quotas": quotas, "overrides": overrides, "exempt": exempt, "block_seconds": block_seconds, "top": top,
-            "tag": options.get("tag") or "quota"}
+    return QuotaPolicy(quotas, overrides, exempt, block_seconds, top, options.get("tag") or "quota")
 
 
 def group_problems(groups: Mapping[str, Any], where: str = "groups") -> List[str]:
@@ -131,7 +141,7 @@ def group_problems(groups: Mapping[str, Any], where: str = "groups") -> List[str
             if not isinstance(members, list) or not all(isinstance(member, str) for member in members)]
 
 
-def policy_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
+def policy_inputs(options: Mapping[str, Any]) -> QuotaPolicy:
     """Validate the settings part of the options alone (before anything is read); one ValueError for all problems."""
     errors: List[str] = []
     policy = _policy(options, errors)
@@ -142,10 +152,10 @@ def policy_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
 
 def options_to_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
     """Validate module options (human sizes, firewall time strings) into :func:`evaluate` keyword
-    arguments. All problems are reported in one ValueError, each naming the value and the fix."""
+    arguments (the policy as a QuotaPolicy). All problems are reported in one ValueError, each naming the value and the fix."""
     errors: List[str] = []
     policy = _policy(options, errors)
-    tag = policy["tag"]
+    tag = policy.tag
     mapping = []
     for index, entry in enumerate(options.get("ip_user_mapping") or ()):
         try:
@@ -177,4 +187,4 @@ def options_to_inputs(options: Mapping[str, Any]) -> Dict[str, Any]:
     rows = _rows(options.get("rows"), errors)
     if errors:
         raise ValueError("; ".join(errors))
-    return dict(policy, rows=rows, now=now, groups=groups, ip_user_mapping=mapping, blocked=blocked)
+    return dict(policy=policy, rows=rows, now=now, groups=groups, ip_user_mapping=mapping, blocked=blocked)

@@ -20,31 +20,23 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, dynamic_user_group_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_RULE_NAME, MAX_TAG_LENGTH
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import xpath_literal
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import RELEASES
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG, is_owned, mark
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import RULE_ACTIONS, SecurityRule
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
 from ansible_collections.tagwarden.panos.plugins.module_utils._state._until import UNTIL_SUFFIX_LENGTH, parse_until_tag, until_tag
 
-# The argument spec of doc fragment tagwarden.panos.quota_rule (quota_block, quota_cycle).
-RULE_OPTIONS = dict(
+# The argument spec of doc fragment tagwarden.panos.quota_rule (quota_block, quota_cycle; with the
+# rule_shape and rule_placement groups): built into a GroupRule.
+GROUP_RULE = dict(
     rule_name=dict(type="str", default="BlockQuota"),
     dug_name=dict(type="str", default="quota-users"),
-    rule_location=dict(type="str", choices=["top", "bottom", "before", "after"], default="top"),
-    rule_existing=dict(type="str"),
-    rule_from=dict(type="list", elements="str", default=["any"], aliases=["source_zone"]),
-    rule_to=dict(type="list", elements="str", default=["any"], aliases=["destination_zone"]),
-    rule_destination=dict(type="list", elements="str", default=["any"]),
-    rule_action=dict(type="str", choices=["deny", "drop", "reset-client", "reset-server", "reset-both"], default="deny"),
-    rule_log_setting=dict(type="str"),
-    rule_log_end=dict(type="bool", default=True),
-    rule_tags=dict(type="list", elements="str", default=[]),
-    chunk_size=dict(type="int", default=1000),
 )  # type: Dict[str, Dict[str, Any]]
 BLOCKING_ACTIONS = tuple(action for action in RULE_ACTIONS if action != "allow")
 RULE_DESCRIPTION = "tagwarden.panos quota: denies the users of dynamic user group %s (users over their group's quota)"
@@ -93,14 +85,29 @@ def group_until(tag: str, name: str) -> Optional[datetime]:
     return parse_until_tag(name[:len(prefix) + GROUP_HASH_LENGTH], name)
 
 
-def group_rule(name: str, dug_name: str, from_zones: Sequence[str] = ("any",), to_zones: Sequence[str] = ("any",),
-               destinations: Sequence[str] = ("any",), action: str = "deny", log_setting: Optional[str] = None,
-               log_end: bool = True, tags: Sequence[str] = ()) -> SecurityRule:
-    """The permanent rule denying the dynamic user group, carrying the owner tag."""
-    return mark(SecurityRule(name=name, from_zones=tuple(from_zones), to_zones=tuple(to_zones),
-                             destinations=tuple(destinations), source_users=(dug_name,), services=("any",),
-                             action=action, log_setting=log_setting or None, log_end=log_end,
-                             description=RULE_DESCRIPTION % dug_name, tags=tuple(tags)))
+@dataclass(frozen=True)
+class GroupRule:
+    """The permanent rule denying the dynamic user group ``dug_name``: its name, shape and placement."""
+
+    name: str = "BlockQuota"
+    dug_name: str = "quota-users"
+    shape: RuleShape = RuleShape()
+    placement: Placement = Placement()
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> "GroupRule":
+        """From the options of the quota_rule, rule_shape and rule_placement groups (missing: the default)."""
+        given = {name: options[name] for name in ("rule_name", "dug_name") if options.get(name) is not None}
+        return cls(given.get("rule_name", cls.name), given.get("dug_name", cls.dug_name), RuleShape.from_options(options),
+                   Placement(options.get("location") or "top", options.get("existing_rule")))
+
+    def model(self) -> SecurityRule:
+        """The rule, carrying the owner tag."""
+        shape = self.shape
+        return mark(SecurityRule(name=self.name, from_zones=shape.from_zones, to_zones=shape.to_zones,
+                                 destinations=shape.destinations, source_users=(self.dug_name,), services=("any",),
+                                 action=shape.action, log_setting=shape.log_setting or None, log_end=shape.log_end,
+                                 description=RULE_DESCRIPTION % self.dug_name, tags=shape.tags))
 
 
 def dug_object(name: str, tag: str) -> ConfigObject:
@@ -108,42 +115,25 @@ def dug_object(name: str, tag: str) -> ConfigObject:
     return dynamic_user_group_object(name, xpath_literal(tag), DUG_DESCRIPTION % tag, tags=(OWNER_TAG,))
 
 
-def rule_problems(name: str, placement: Placement, action: str, dug_name: str = "quota-users",
-                  tag: str = "quota") -> List[str]:
+def rule_problems(rule: GroupRule, tag: str = "quota") -> List[str]:
     """Problems with the rule options, before anything is sent."""
-    problems = name_problems("rule_name", name)
-    problems.extend(name_problems("dug_name", dug_name))
+    problems = name_problems("rule_name", rule.name)
+    problems.extend(name_problems("dug_name", rule.dug_name))
     if not problems:
-        problems.extend(SecurityRule(name=name).problems("rule_name"))
-        problems.extend(placement.problems(name, "rule_location"))
-    if action not in BLOCKING_ACTIONS:
-        problems.append("rule_action: %r is not a blocking action (%s)" % (action, ", ".join(BLOCKING_ACTIONS)))
+        problems.extend(SecurityRule(name=rule.name).problems("rule_name"))
+        problems.extend(rule.placement.problems(rule.name, "location"))
+    if rule.shape.action not in BLOCKING_ACTIONS:
+        problems.append("action: %r is not a blocking action (%s)" % (rule.shape.action, ", ".join(BLOCKING_ACTIONS)))
     if len(tag) + GROUP_SUFFIX_LENGTH > MAX_TAG_LENGTH:
         problems.append("tag: %r must be at most %d characters so that its group tags fit the %d PAN-OS allows"
                         % (tag, MAX_TAG_LENGTH - GROUP_SUFFIX_LENGTH, MAX_TAG_LENGTH))
     return problems
 
 
-def is_legacy_rule(entry: ET.Element) -> bool:
-    """Whether ``entry`` is the group rule of tagwarden.panos 0.1.0: no owner tag, groups as
-    source-users and the release record in its description."""
-    try:
-        record = RELEASES.decode(entry.findtext("description"))
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return record is not None and not is_owned(entry)
-
-
-def existing_rule_problem(entry: Optional[ET.Element], name: str, dug_name: str, adopt: bool = False) -> Optional[str]:
-    """Why the rule found under ``rule_name`` must not be written (None: absent, ours, or adopted)."""
+def existing_rule_problem(entry: Optional[ET.Element], name: str, dug_name: str) -> Optional[str]:
+    """Why the rule found under ``rule_name`` must not be written (None: absent or ours)."""
     if entry is None:
         return None
-    if is_legacy_rule(entry):
-        if adopt:
-            return None
-        return ("rule_name: rule %r is the group rule of tagwarden.panos 0.1.0 (groups as source-users, release "
-                "times in its description); run the bootstrap once (role tagwarden.panos.quota_bootstrap, or "
-                "quota_block with bootstrap: true) to convert it to the dynamic user group %r" % (name, dug_name))
     if not is_owned(entry):
         return ("rule_name: rule %r exists and is not managed by tagwarden.panos (no %s tag); nothing was changed. "
                 "Choose another rule_name" % (name, OWNER_TAG))
@@ -152,8 +142,3 @@ def existing_rule_problem(entry: Optional[ET.Element], name: str, dug_name: str,
         return ("rule_name: rule %r is a tagwarden.panos rule for something else (source-user %s, not the dynamic "
                 "user group %r); nothing was changed. Choose another rule_name" % (name, users or ["any"], dug_name))
     return None
-
-
-def rule_options(options: Mapping[str, Any]) -> Dict[str, Any]:
-    """The rule options that are set, as quota_block's ``apply`` takes them."""
-    return {name: options[name] for name in RULE_OPTIONS if options.get(name) is not None}

@@ -61,6 +61,12 @@ def _blocked_line(entry: Mapping[str, Any], applied: bool) -> str:
     return "blocked %s %s: %s left" % (entry["kind"], entry["name"], _left(entry["seconds_left"]))
 
 
+def _mark(entry: Mapping[str, Any]) -> str:
+    if entry.get("exempt"):
+        return " OVER, exempt (never blocked)" if entry["over"] else " exempt"
+    return " OVER" if entry["over"] else ""
+
+
 def window_text(now: datetime, start: Optional[datetime], end: Optional[datetime]) -> str:
     """The time range the usage covers and, when it ends before ``now`` (the report, whose data
     moves in 15-minute buckets), from when the traffic of the bucket in progress counts."""
@@ -95,7 +101,7 @@ def summary_lines(result: Evaluation, limit: Optional[int] = None, firewall: Opt
            lambda entry: _release_line(entry, applied))
     for scope in SCOPES:
         for entry in result.usage.get(scope, []):
-            lines.append("usage %-5s %s: %s%s" % (scope, entry["name"], _of_quota(entry["bytes"], entry["quota"]), " OVER" if entry["over"] else ""))
+            lines.append("usage %-5s %s: %s%s" % (scope, entry["name"], _of_quota(entry["bytes"], entry["quota"]), _mark(entry)))
     _shown(lines, result.currently_blocked, limit, "blocks in force", lambda entry: _blocked_line(entry, applied))
     if len(lines) == 1:
         lines.append("no usage, nothing blocked")

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Usage rows for quota_report_facts: the saved custom report, or summed traffic logs.
+"""Usage rows for quota_report_info: the saved custom report, or summed traffic logs.
 
 Parsing is ``_report``'s; this file runs the jobs, pages the logs and turns a reply that
 does not parse, or a report that does not exist, into a :class:`FirewallError` that says what to
@@ -134,7 +134,7 @@ def read_usage(conn: Connection, source: str = "report", report_name: str = "Quo
 
 def usage(conn: Connection, source: str = "report", report_name: str = "Quota", vsys: Optional[str] = "vsys1",
           minutes: int = 15, job_timeout: float = 120) -> Dict[str, Any]:
-    """The quota_report_facts module: ``rows``, ``window``, ``firewall_time`` and ``api_calls``."""
+    """The quota_report_info module: ``rows``, ``window``, ``firewall_time`` and ``api_calls``."""
     found = read_usage(conn, source, report_name, vsys, minutes, job_timeout)
     return {"rows": found.rows, "window": found.window(), "firewall_time": format_firewall_time(found.now),
             "api_calls": conn.api_calls}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
+from dataclasses import dataclass
 from typing import Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
@@ -16,16 +17,30 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
 
 
-def policy_match(conn: Connection, source: str, destination: str, *, from_zone: Optional[str] = None,
-                 to_zone: Optional[str] = None, protocol: int = 6, port: Optional[int] = None,
-                 application: Optional[str] = None, source_user: Optional[str] = None,
-                 vsys: Optional[str] = None) -> Optional[str]:
+@dataclass(frozen=True)
+class PolicyQuery:
+    """One ``test security-policy-match`` question: a session from ``source`` to ``destination``,
+    with the zones, IP protocol, destination port, application and source user that are known
+    (None: not asked)."""
+
+    source: str
+    destination: str
+    from_zone: Optional[str] = None
+    to_zone: Optional[str] = None
+    protocol: int = 6
+    port: Optional[int] = None
+    application: Optional[str] = None
+    source_user: Optional[str] = None
+
+
+def policy_match(conn: Connection, query: PolicyQuery, vsys: Optional[str] = None) -> Optional[str]:
     """The name of the first matching rule, or None when no rule matches (the default rules)."""
     test = element("test")
     match = sub(test, "security-policy-match")
-    for tag, value in (("from", from_zone), ("to", to_zone), ("source", source), ("destination", destination),
-                       ("protocol", str(protocol)), ("destination-port", None if port is None else str(port)),
-                       ("application", application), ("source-user", source_user)):
+    for tag, value in (("from", query.from_zone), ("to", query.to_zone), ("source", query.source),
+                       ("destination", query.destination), ("protocol", str(query.protocol)),
+                       ("destination-port", None if query.port is None else str(query.port)),
+                       ("application", query.application), ("source-user", query.source_user)):
         if value is not None:
             sub(match, tag, value)
     root = conn.op(test, vsys)

@@ -11,8 +11,9 @@ even when its name shares the prefix; a desired name held by such a rule is refu
 The rulebase is read once (the whole ``rules`` container), the services once. Before a new rule is
 added, ``test security-policy-match`` probes each (source, destination) pair it would allow (one
 address for each CIDR; at most ``PROBES_PER_RULE`` per rule, ``match_limit`` per run): when every
-probe hits an allow rule that is not ours and holds that pair, the rule is skipped and the result
-names those rules; a deny above the new rule's position that a probe hits shadows it (a warning).
+probe hits an allow rule that is not ours and holds that pair, the rule is not added and the result
+names those rules (``not_added``); a deny above the new rule's position that a probe hits shadows it
+(a warning) when it matches all of the rule's traffic, not only a URL category, application or port.
 Plain Python, no Ansible imports.
 """
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-import ipaddress
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -29,10 +29,13 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType, tag_object
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._store import differences
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import XPathQuoteError, element, members, sub, xpath_literal
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import PROTOCOLS, policy_match
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import PolicyQuery, policy_match
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._moves import Order, moves, resolve
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._probes import covers, match_queries, matches_all_of, worth_probing
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import is_owned, mark
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
@@ -45,8 +48,6 @@ PROBES_PER_RULE = 8
 COMMIT_DESCRIPTION = "tagwarden.panos managed security rules"
 OWNER_COMMENT = "security rules managed by tagwarden.panos; it touches no rule without this tag"
 _PORT = re.compile(r"^\d{1,5}(-\d{1,5})?$")
-# Policy-match stand-ins for "any": documentation addresses, which no specific rule is about.
-_ANY_ADDRESS = {4: "192.0.2.1", 6: "2001:db8::1"}
 
 
 @dataclass(frozen=True)
@@ -98,15 +99,14 @@ class RuleSetPlan:
     delete_services: List[str] = field(default_factory=list)
     reused_services: List[str] = field(default_factory=list)
     service_conflicts: List[Dict[str, str]] = field(default_factory=list)
-    skipped: List[Dict[str, str]] = field(default_factory=list)
+    not_added: List[Dict[str, str]] = field(default_factory=list)
     shadowed: List[Dict[str, str]] = field(default_factory=list)
     partial_checks: List[Dict[str, Any]] = field(default_factory=list)
     policy_matches: int = 0
 
 
-#: ``policy_match`` arguments -> the name of the rule the firewall hits (None: no rule)
-Matcher = Callable[[Dict[str, Any]], Optional[str]]
-Probe = Tuple[str, str, Dict[str, Any]]  # (source member, destination member, policy_match arguments)
+#: A policy-match question -> the name of the rule the firewall hits (None: no rule)
+Matcher = Callable[[PolicyQuery], Optional[str]]
 
 
 def in_scope(name: str, scope: Optional[Sequence[str]]) -> bool:
@@ -151,36 +151,6 @@ def validate(rules: Sequence[Mapping[str, Any]], services: Sequence[Mapping[str,
     return models, specs
 
 
-class _Order:
-    """The rulebase order as the plan changes it, to place rules and say what lies above them."""
-
-    def __init__(self, names: Sequence[str]) -> None:
-        self.names = list(names)
-
-    def index(self, name: Optional[str]) -> Optional[int]:
-        return self.names.index(name) if name in self.names else None
-
-    def put(self, name: str, placement: Placement) -> None:
-        if name in self.names:
-            self.names.remove(name)
-        other = self.index(placement.rule)
-        if placement.where == "top":
-            self.names.insert(0, name)
-        elif placement.where in ("before", "above") and other is not None:
-            self.names.insert(other, name)
-        elif placement.where == "after" and other is not None:
-            self.names.insert(other + 1, name)
-        else:
-            self.names.append(name)
-
-
-def resolve(placement: Placement, order: _Order) -> Placement:
-    """``above`` as before the bottom rule, or bottom when it does not exist (known from the read)."""
-    if placement.where == "above":
-        return Placement("before", placement.rule) if order.index(placement.rule) is not None else Placement("bottom")
-    return placement
-
-
 def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], rules: Sequence[SecurityRule],
          services: Sequence[ServiceSpec], *, owner: str, scope: Optional[Sequence[str]], placement: Placement,
          matcher: Optional[Matcher] = None, match_limit: int = DEFAULT_MATCH_LIMIT) -> RuleSetPlan:
@@ -211,20 +181,22 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
     desired = {r.name for r in rules}
     result.delete_rules = [name for name, entry in current.items()
                            if is_owned(entry, owner) and in_scope(name, scope) and name not in desired]
-    order = _Order([name for name in current if name not in result.delete_rules])
+    order = Order([name for name in current if name not in result.delete_rules])
     bottom = placement.rule if placement.where == "above" else None
     previous = None  # type: Optional[str]
+    theirs = {name: SecurityRule.from_entry(entry) for name, entry in current.items()
+              if matcher is not None and not is_owned(entry, owner)}
     for rule in rules:
         clash = sorted(set(rule.services) & conflicting)
         if clash:
-            result.skipped.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
+            result.not_added.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
                                    "another port (see service_conflicts)" % ", ".join(clash), "allowed_by": ""})
             continue
         entry = current.get(rule.name)
         if entry is None:
             move = Placement("after", previous) if previous else _first_place(rules, current, placement, order)
-            if matcher is not None and not _allowed_elsewhere(rule, move, order, current, owner, matcher,
-                                                              match_limit, ports, result):
+            if matcher is not None and not _allowed_elsewhere(rule, move, order, theirs, matcher, match_limit,
+                                                              ports, result):
                 continue
             order.put(rule.name, move)
             result.rules.append((rule, None, move))
@@ -248,7 +220,7 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
 
 
 def _first_place(rules: Sequence[SecurityRule], current: Mapping[str, ET.Element], placement: Placement,
-                 order: _Order) -> Placement:
+                 order: Order) -> Placement:
     """A new rule with no desired rule before it: before the first desired rule that exists above the
     bottom rule of ``above`` (the relative order stays; one below it moves up), else where
     ``placement`` says."""
@@ -260,125 +232,57 @@ def _first_place(rules: Sequence[SecurityRule], current: Mapping[str, ET.Element
     return resolve(placement, order)
 
 
-def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: _Order, current: Mapping[str, ET.Element],
-                       owner: str, matcher: Matcher, limit: int, services: Mapping[str, ServiceSpec],
-                       result: RuleSetPlan) -> bool:
-    """Whether to add ``rule`` (False: rules that are not ours allow every pair of it already; recorded)."""
+def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: Order, theirs: Mapping[str, SecurityRule],
+                       matcher: Matcher, limit: int, services: Mapping[str, ServiceSpec], result: RuleSetPlan) -> bool:
+    """Whether to add ``rule`` (False: rules that are not ours, ``theirs``, allow every pair of it
+    already; recorded). Probes only when the answer can matter (:func:`_worth_probing`)."""
     probes = match_queries(rule, services)
-    if result.policy_matches >= limit or not probes:
+    probe = Order(order.names)
+    probe.put(rule.name, move)
+    at = probe.index(rule.name)
+    if not probes or not worth_probing(rule, probes, probe.names[:at], theirs):
         return True
     allowed_by = []  # type: List[str]
     checked = 0
-    probe = _Order(order.names)
-    probe.put(rule.name, move)
-    at = probe.index(rule.name)
     for source, destination, query in probes[:PROBES_PER_RULE]:
         if result.policy_matches >= limit:
             break
         result.policy_matches += 1
         checked += 1
-        hit = matcher(query)
-        entry = current.get(hit or "")
-        if hit is None or entry is None or is_owned(entry, owner):
+        other = theirs.get(matcher(query) or "")
+        if other is None:  # no rule, or one of ours
             continue
-        if (entry.findtext("action") or "allow").strip() == "allow":
-            if covers(SecurityRule.from_entry(entry), rule, (source, destination)):
-                allowed_by.append(hit)
+        if other.action == "allow":
+            if covers(other, rule, (source, destination)):
+                allowed_by.append(other.name)
             continue
-        hit_at = probe.index(hit)
-        shadow = {"rule": rule.name, "denied_by": hit}
-        if hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed:
+        hit_at = probe.index(other.name)
+        shadow = {"rule": rule.name, "denied_by": other.name}
+        if (hit_at is not None and at is not None and hit_at < at and shadow not in result.shadowed
+                and matches_all_of(other, rule)):
             result.shadowed.append(shadow)
     if checked < len(probes):
         result.partial_checks.append({"rule": rule.name, "probed": checked, "pairs": len(probes)})
         return True
     if len(allowed_by) < len(probes):
         return True
-    result.skipped.append({"rule": rule.name, "reason": "the traffic is allowed already",
+    result.not_added.append({"rule": rule.name, "reason": "the traffic is allowed already",
                            "allowed_by": ", ".join(dict.fromkeys(allowed_by))})
     return False
 
 
-def covers(other: SecurityRule, rule: SecurityRule, pair: Optional[Tuple[str, str]] = None) -> bool:
-    """Whether ``other`` allows ``rule``'s traffic between one of its (source, destination) ``pair``s
-    (default: all of them), as far as its member lists tell: zones, users, categories, applications
-    and services each ``any`` or holding all of ``rule``'s; the source and destination inside one of
-    its members (CIDRs compared as networks; an address object's name only by name)."""
-    for attr in ("from_zones", "to_zones", "source_users", "categories", "applications", "services"):
-        theirs, ours = set(getattr(other, attr)), set(getattr(rule, attr))
-        if "any" not in theirs and not ours <= theirs:
-            return False
-    sources, destinations = ([pair[0]], [pair[1]]) if pair else (rule.sources, rule.destinations)
-    return (all(_within(member, other.sources) for member in sources)
-            and all(_within(member, other.destinations) for member in destinations)
-            and not other.disabled and other.schedule is None)
-
-
-def _within(member: str, theirs: Sequence[str]) -> bool:
-    if "any" in theirs:
-        return True
-    network = _network(member)
-    if network is None:
-        return member in theirs
-    return any(other is not None and other.version == network.version and network.subnet_of(other)
-               for other in map(_network, theirs))
-
-
-def _network(value: str) -> Optional[Any]:
-    """The network a member stands for (None: ``any`` or an object's name)."""
-    try:
-        return ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return None
-
-
-def probe_address(value: str, family: Optional[int] = None) -> str:
-    """One address standing for a member: its first host, or a documentation address for ``any``."""
-    if value == "any":
-        return _ANY_ADDRESS[family or 4]
-    network = _network(value)
-    if network is None:
-        return value  # an address object's name: the firewall resolves it, or answers an error
-    return str(network.network_address if network.num_addresses <= 2 else network.network_address + 1)
-
-
-def match_queries(rule: SecurityRule, services: Mapping[str, ServiceSpec]) -> List[Probe]:
-    """One probe per (source, destination) pair of ``rule`` of the same address family (``any`` and
-    objects go with either), with its first zones, application and service port."""
-    base = {"from_zone": None if rule.from_zones[0] == "any" else rule.from_zones[0],
-            "to_zone": None if rule.to_zones[0] == "any" else rule.to_zones[0],
-            "application": None if rule.applications[0] == "any" else rule.applications[0]}  # type: Dict[str, Any]
-    spec = services.get(rule.services[0])
-    if spec is not None:
-        base["protocol"] = PROTOCOLS.get(spec.protocol, 6)
-        base["port"] = int(spec.port.split("-")[0])
-    probes = []  # type: List[Probe]
-    for source in rule.sources:
-        for destination in rule.destinations:
-            families = {n.version for n in (_network(source), _network(destination)) if n is not None}
-            if len(families) > 1:
-                continue  # an IPv4 source never reaches an IPv6 destination
-            family = families.pop() if families else None
-            probes.append((source, destination, dict(base, source=probe_address(source, family),
-                                                     destination=probe_address(destination, family))))
-    return probes
-
-
-def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Sequence[Mapping[str, Any]] = (), *,
+def reconcile(changes: ChangeSet, rules: Sequence[Mapping[str, Any]], services: Sequence[Mapping[str, Any]] = (), *,
               owner: str, scope: Optional[Sequence[str]] = None, placement: Placement = Placement("bottom"),
-              match: bool = True, match_limit: int = DEFAULT_MATCH_LIMIT, commit: bool = True,
-              commit_admin: Optional[str] = None, vsys: Optional[str] = "vsys1", check_mode: bool = False,
-              description: str = COMMIT_DESCRIPTION) -> Dict[str, Any]:
-    """The security_rule_set module. ValidationError before any request, FirewallError while reading,
-    ApplyFailed (with what was done) once writing has begun."""
+              match: bool = True, match_limit: int = DEFAULT_MATCH_LIMIT) -> Dict[str, Any]:
+    """The security_rule_set module, on the run's ``changes``. ValidationError before any request,
+    FirewallError while reading, ApplyFailed (with what was done) once writing has begun."""
     if match_limit < 0:
         raise invalid_input(["match_limit: %d is negative; give 0 (no check) or more" % match_limit])
+    conn, vsys, check_mode = changes.conn, changes.vsys, changes.check_mode
     models, specs = validate(rules, services, owner, scope, placement)
-    changes = ChangeSet(conn, vsys=vsys, check_mode=check_mode, commit=commit, admin=commit_admin,
-                        description=description)
     rulebase = read_all(conn, SECURITY_RULE, vsys)
     service_entries = read_all(conn, SERVICE, vsys)
-    matcher = (lambda query: policy_match(conn, vsys=vsys, **query)) if match else None
+    matcher = (lambda query: policy_match(conn, query, vsys)) if match else None
     result_plan = plan(rulebase, service_entries, models, specs, owner=owner, scope=scope, placement=placement,
                        matcher=matcher, match_limit=match_limit)
     for kind, entries, wanted in ((SECURITY_RULE, rulebase, [m.name for m in models]),
@@ -386,16 +290,19 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         found = {entry.get("name") or "": entry for entry in entries}
         for name in set(found) | set(wanted):  # the containers were read whole: a name not found is missing
             changes.known(kind, name, found.get(name))
-    if result_plan.rules or result_plan.services:
-        changes.present(tag_object(owner, comments=OWNER_COMMENT))
-    for spec in result_plan.services:
-        changes.present(spec.as_object(owner), together=True)
+    service_objects = [spec.as_object(owner) for spec in result_plan.services]
+    rule_objects = [rule.as_object() for rule, _entry, _move in result_plan.rules]
+    if any(differences(changes.current(obj.type, obj.name), obj.element, obj.type) for obj in service_objects + rule_objects):
+        changes.present(tag_object(owner, comments=OWNER_COMMENT))  # read only when a rule or service is written
+    for obj in service_objects:
+        changes.present(obj, together=True)
     for name in result_plan.delete_rules:
         changes.absent(SECURITY_RULE, name)
-    for rule, _entry, _move in result_plan.rules:
-        changes.present(rule.as_object(), together=True)
+    for obj in rule_objects:
+        changes.present(obj, together=True)
     ours = {rule.name for rule, entry, _move in result_plan.rules if entry is not None}
-    for name, move in moves([entry.get("name") or "" for entry in rulebase], result_plan, placement):
+    for name, move in moves([entry.get("name") or "" for entry in rulebase], result_plan.rules,
+                            result_plan.delete_rules, placement):
         changes.step("moved" if name in ours else "placed", SECURITY_RULE, name, _mover(conn, name, move, vsys))
     for name in result_plan.delete_services:
         changes.absent(SERVICE, name)
@@ -403,75 +310,19 @@ def reconcile(conn: Connection, rules: Sequence[Mapping[str, Any]], services: Se
         "changed": changes.changed, "created": changes.labels("created"), "updated": changes.labels("updated"),
         "moved": changes.labels("moved"), "deleted": changes.labels("deleted"),
         "reused_services": result_plan.reused_services, "service_conflicts": result_plan.service_conflicts,
-        "skipped": result_plan.skipped, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
+        "not_added": result_plan.not_added, "shadowed": result_plan.shadowed, "partial_checks": result_plan.partial_checks,
         "policy_matches": result_plan.policy_matches,
         "committed": False, "diff": changes.diff(),
-        "warnings": ["rule %s would be shadowed by deny rule %s above it" % (s["rule"], s["denied_by"])
-                     for s in result_plan.shadowed] + [
-            "rule %s: policy match probed %d of its %d (source, destination) pairs, so it is added even if "
-            "others allow it" % (c["rule"], c["probed"], c["pairs"]) for c in result_plan.partial_checks] + [
-            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules skipped"
+        "warnings": ["rule %s %s shadowed by deny rule %s above it, which matches all of its traffic"
+                     % (s["rule"], "would be" if check_mode else "is", s["denied_by"]) for s in result_plan.shadowed] + [
+            "rule %s: policy match probed %d of its %d (source, destination) pairs (at most %d a rule, match_limit %d "
+            "a run), so it %s added even if rules that are not ours allow it" % (
+                c["rule"], c["probed"], c["pairs"], PROBES_PER_RULE, match_limit, "would be" if check_mode else "is")
+            for c in result_plan.partial_checks] + [
+            "service %s exists as an administrator's object with %s, not %s: not overwritten, its rules not added"
             % (c["service"], c["found"], c["wanted"]) for c in result_plan.service_conflicts],
     }  # type: Dict[str, Any]
     return changes.apply_into(result)
-
-
-Move = Tuple[str, Placement]
-
-
-def moves(rulebase: Sequence[str], result_plan: RuleSetPlan, placement: Placement) -> List[Move]:
-    """The moves that put the plan's rules in place once the new ones are written together (they land
-    at the end of the rulebase, in plan order): one per rule out of place, or, when that is fewer,
-    the moves of our existing rules and then the bottom rule of ``above`` and every other rule after
-    it to the bottom, in their order (the new rules end up right above it). Either way only the positions
-    of the new rules and ours change relative to the others; the result is checked against the
-    rule-by-rule one before it is chosen."""
-    new = [rule.name for rule, entry, _move in result_plan.rules if entry is None]
-    start = [name for name in rulebase if name not in result_plan.delete_rules] + new
-    each = _needed(start, [(rule.name, move) for rule, _entry, move in result_plan.rules if move is not None])
-    if _moved(start, each) == start:
-        return []  # e.g. new rules at the bottom: where the set put them
-    anchor = placement.rule if placement.where == "above" else None
-    if not new or anchor is None or anchor not in start:
-        return each
-    existing = _needed(start, [(rule.name, move) for rule, entry, move in result_plan.rules
-                               if move is not None and entry is not None])
-    middle = _moved(start, existing)
-    desired = {rule.name for rule, _entry, _move in result_plan.rules}
-    block = [(name, Placement("bottom")) for name in middle[middle.index(anchor):] if name not in desired]
-    chosen = existing + block
-    if len(chosen) >= len(each) or _moved(start, chosen) != _moved(start, each) or not _quotable(block):
-        return each
-    return chosen
-
-
-def _needed(names: Sequence[str], wanted: Sequence[Move]) -> List[Move]:
-    """``wanted`` without the moves that would leave the order as it is."""
-    order = _Order(names)
-    needed = []
-    for name, move in wanted:
-        before = list(order.names)
-        order.put(name, move)
-        if order.names != before:
-            needed.append((name, move))
-    return needed
-
-
-def _moved(names: Sequence[str], steps: Sequence[Move]) -> List[str]:
-    order = _Order(names)
-    for name, move in steps:
-        order.put(name, move)
-    return order.names
-
-
-def _quotable(steps: Sequence[Move]) -> bool:
-    """Whether every name can be written in an xpath (a rule of an administrator may not be)."""
-    try:
-        for name, _move in steps:
-            xpath_literal(name)
-    except XPathQuoteError:
-        return False
-    return True
 
 
 def read_all(conn: Connection, kind: ObjectType, vsys: Optional[str]) -> List[ET.Element]:

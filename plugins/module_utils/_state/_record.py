@@ -16,10 +16,11 @@ __metaclass__ = type
 import json
 from typing import Any, Optional
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_DESCRIPTION
 
 
-class RecordTooLong(ValueError):
+class RecordTooLong(InputError):
     """The description with the record would exceed what PAN-OS stores; ``length`` says how long."""
 
     def __init__(self, length: int, limit: int) -> None:

@@ -97,9 +97,9 @@ def ip_user_mapping(conn: Connection, vsys: Optional[str] = None) -> Dict[str, A
     return {"mapping": mapping, "entries": entries, "total": max(int(count), entries) if count.isdigit() else entries}
 
 
-def userid_facts(conn: Connection, gather: Sequence[str] = GATHER, groups: Optional[Sequence[str]] = None,
+def userid_info(conn: Connection, gather: Sequence[str] = GATHER, groups: Optional[Sequence[str]] = None,
                  vsys: Optional[str] = None) -> Dict[str, Any]:
-    """The userid_facts module: ``groups``, ``ip_user_mapping``, ``warnings`` and ``api_calls``."""
+    """The userid_info module: ``groups``, ``ip_user_mapping``, ``warnings`` and ``api_calls``."""
     result = {"groups": {}, "ip_user_mapping": [], "warnings": []}  # type: Dict[str, Any]
     if "groups" in gather:
         result["groups"] = group_members(conn, groups, vsys)

@@ -124,45 +124,50 @@ def build_uid_messages(register: Optional[Mapping[str, TagSpec]] = None,
     entry's ``persistent`` attribute (``None``: left out, PAN-OS default 1).
 
     Each message holds at most ``chunk_size`` entries (register and unregister entries together)
-    and about ``max_bytes`` of XML. Within a message ``<unregister>`` comes before ``<register>``,
-    so unregistering and registering the same IP/tag in one call re-registers it (for example to
-    give it a new timeout).
+    and about ``max_bytes`` of XML, and is cut only between holders: a holder's unregister and
+    register entries always travel in the same message, ``<unregister>`` before ``<register>``.
+    That is how a tag gets a new timeout: PAN-OS answers a register of a tag the holder already
+    has with "tag ... already exists, ignore" and keeps the old timeout, so the tag is unregistered
+    and registered again, and no message leaves a blocked holder without its tag in between.
 
     ``users``: the keys are user names and the tags user tags (``register-user`` /
     ``unregister-user``, matched by dynamic user groups) instead of IP addresses.
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    entries = []  # type: List[Tuple[str, ET.Element]]
     holder, suffix = ("user", "-user") if users else ("ip", "")
-    for ip, tags in (unregister or {}).items():
-        if tags:
-            entries.append(("unregister" + suffix, _unregister_entry(ip, tags, holder)))
-    for ip, tags in (register or {}).items():
-        if tags:
-            entries.append(("register" + suffix, _register_entry(ip, tags, timeout, None if users else persistent, holder)))
+    unregister_section, register_section = "unregister" + suffix, "register" + suffix
+    unregister, register = unregister or {}, register or {}
+    holders = [(name, unregister.get(name), register.get(name)) for name in dict.fromkeys([*unregister, *register])]
 
-    messages = []  # type: List[ET.Element]
-    root = None  # type: Optional[ET.Element]
-    sections = {}  # type: Dict[str, ET.Element]
-    count = 0
-    size = 0
-    for section, entry in entries:
-        entry_size = _estimated_size(entry)
-        if root is None or count >= chunk_size or (count and size + entry_size > max_bytes):
-            root, payload = new_uid_message()
-            sections = {name: ET.Element(name) for name in (
-                "unregister" + suffix, "register" + suffix)}
-            messages.append(root)
-            count = 0
-            size = 200
-        node = sections[section]
-        if not len(node):
-            _payload_of(root).append(node)
-        node.append(entry)
-        count += 1
-        size += entry_size
-    return messages
+    chunks = []  # type: List[List[Tuple[str, ET.Element]]]
+    count = size = 0
+    for name, old_tags, new_tags in holders:
+        unit = []  # type: List[Tuple[str, ET.Element]]
+        if old_tags:
+            unit.append((unregister_section, _unregister_entry(name, old_tags, holder)))
+        if new_tags:
+            unit.append((register_section, _register_entry(name, new_tags, timeout, None if users else persistent, holder)))
+        if not unit:
+            continue
+        unit_size = sum(_estimated_size(entry) for _section, entry in unit)
+        if not chunks or (count and (count + len(unit) > chunk_size or size + unit_size > max_bytes)):
+            chunks.append([])
+            count, size = 0, 200
+        chunks[-1].extend(unit)
+        count += len(unit)
+        size += unit_size
+    return [_uid_message(chunk, (unregister_section, register_section)) for chunk in chunks]
+
+
+def _uid_message(entries: Sequence[Tuple[str, ET.Element]], order: Sequence[str]) -> ET.Element:
+    """A uid-message holding ``entries`` (section, entry), its sections in ``order``."""
+    root, payload = new_uid_message()
+    for name in order:
+        section = [entry for entry_section, entry in entries if entry_section == name]
+        if section:
+            ET.SubElement(payload, name).extend(section)
+    return root
 
 
 def _estimated_size(entry: ET.Element) -> int:
@@ -173,13 +178,6 @@ def _estimated_size(entry: ET.Element) -> int:
         value = member.text or ""
         size += 40 + (len(value) if value.isalnum() else 6 * len(value))
     return size
-
-
-def _payload_of(root: ET.Element) -> ET.Element:
-    payload = root.find("payload")
-    if payload is None:
-        raise ValueError("not a uid-message: no payload")
-    return payload
 
 
 def count_entries(message: ET.Element) -> int:

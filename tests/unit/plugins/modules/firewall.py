@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import xml.etree.ElementTree as ET
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Dict, Optional
 
 from tests.unit.fake_firewall import KEY, TagStore, reply
-
-MODULES = Path(__file__).resolve().parents[4] / "plugins" / "modules"
-
-
-def load(name: str) -> ModuleType:
-    """A module file, loaded by path: its imports of module_utils are the collection's, but the
-    plugins.modules package is not imported (pytest-ansible's collection finder routes it)."""
-    spec = importlib.util.spec_from_file_location("tagwarden_panos_module_" + name, MODULES / (name + ".py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 PROVIDER = {"ip_address": "fw.example", "username": "auto", "password": "Secret-pw1"}
 CLOCK = '<response status="success"><result>Sun Nov 22 10:00:00 UTC 2026</result></response>'

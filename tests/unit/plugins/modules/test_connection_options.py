@@ -11,7 +11,8 @@ from ansible.module_utils import basic
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible import _module
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
-from tests.unit.plugins.modules.firewall import Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import Firewall
 
 dag_info = load("dag_info")
 # What paloaltonetworks.panos 3.4.1 accepts in a provider, and nothing else.
@@ -61,6 +62,16 @@ def test_the_top_level_option_wins_over_the_provider_key(run_module, seen, warne
     failed, result = run_module(dag_info.main, {"provider": provider, "validate_certs": False, "api_timeout": 5})
     assert not failed and (seen[0].validate_certs, seen[0].timeout) == (False, 5)
     assert any("validate_certs is false" in w and "ca_path" in w for w in warned)
+
+
+def test_max_in_flight_defaults_to_five_and_comes_from_the_environment_or_the_task(run_module, seen, monkeypatch) -> None:
+    failed, result = run_module(dag_info.main, {"provider": UPSTREAM_PROVIDER})
+    assert not failed and seen[0].max_in_flight == 5
+    monkeypatch.setenv("PANOS_MAX_IN_FLIGHT", "2")
+    failed, result = run_module(dag_info.main, {"provider": UPSTREAM_PROVIDER})
+    assert not failed and seen[-1].max_in_flight == 2
+    failed, result = run_module(dag_info.main, {"provider": UPSTREAM_PROVIDER, "max_in_flight": 0})
+    assert not failed and seen[-1].max_in_flight == 0
 
 
 def test_validate_certs_false_in_the_provider_warns_too(run_module, seen, warned) -> None:

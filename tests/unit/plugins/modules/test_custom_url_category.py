@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 custom_url_category = load("custom_url_category")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 dag_info = load("dag_info")
 

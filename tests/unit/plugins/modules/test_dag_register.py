@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.unit.fake_firewall import TagStore
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 dag_register = load("dag_register")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 dynamic_address_group = load("dynamic_address_group")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.unit.fake_firewall import TagStore
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 quota_block = load("quota_block")
 ARGS = {"provider": PROVIDER, "now": "2026/11/22 10:00:00", "block_ips": [{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00"}],

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.unit.fake_firewall import TagStore
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 quota_cycle = load("quota_cycle")
 ENQUEUED = '<response status="success"><result><job>7</job></result></response>'

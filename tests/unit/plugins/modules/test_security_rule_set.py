@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall, load
+import yaml
+
+from tests.module_runner import load
+from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
 
 security_rule_set = load("security_rule_set")
 
@@ -19,7 +22,7 @@ ARGS = {"provider": PROVIDER, "owner_tag": "tagwarden-aws", "scope": ["i-1-"], "
 def test_creates_the_rule_above_the_bottom_rule_with_one_rulebase_read_and_one_commit(run_module) -> None:
     firewall = Firewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
     failed, result = run_module(security_rule_set.main, ARGS, firewall, diff=True)
-    assert not failed and result["committed"] and result["policy_matches"] == 1
+    assert not failed and result["committed"] and result["policy_matches"] == 0  # no rule of theirs could allow it
     assert result["created"] == ["tag tagwarden-aws", "service tcp-8443", "rule i-1-tcp-8443"]
     assert result["deleted"] == [] and result["diff"]["after"]["rule i-1-tcp-8443"]["tag"] == ["tagwarden-aws"]
     kinds = firewall.kinds()
@@ -27,6 +30,8 @@ def test_creates_the_rule_above_the_bottom_rule_with_one_rulebase_read_and_one_c
     assert kinds.count("config set") == 3 and kinds.count("config move") == 1 and kinds.count("commit") == 1
     move = [r for r in firewall.requests if r.get("action") == "move"][0]
     assert move["where"] == "before" and move["dst"] == "deny-all"
+    # what it returns is what RETURN documents, besides Ansible's own keys
+    assert set(result) - {"changed", "diff", "invocation"} == set(yaml.safe_load(security_rule_set.RETURN))
 
 
 def test_check_mode_plans_and_writes_nothing(run_module) -> None:
@@ -49,3 +54,16 @@ def test_bad_input_is_refused_before_any_request(run_module) -> None:
     assert failed and "match_limit" in result["msg"] and firewall.requests == []
     failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[dict(RULE, name="i-2-x")]), firewall)
     assert failed and "outside scope" in result["msg"] and firewall.requests == []
+
+
+def test_a_rule_worth_a_check_past_match_limit_is_named_in_check_mode_words(run_module, monkeypatch) -> None:
+    from ansible.module_utils.basic import AnsibleModule
+    warned = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, text: warned.append(text))
+    firewall = Firewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
+    rule = {k: v for k, v in RULE.items() if k != "services"}  # application-default, as i-1-admin allows it
+    failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[rule], match_limit=0), firewall, check=True)
+    assert not failed and result["policy_matches"] == 0 and "op" not in firewall.kinds()
+    assert result["partial_checks"] == [{"rule": "i-1-tcp-8443", "probed": 0, "pairs": 1}]
+    assert warned == ["rule i-1-tcp-8443: policy match probed 0 of its 1 (source, destination) pairs (at most 8 a rule, "
+                      "match_limit 0 a run), so it would be added even if rules that are not ours allow it"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._ansible import _module
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible import _module, _options
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import PROVIDER_SPEC
 
 
@@ -18,4 +18,4 @@ def test_provider_options_carry_environment_fallbacks_and_no_private_keys() -> N
 def test_provider_applies_defaults_without_a_provider_and_commit_defaults_on() -> None:
     spec = _module.provider_argument_spec()["provider"]
     assert spec["apply_defaults"] is True and spec["type"] == "dict"
-    assert _module.COMMIT_OPTIONS == {"commit": {"type": "bool", "default": True}, "commit_admin": {"type": "str"}}
+    assert _options.COMMIT == {"commit": {"type": "bool", "default": True}, "commit_admin": {"type": "str"}}

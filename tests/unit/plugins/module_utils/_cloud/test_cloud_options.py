@@ -12,7 +12,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._options im
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._rules import (
     DEFAULT_APPLICATIONS, SettingsError, derive_rules,
 )
-from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsState
+from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._ec2 import AwsState
 
 
 @pytest.mark.parametrize("spec, fragment", [(aws_argument_spec, aws), (rule_argument_spec, aws_rules)])

@@ -81,19 +81,19 @@ def test_plan_unchanged():
 def test_run_present_then_idempotent():
     store = TagStore()
     conn, transport = conn_for(store)
-    result = d.run(conn, ["10.0.0.1", "10.0.0.2"], ["quota"], timeout=60)
+    result = d.run(conn, d.Registration(["10.0.0.1", "10.0.0.2"], ["quota"], timeout=60))
     assert result["changed"] and result["registered"] == ["10.0.0.1", "10.0.0.2"]
     assert result["api_calls"] == 2 and result["uid_messages"] == 1  # one read, one write
     assert store.timeouts[("10.0.0.1", "quota")] == "60"
     conn2, _transport2 = conn_for(store)
-    again = d.run(conn2, ["10.0.0.1", "10.0.0.2"], ["quota"], timeout=60)
+    again = d.run(conn2, d.Registration(["10.0.0.1", "10.0.0.2"], ["quota"], timeout=60))
     assert not again["changed"] and again["unchanged"] == 2 and again["api_calls"] == 1
 
 
 def test_run_check_mode_sends_nothing():
     store = TagStore({"10.0.0.9": {"quota"}})
     conn, transport = conn_for(store)
-    result = d.run(conn, ["10.0.0.1"], ["quota"], state="exact", check_mode=True)
+    result = d.run(conn, d.Registration(["10.0.0.1"], ["quota"], state="exact"), check_mode=True)
     assert result["changed"] and result["registered"] == ["10.0.0.1"] and result["unregistered"] == ["10.0.0.9"]
     assert transport.types() == ["op"] and store.messages == []
     assert result["diff"] == {"before": {"quota": ["10.0.0.9"]}, "after": {"quota": ["10.0.0.1"]}}
@@ -103,14 +103,14 @@ def test_run_validation_error_sends_nothing():
     store = TagStore()
     conn, transport = conn_for(store)
     with pytest.raises(ValidationError):
-        d.run(conn, ["10.0.0.0/8"], ["quota"])
+        d.run(conn, d.Registration(["10.0.0.0/8"], ["quota"]))
     assert transport.requests == [] and conn.api_calls == 0
 
 
 def test_run_partial_failure_is_reported_per_ip():
     store = TagStore(reject={"10.0.0.2": "Maximum number of tags exceeded"})
     conn, transport = conn_for(store)
-    result = d.run(conn, ["10.0.0.1", "10.0.0.2"], ["quota"])
+    result = d.run(conn, d.Registration(["10.0.0.1", "10.0.0.2"], ["quota"]))
     assert result["failed_entries"] == [{"ip": "10.0.0.2", "section": "register",
                                          "message": "Maximum number of tags exceeded"}]
     assert result["registered"] == ["10.0.0.1"] and result["changed"]
@@ -122,7 +122,7 @@ def test_run_partial_failure_is_reported_per_ip():
 def test_run_exact_chunks_register_and_unregister_together():
     store = TagStore({"10.0.1.%d" % i: {"feed"} for i in range(1, 4)})
     conn, transport = conn_for(store)
-    result = d.run(conn, ["10.0.0.%d" % i for i in range(1, 4)], ["feed"], state="exact", chunk_size=4)
+    result = d.run(conn, d.Registration(["10.0.0.%d" % i for i in range(1, 4)], ["feed"], state="exact"), chunk_size=4)
     assert result["uid_messages"] == 2
     assert sorted(store.tags[ip] and ip for ip in store.tags if store.tags[ip]) == [
         "10.0.0.1", "10.0.0.2", "10.0.0.3"]
@@ -133,10 +133,10 @@ def test_exact_with_no_address_is_refused_before_any_request_unless_allowed():
     store = TagStore({"10.0.0.9": {"feed"}, "10.0.0.8": {"other"}})
     conn, transport = conn_for(store)
     with pytest.raises(ValidationError) as info:
-        d.run(conn, [], ["feed"], state="exact")
+        d.run(conn, d.Registration([], ["feed"], state="exact"))
     assert "set allow_empty: true" in str(info.value) and str(info.value).count("allow_empty") == 1
     assert transport.requests == [] and store.tags["10.0.0.9"] == {"feed"}
-    result = d.run(conn, [], ["feed"], state="exact", allow_empty=True)
+    result = d.run(conn, d.Registration([], ["feed"], state="exact", allow_empty=True))
     assert result["unregistered"] == ["10.0.0.9"] and store.tags["10.0.0.9"] == set()
     assert store.tags["10.0.0.8"] == {"other"}
 

@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import (
     AuthenticationError,
     HttpsClient,
+    HttpsSettings,
     HttpsError,
     RateLimitError,
     Reply,
@@ -51,8 +52,9 @@ class Script:
         return self.now
 
     def client(self, **settings: object) -> HttpsClient:
-        return HttpsClient(opener=self, sleep=self.sleep, clock=self.clock, timeout=7.0, secrets=[SECRET],
-                           auth_option="company_key", peer="the lumu feed", **settings)  # type: ignore[arg-type]
+        return HttpsClient(HttpsSettings(timeout=7.0, auth_option="company_key", peer="the lumu feed",
+                                         **settings),  # type: ignore[arg-type]
+                           opener=self, sleep=self.sleep, clock=self.clock, secrets=[SECRET])
 
 
 def ok(document: object = None, headers: Optional[Dict[str, str]] = None) -> Reply:
@@ -191,7 +193,7 @@ def test_a_tls_verification_failure_is_not_retried() -> None:
 
 def test_the_ca_option_is_checked_before_anything_is_sent() -> None:
     with pytest.raises(TlsSettingsError, match="ca_path=/no/such/ca.pem does not exist"):
-        HttpsClient(ca_path="/no/such/ca.pem")
+        HttpsClient(HttpsSettings(ca_path="/no/such/ca.pem"))
 
 
 def test_every_message_is_scrubbed_of_secrets_added_later() -> None:

@@ -8,9 +8,9 @@ import pytest
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._secrets import MASK
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import PROVIDER_SPEC, FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._clock import parse_show_clock
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError, missing_library_message
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._transport import (
-    PanXapiTransport,
+    HttpTransport,
     TransportError,
     classify_exception,
     classify_text,
@@ -69,14 +69,14 @@ def test_environment_fallbacks(monkeypatch):
 
 def test_provider_spec_matches_paloaltonetworks_keys():
     assert set(PROVIDER_SPEC) == {"ip_address", "username", "password", "api_key", "port", "serial_number",
-                                  "validate_certs", "ca_path", "timeout"}
+                                  "validate_certs", "ca_path", "timeout", "max_in_flight"}
     assert PROVIDER_SPEC["password"]["no_log"] and PROVIDER_SPEC["api_key"]["no_log"]
     assert PROVIDER_SPEC["username"]["default"] == "admin"
     assert PROVIDER_SPEC["port"]["default"] == 443 and PROVIDER_SPEC["timeout"]["default"] == 30
 
 
 def test_transient_http_500_is_retried_with_backoff():
-    err = TransportError("http", "URLError: code: 500 reason: Internal Server Error", 500)
+    err = TransportError("http", "HTTP 500 Internal Server Error", 500)
     conn, transport, sleeps = connect(KEY, err, err, OK)
     conn.op(cmd("show", "clock"))
     assert transport.types() == ["keygen", "op", "op", "op"]
@@ -85,7 +85,7 @@ def test_transient_http_500_is_retried_with_backoff():
 
 
 def test_retries_are_bounded_and_the_error_names_the_attempts():
-    err = TransportError("http", "URLError: code: 503 reason: Service Unavailable", 503)
+    err = TransportError("http", "HTTP 503 Service Unavailable", 503)
     conn, transport, sleeps = connect(KEY, err, err, err, err, err)
     with pytest.raises(FirewallError) as info:
         conn.op(cmd("show", "clock"))
@@ -113,12 +113,12 @@ def test_timeout_is_not_retried_and_names_host_port_and_option():
     with pytest.raises(FirewallError) as info:
         conn.op(cmd("show", "clock"))
     msg = str(info.value)
-    assert "192.0.2.1:443" in msg and "provider.timeout" in msg and "30 s" in msg
+    assert "192.0.2.1:443" in msg and "raise api_timeout (the playbooks' panos_api_timeout" in msg and "30 s" in msg
     assert info.value.kind == "timeout" and sleeps == []
 
 
 def test_unreachable_names_host_and_port():
-    err = classify_text("URLError: reason: [Errno 111] Connection refused")
+    err = classify_exception(ConnectionRefusedError(111, "Connection refused"))
     assert err.kind == "unreachable"
     conn, transport, _sleeps = connect(err)
     with pytest.raises(FirewallError) as info:
@@ -127,8 +127,8 @@ def test_unreachable_names_host_and_port():
 
 
 def test_certificate_refused_says_how_to_pass_ca_path():
-    err = classify_text("URLError: reason: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-                        "self-signed certificate (_ssl.c:1006)")
+    err = classify_exception(ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+                                                             "failed: self-signed certificate (_ssl.c:1006)"))
     assert err.kind == "certificate"
     conn, transport, sleeps = connect(err)
     with pytest.raises(FirewallError) as info:
@@ -139,7 +139,7 @@ def test_certificate_refused_says_how_to_pass_ca_path():
 
 
 def test_bad_credentials_http_403_on_keygen():
-    err = classify_text("URLError: code: 403 reason: Forbidden")
+    err = TransportError("http", "HTTP 403 Forbidden", 403)
     conn, transport, _sleeps = connect(err)
     with pytest.raises(FirewallError) as info:
         conn.op(cmd("show", "clock"))
@@ -185,7 +185,7 @@ def test_malformed_reply_is_retried_then_reported():
 
 def test_secrets_are_scrubbed_from_every_message_including_url_encoded_forms():
     key = "LUFRPT1abc123=="
-    leak = ("URLError: reason: bad https://192.0.2.1/api/?type=op&key=%s&password=%s pw=%s k=%s"
+    leak = ("OSError: bad https://192.0.2.1/api/?type=op&key=%s&password=%s pw=%s k=%s"
             % (key, "s3cr%26t%2Bpa+ss", PASSWORD, "LUFRPT1abc123%3D%3D"))
     conn, transport, _sleeps = connect(KEY, TransportError("network", leak))
     with pytest.raises(FirewallError) as info:
@@ -208,9 +208,11 @@ def test_classify_exception_kinds():
     assert classify_exception(socket.timeout("timed out")).kind == "timeout"
     assert classify_exception(ConnectionRefusedError(111, "Connection refused")).kind == "unreachable"
     assert classify_exception(ssl.SSLCertVerificationError("certificate verify failed")).kind == "certificate"
-    assert classify_text("URLError: reason: timed out").kind == "timeout"
-    assert classify_text("URLError: code: 502 reason: Bad Gateway").transient
-    assert not classify_text("URLError: code: 404 reason: Not Found").transient
+    assert classify_exception(OSError("[Errno 101] Network is unreachable")).kind == "unreachable"
+    assert classify_exception(OSError("something else")).kind == "network"
+    assert classify_text("ssl: [SSL: WRONG_VERSION_NUMBER] wrong version number").kind == "tls"
+    assert TransportError("http", "HTTP 502 Bad Gateway", 502).transient
+    assert not TransportError("http", "HTTP 404 Not Found", 404).transient
 
 
 def test_user_id_partial_failure_is_returned_not_raised():
@@ -354,16 +356,13 @@ def test_ssl_context_verifies_by_default_and_loads_ca(tmp_path):
         make_ssl_context(True, str(bad))
 
 
-def test_pan_xapi_transport_gets_the_ssl_context():
-    pytest.importorskip("pan.xapi")
+def test_http_transport_uses_the_ssl_context():
     context = make_ssl_context(True, None)
-    transport = PanXapiTransport("192.0.2.1", 443, 5, context)
-    assert transport._xapi.ssl_context is context
-    assert transport._xapi.api_username is None and transport._xapi.api_password is None
+    transport = HttpTransport("192.0.2.1", 443, 5, context)
+    assert transport._connect().__dict__["_context"] is context
 
 
-def test_pan_xapi_transport_real_unreachable_port_is_classified():
-    pytest.importorskip("pan.xapi")
+def test_http_transport_real_unreachable_port_is_classified():
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -375,11 +374,6 @@ def test_pan_xapi_transport_real_unreachable_port_is_classified():
     assert info.value.kind == "unreachable" and "127.0.0.1:%d" % port in str(info.value)
     assert PASSWORD not in str(info.value)
     assert conn.api_calls == 1
-
-
-def test_missing_library_message_names_the_pip_command():
-    msg = missing_library_message("pan-python", "No module named 'pan'")
-    assert "python -m pip install 'pan-python>=0.17,<0.18'" in msg and "No module named 'pan'" in msg
 
 
 @pytest.mark.parametrize("empty", [None, ""])
@@ -464,7 +458,7 @@ def test_commit_with_two_lost_replies_is_reported():
 
 
 def test_commit_http_500_is_still_retried_by_the_connection():
-    conn, transport, _sleeps = connect(KEY, TransportError("http", "URLError: code: 500", 500), COMMIT_QUEUED,
+    conn, transport, _sleeps = connect(KEY, TransportError("http", "HTTP 500 Internal Server Error", 500), COMMIT_QUEUED,
                                        job("FIN", "OK"))
     assert conn.commit_partial("automation")["changed"]
     assert transport.types() == ["keygen", "commit", "commit", "op"]

@@ -11,7 +11,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client imp
     is_panorama_model,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import managed_firewalls
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import managed_firewalls, registration_point
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
 from tests.unit.fake_firewall import KEY, OK, FakeTransport
 
@@ -122,3 +122,23 @@ def test_managed_firewalls_in_three_requests():
     assert firewalls[0]["device_group"] == "" and firewalls[0]["ha_state"] == ""
     assert "<all />" in transport.requests[0]["cmd"] and transport.requests[1]["cmd"] == "<show><devicegroups /></show>"
     assert transport.requests[2]["xpath"].endswith("/template-stack") and conn.api_calls == 3
+
+
+def test_register_on_panorama_drops_the_serial_and_checks_it_is_panorama():
+    conn, transport = connect(KEY, system_info("Panorama"), OK, provider=dict(PROVIDER, serial_number=SERIAL))
+    assert registration_point(conn, "panorama") is conn
+    conn.op(cmd("show", "clock"))
+    assert [("target" in r, r["type"]) for r in transport.requests] == [(False, "keygen"), (False, "op"), (False, "op")]
+    assert conn.where == "panorama.example:443"
+
+
+def test_register_on_panorama_refuses_a_firewall_before_writing():
+    conn, transport = connect(KEY, system_info("PA-VM"))
+    with pytest.raises(FirewallError, match=r"is not Panorama \(model PA-VM\).*register_on=firewall") as caught:
+        registration_point(conn, "panorama")
+    assert caught.value.kind == "settings" and transport.types() == ["keygen", "op"]
+
+
+def test_register_on_firewall_leaves_the_connection_as_it_is():
+    conn, transport = connect(provider=dict(PROVIDER, serial_number=SERIAL))
+    assert registration_point(conn, "firewall") is conn and conn.serial == SERIAL and transport.requests == []

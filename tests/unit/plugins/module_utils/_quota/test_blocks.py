@@ -8,20 +8,21 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet, commit_admin_for
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import to_string
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks as qb
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._release import encode_rule_description
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blockstate as bs
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import (
     existing_rule_problem,
     group_marker,
-    group_rule,
+    GroupRule,
     group_tag,
     name_problems,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SecurityRule, keyword_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
 
 NOW = "2026/11/22 10:00:00"
 HOSTILE = ["a'b", 'c"d', "<e>", "f&g", "x</member><member>any", "cn=sales,dc=acme,dc=local"]
@@ -72,10 +73,14 @@ class FakeConn:
         return {"changed": True}
 
 
-def apply(conn: FakeConn, **kwargs: Any) -> dict[str, Any]:
-    kwargs.setdefault("now", NOW)
-    kwargs.setdefault("commit_admin", "admin")
-    return qb.apply(conn, **kwargs)
+def apply(conn: FakeConn, **options: Any) -> dict[str, Any]:
+    """quota_block as the module runs it, from its options."""
+    options.setdefault("now", NOW)
+    changes = ChangeSet(conn, vsys=options.get("vsys", "vsys1"), check_mode=options.get("check_mode", False),
+                        commit=options.get("commit", True), admin=options.get("commit_admin", "admin"),
+                        description=qb.COMMIT_DESCRIPTION)
+    return qb.apply(changes, qb.BlockRequest.from_options(options), GroupRule.from_options(options),
+                    options.get("chunk_size", 1000))
 
 
 # -- names and rules --------------------------------------------------------------------------------
@@ -103,8 +108,8 @@ def test_keywords_and_empty_names_are_refused_case_insensitively() -> None:
 
 
 def test_group_rule_names_the_dug_and_carries_owner_tag_and_log_settings() -> None:
-    rule = SecurityRule.from_entry(group_rule("BlockQuota", "quota-users", log_setting="siem", log_end=False,
-                                              tags=("quota-siem",)).to_element())
+    shape = RuleShape(log_setting="siem", log_end=False, tags=("quota-siem",))
+    rule = SecurityRule.from_entry(GroupRule("BlockQuota", "quota-users", shape).model().to_element())
     assert rule.source_users == ("quota-users",) and rule.sources == ("any",) and rule.services == ("any",)
     assert rule.log_setting == "siem" and rule.log_end is False and set(rule.tags) == {OWNER_TAG, "quota-siem"}
 
@@ -117,22 +122,16 @@ def test_group_tags_are_short_and_stable_whatever_the_name() -> None:
     assert group_tag("quota", "cn=a", T) != group_tag("quota", "cn=b", T)
 
 
-def _legacy(groups: list[str]) -> ET.Element:
-    return SecurityRule("BlockQuota", source_users=tuple(groups), action="deny",
-                        description=encode_rule_description(dict.fromkeys(groups, T))).to_element()
-
-
 def test_which_existing_rule_may_be_used() -> None:
-    ours = group_rule("BlockQuota", "quota-users").to_element()
+    ours = GroupRule("BlockQuota", "quota-users").model().to_element()
     assert existing_rule_problem(None, "BlockQuota", "quota-users") is None
     assert existing_rule_problem(ours, "BlockQuota", "quota-users") is None
     admin = SecurityRule("Allow-Outbound").to_element()
     assert "not managed by tagwarden.panos" in (existing_rule_problem(admin, "Allow-Outbound", "quota-users") or "")
     dag_rule = SecurityRule("BlockQuotaDAG", sources=("quota",), action="deny", tags=(OWNER_TAG,)).to_element()
     assert "for something else" in (existing_rule_problem(dag_rule, "BlockQuotaDAG", "quota-users") or "")
-    assert "run the bootstrap" in (existing_rule_problem(_legacy(["cn=a"]), "BlockQuota", "quota-users") or "")
-    assert existing_rule_problem(_legacy(["cn=a"]), "BlockQuota", "quota-users", adopt=True) is None
-    assert existing_rule_problem(admin, "Allow-Outbound", "quota-users", adopt=True) is not None  # adopt: 0.1.0 only
+    unowned = SecurityRule("BlockQuota", source_users=("quota-users",), action="deny").to_element()
+    assert "not managed by tagwarden.panos" in (existing_rule_problem(unowned, "BlockQuota", "quota-users") or "")
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -171,7 +170,7 @@ def test_timeout_bounds() -> None:
 
 
 def test_ip_blocks_without_companion_are_not_ours() -> None:
-    state = qb.ip_blocks({"10.0.0.9": {"quota"}, "10.0.0.2": {"quota", "quota.until.20261122101500"}, "10.0.0.3": {"x"}}, "quota")
+    state = bs.ip_blocks({"10.0.0.9": {"quota"}, "10.0.0.2": {"quota", "quota.until.20261122101500"}, "10.0.0.3": {"x"}}, "quota")
     assert state == {"10.0.0.2": datetime(2026, 11, 22, 10, 15), "10.0.0.9": None}
     assert list(state) == ["10.0.0.2", "10.0.0.9"]
 
@@ -186,8 +185,8 @@ def test_plan_users_tags_members_with_the_latest_end_and_one_tag_per_group() -> 
                         "carol": {group_tag("quota", "g2", late): 5400, "quota": 1800, "quota.until.20261122103000": 5400}}
     held = {user: set(tags) for user, tags in todo.add.items()}
     assert not qb.plan_users(held, "quota", {"g1": early, "g2": late}, {"g1": ["bob"], "g2": ["bob", "carol"]}, now).changed
-    assert qb.group_blocks(held, "quota", ["g1", "g2"]) == {"g1": early, "g2": late}
-    assert list(qb.group_blocks(held, "quota", ["g2"])) == ["g2"]  # g1 unknown: left out (it will be released)
+    assert bs.group_blocks(held, "quota", ["g1", "g2"]) == {"g1": early, "g2": late}
+    assert list(bs.group_blocks(held, "quota", ["g2"])) == ["g2"]  # g1 unknown: left out (it will be released)
 
 
 def test_plan_users_releases_ours_only() -> None:
@@ -220,7 +219,7 @@ def test_apply_without_groups_leaves_the_rule_alone() -> None:
 
 
 def test_a_rule_in_the_candidate_only_is_committed_and_not_in_force_before() -> None:
-    rule = group_rule("BlockQuota", "quota-users").to_element()
+    rule = GroupRule("BlockQuota", "quota-users").model().to_element()
     conn = FakeConn(rule=rule)  # a DUG-less candidate: the DUG is created, then both are committed
     result = apply(conn, groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]})
     assert "commit" in [s[0] for s in conn.sent] and result["committed"] and result["enforced"]
@@ -258,7 +257,7 @@ def test_commit_needs_an_admin_when_only_a_key_is_known() -> None:
 def test_lapsed_blocks_are_the_bookkeeping_left_without_the_block_tag() -> None:
     early, late = datetime(2026, 11, 22, 10, 15), datetime(2026, 11, 22, 10, 30)
     g1, g2, g3 = (group_tag("quota", name, until) for name, until in (("g1", early), ("g2", late), ("g3", early)))
-    state = qb.BlockState(
+    state = bs.BlockState(
         now=datetime(2026, 11, 22, 10, 20),
         registrations={"10.0.0.5": {"quota.until.20261122101500", "quota.until"},  # ended on the firewall
                        "10.0.0.6": {"quota", "quota.until.20261122103000", "quota.until"},  # in force
@@ -267,6 +266,6 @@ def test_lapsed_blocks_are_the_bookkeeping_left_without_the_block_tag() -> None:
                "carol": {"quota", g2, g3, "quota.until.20261122103000"},  # g2 in force, g3 ended (cycle's release)
                "erin": {g3}},
         rule=None, dug=None, running={"rule", "dug"})
-    assert qb.lapsed(state, "quota", ["g1", "g2", "g3"]) == {"ips": {"10.0.0.5": early}, "groups": {"g1": early}}
-    assert qb.lapsed(state, "quota", [])["groups"] == {group_marker("quota", "g1"): early}  # unknown: its marker
-    assert qb.lapsed(state._replace(running={"dug"}), "quota", ["g1"])["groups"] == {}  # group blocks not in force
+    assert bs.lapsed(state, "quota", ["g1", "g2", "g3"]) == {"ips": {"10.0.0.5": early}, "groups": {"g1": early}}
+    assert bs.lapsed(state, "quota", [])["groups"] == {group_marker("quota", "g1"): early}  # unknown: its marker
+    assert bs.lapsed(state._replace(running={"dug"}), "quota", ["g1"])["groups"] == {}  # group blocks not in force

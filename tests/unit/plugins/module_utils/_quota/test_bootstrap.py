@@ -31,12 +31,13 @@ def test_rules_carry_log_settings_and_extra_tags() -> None:
     assert model.log_setting == "siem" and model.log_end is False and model.tags == ("x", OWNER_TAG)
 
 
-def test_a_foreign_rule_is_refused_and_a_0_1_0_dag_rule_adopted() -> None:
+def test_a_rule_name_held_by_a_rule_that_is_not_ours_is_refused() -> None:
     rules = qo.validate("quota", "quota", "Quota", "last-15-minutes", 10, [{"name": "Allow-Outbound"}, {"name": "Old"}])
     current = {(SECURITY_RULE, "Allow-Outbound"): SecurityRule("Allow-Outbound").to_element(),
                (SECURITY_RULE, "Old"): SecurityRule("Old", sources=("quota",), action="deny").to_element()}
-    problems = qo.foreign_rule_problems(current, rules, "quota")
-    assert len(problems) == 1 and "'Allow-Outbound' exists and is not managed" in problems[0]
+    problems = qo.foreign_rule_problems(current, rules)
+    assert len(problems) == 2 and "'Allow-Outbound' exists and is not managed" in problems[0]
+    assert "'Old' exists and is not managed" in problems[1]  # even with the DAG as its source
 
 
 def test_objects_validation() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import evaluate
+from ansible_collections.tagwarden.panos.plugins.module_utils._quota._evaluate import QuotaPolicy, evaluate
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._events import EVENT_FIELDS, events
 
 NOW = datetime(2026, 11, 22, 10, 7, 0)
@@ -22,8 +22,8 @@ def cycle() -> list[dict[str, object]]:
             row("10.1.2.21", "acme\\bob", 19)]
     blocked = {"ips": {"10.0.9.9": NOW - timedelta(seconds=5), "10.0.9.8": NOW + timedelta(minutes=3)},
                "groups": {"cn=old": NOW - timedelta(minutes=1)}}
-    result = evaluate(rows, NOW, quotas={"ip": 20 * MB, "user": 20 * MB, "group": 30 * MB}, groups={SALES: ["acme\\bob", "acme\\alice"]},
-                      blocked=blocked, exempt={"ips": ["10.0.9.8"]})
+    policy = QuotaPolicy({"ip": 20 * MB, "user": 20 * MB, "group": 30 * MB}, exempt={"ips": ["10.0.9.8"]})
+    result = evaluate(rows, NOW, policy, groups={SALES: ["acme\\bob", "acme\\alice"]}, blocked=blocked)
     return events(result, "fw-branch-01")
 
 
@@ -50,7 +50,7 @@ def test_each_block_and_release_is_one_event_with_every_field() -> None:
 
 def test_a_block_the_firewall_ended_is_a_release_event_saying_so() -> None:
     until = NOW - timedelta(minutes=1)
-    result = evaluate([], NOW, quotas={"ip": 20 * MB}, ended={"ips": {"10.0.9.7": until}, "groups": {SALES: until}})
+    result = evaluate([], NOW, QuotaPolicy({"ip": 20 * MB}), ended={"ips": {"10.0.9.7": until}, "groups": {SALES: until}})
     assert [(event["action"], event["kind"], event["subject"], event["reason"], event["ended_by"], event["until"])
             for event in events(result, "fw")] == [
         ("release", "ip", "10.0.9.7", "block ended", "firewall", "2026/11/22 10:06:00"),
@@ -59,11 +59,11 @@ def test_a_block_the_firewall_ended_is_a_release_event_saying_so() -> None:
 
 def test_events_are_json_lines_that_keep_hostile_names_literal() -> None:
     name = "acme\\o'brien\"<x>\n"
-    result = evaluate([row("10.0.0.1", name, 30)], NOW, quotas={"user": 20 * MB})
+    result = evaluate([row("10.0.0.1", name, 30)], NOW, QuotaPolicy({"user": 20 * MB}))
     (event,) = events(result, "fw")
     line = json.dumps(event)
     assert "\n" not in line and json.loads(line)["subject"] == name
 
 
 def test_a_quiet_cycle_has_no_events() -> None:
-    assert events(evaluate([row("10.0.0.1", None, 1)], NOW, quotas={"ip": 20 * MB}), "fw") == []
+    assert events(evaluate([row("10.0.0.1", None, 1)], NOW, QuotaPolicy({"ip": 20 * MB})), "fw") == []

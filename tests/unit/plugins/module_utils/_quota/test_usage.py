@@ -1,4 +1,4 @@
-"""quota_report_facts / userid_facts logic against scripted replies (no emulator)."""
+"""quota_report_info / userid_info logic against scripted replies (no emulator)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
-from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_facts
+from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_info
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._usage import usage
 
 from tests.unit.fake_firewall import FakeTransport
@@ -78,10 +78,10 @@ def test_userid_groups_one_call_per_group_and_restricted_groups_skip_the_list() 
     listing = '<response status="success"><result><![CDATA[\ncn=a \ncn=b \n\nTotal: 2\n* : Custom Group\n\n]]></result></response>'
     members = '<response status="success"><result><![CDATA[\n\nsource type: ldap\n\n[1     ] acme\\bob\n\n]]></result></response>'
     conn, transport = connect(listing, members, members)
-    assert userid_facts(conn, gather=["groups"])["groups"] == {"cn=a": ["acme\\bob"], "cn=b": ["acme\\bob"]}
+    assert userid_info(conn, gather=["groups"])["groups"] == {"cn=a": ["acme\\bob"], "cn=b": ["acme\\bob"]}
     assert len(transport.requests) == 3
     conn, transport = connect(members)
-    assert userid_facts(conn, gather=["groups"], groups=["cn=x"])["groups"] == {"cn=x": ["acme\\bob"]}
+    assert userid_info(conn, gather=["groups"], groups=["cn=x"])["groups"] == {"cn=x": ["acme\\bob"]}
     assert len(transport.requests) == 1
 
 
@@ -89,6 +89,6 @@ def test_truncated_mapping_warns() -> None:
     mapping = ('<response status="success"><result><entry><ip>10.0.0.5</ip><user>bob</user></entry>'
                '<count>3</count></result></response>')
     conn, _t = connect(mapping)
-    result = userid_facts(conn, gather=["ip_user_mapping"])
+    result = userid_info(conn, gather=["ip_user_mapping"])
     assert result["ip_user_mapping"] == [{"ip": "10.0.0.5", "user": "bob"}]
     assert "1 of 3" in result["warnings"][0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Optional
 
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import policy_match
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import PolicyQuery, policy_match
 
 
 class Op:
@@ -20,7 +20,7 @@ class Op:
 
 def test_returns_the_first_matching_rule_and_sends_only_given_fields() -> None:
     conn = Op('<response status="success"><result><rules><entry name="allow-web"/><entry name="x"/></rules></result></response>')
-    assert policy_match(conn, "10.0.0.5", "203.0.113.10", from_zone="trust", to_zone="untrust", port=443) == "allow-web"  # type: ignore[arg-type]
+    assert policy_match(conn, PolicyQuery("10.0.0.5", "203.0.113.10", from_zone="trust", to_zone="untrust", port=443)) == "allow-web"  # type: ignore[arg-type]
     match = conn.sent[0].find("security-policy-match")
     assert match is not None
     assert [child.tag for child in match] == ["from", "to", "source", "destination", "protocol", "destination-port"]
@@ -29,4 +29,4 @@ def test_returns_the_first_matching_rule_and_sends_only_given_fields() -> None:
 
 def test_no_match() -> None:
     conn = Op('<response status="success"><result><rules/></result></response>')
-    assert policy_match(conn, "10.0.0.5", "203.0.113.10") is None  # type: ignore[arg-type]
+    assert policy_match(conn, PolicyQuery("10.0.0.5", "203.0.113.10")) is None  # type: ignore[arg-type]

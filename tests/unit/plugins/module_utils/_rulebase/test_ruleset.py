@@ -10,12 +10,12 @@ import pytest
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SecurityRule
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._match import PolicyQuery
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._probes import covers, match_queries
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ruleset import (
     RuleSetPlan,
     ServiceSpec,
-    covers,
     PROBES_PER_RULE,
-    match_queries,
     plan,
     validate,
 )
@@ -112,7 +112,7 @@ def test_services_created_reused_or_reported_and_unused_owned_ones_deleted() -> 
     assert [s.name for s in result.services] == ["tcp-8443"]
     assert result.reused_services == ["udp-500-600"]
     assert result.service_conflicts == [{"service": "tcp-9000", "wanted": "tcp/9000", "found": "tcp/9001"}]
-    assert [s["rule"] for s in result.skipped] == ["i-1-c"]
+    assert [s["rule"] for s in result.not_added] == ["i-1-c"]
     assert [n for n, _c, _m in names(result)] == ["i-1-a", "i-1-b"]
     assert result.delete_services == ["tcp-1"]  # tcp-2 is still used by another instance's rule
 
@@ -126,7 +126,7 @@ class Matcher:
         self.asked: list[tuple[str, str]] = []
 
     def __call__(self, query: dict) -> Optional[str]:
-        pair = (query["source"], query["destination"])
+        pair = (query.source, query.destination)
         self.asked.append(pair)
         return self.hits.get(pair, self.hit)
 
@@ -135,16 +135,16 @@ def test_traffic_allowed_by_an_admin_rule_is_not_added_and_the_rule_is_named() -
     rulebase = [entry("admin-ssh", owned=False, sources=("any",)), entry("deny-all", owned=False, action="deny")]
     result = run(rulebase, desired("i-1-a", sources=["203.0.113.0/24"], destinations=["10.0.1.5"]), matcher=Matcher("admin-ssh"))
     assert result.rules == [] and result.policy_matches == 1
-    assert result.skipped == [{"rule": "i-1-a", "reason": "the traffic is allowed already", "allowed_by": "admin-ssh"}]
+    assert result.not_added == [{"rule": "i-1-a", "reason": "the traffic is allowed already", "allowed_by": "admin-ssh"}]
 
 
 def test_an_admin_rule_narrower_than_the_new_rule_does_not_skip_it() -> None:
     rulebase = [entry("admin-ssh", owned=False, from_zones=("untrust",)), entry("deny-all", owned=False, action="deny")]
     result = run(rulebase, desired("i-1-a", destinations=["10.0.1.5"]), matcher=Matcher("admin-ssh"))
-    assert names(result)[0][0] == "i-1-a" and result.skipped == []
+    assert names(result)[0][0] == "i-1-a" and result.not_added == []
     half = [entry("admin-half", owned=False, sources=("203.0.113.0/25",)), entry("deny-all", owned=False, action="deny")]
     result = run(half, desired("i-1-b", sources=["203.0.113.0/24"], destinations=["10.0.1.5"]), matcher=Matcher("admin-half"))
-    assert names(result)[0][0] == "i-1-b" and result.skipped == []  # the probe's address is inside, the /24 is not
+    assert names(result)[0][0] == "i-1-b" and result.not_added == []  # the probe's address is inside, the /24 is not
 
 
 def test_every_source_destination_pair_is_probed_and_all_must_be_allowed_by_others() -> None:
@@ -157,10 +157,10 @@ def test_every_source_destination_pair_is_probed_and_all_must_be_allowed_by_othe
     assert sorted(both.asked) == [("1.1.1.1", "10.0.1.5"), ("1.1.1.1", "10.0.1.6"), ("2.2.2.1", "10.0.1.5"),
                                   ("2.2.2.1", "10.0.1.6")]  # IPv4 sources never reach the IPv6 destination
     assert result.rules == [] and result.policy_matches == 4
-    assert result.skipped == [{"rule": "i-1-b", "reason": "the traffic is allowed already", "allowed_by": "admin-a, admin-b"}]
+    assert result.not_added == [{"rule": "i-1-b", "reason": "the traffic is allowed already", "allowed_by": "admin-a, admin-b"}]
     one_left = Matcher(None, dict(list(both.hits.items())[:3]))  # the last pair hits no rule
     result = run(rulebase, rule, matcher=one_left)
-    assert names(result)[0][0] == "i-1-b" and result.skipped == [] and result.policy_matches == 4
+    assert names(result)[0][0] == "i-1-b" and result.not_added == [] and result.policy_matches == 4
 
 
 def test_above_the_probe_cap_the_check_is_partial_and_the_rule_is_added() -> None:
@@ -179,13 +179,50 @@ def test_a_deny_above_the_new_rule_is_reported_as_shadowing_it() -> None:
     assert bottom.shadowed == [] and names(bottom)[0][0] == "i-1-a"
 
 
+@pytest.mark.parametrize("restriction", [{"categories": ("threat-feed-urls",)}, {"applications": ("ssh",)},
+                                         {"services": ("service-https",)}, {"from_zones": ("dmz",)},
+                                         {"source_users": ("acme\\eve",)}, {"schedule": "nights"}])
+def test_a_deny_that_matches_only_part_of_the_traffic_does_not_shadow_the_rule(restriction: Any) -> None:
+    # the feed's URL rule: every probe hits it (a probe names no URL category), yet it denies only that category
+    rulebase = [entry("BlockThreatFeed-url", owned=False, action="deny", **dict({"services": ("any",)}, **restriction)),
+                entry("admin-any", owned=False, services=("any",)),  # it makes the rule worth probing
+                entry("deny-all", owned=False, action="deny")]
+    rule = desired("i-1-tcp-8443", sources=["203.0.113.0/24"], destinations=["10.0.1.5"], services=["tcp-8443"],
+                   from_zones=["untrust", "dmz"])
+    matcher = Matcher("BlockThreatFeed-url")
+    result = run(rulebase, rule, matcher=matcher)
+    assert matcher.asked and names(result)[0][0] == "i-1-tcp-8443" and result.shadowed == [] and result.not_added == []
+
+
+def test_a_deny_of_any_service_shadows_a_rule_of_one_port() -> None:
+    rulebase = [entry("block-net", owned=False, action="deny", services=("any",)), entry("deny-all", owned=False, action="deny")]
+    rule = desired("i-1-tcp-8443", destinations=["10.0.1.5"], services=["tcp-8443"])
+    result = run(rulebase, rule, matcher=Matcher("block-net"))
+    assert result.shadowed == [{"rule": "i-1-tcp-8443", "denied_by": "block-net"}]
+
+
 def test_policy_match_runs_only_for_new_rules_and_within_the_limit() -> None:
     matcher = Matcher(None)
-    result = run([entry("i-1-a")], desired("i-1-a", "i-1-b", "i-1-c", "i-1-d"), matcher=matcher, limit=2)
+    admin = entry("admin-any", owned=False)  # it could allow every new rule: each is worth probing
+    result = run([admin, entry("i-1-a")], desired("i-1-a", "i-1-b", "i-1-c", "i-1-d"), matcher=matcher, limit=2)
     assert len(matcher.asked) == 2 and result.policy_matches == 2
     assert [n for n, _c, _m in names(result)] == ["i-1-a", "i-1-b", "i-1-c", "i-1-d"]
-    cut = run([], desired("i-1-a", sources=["1.1.1.1", "2.2.2.2", "3.3.3.3"]), matcher=Matcher("x"), limit=2)
+    # beyond match_limit a rule is added unchecked, and said so
+    assert result.partial_checks == [{"rule": "i-1-d", "probed": 0, "pairs": 1}]
+    cut = run([admin], desired("i-1-a", sources=["1.1.1.1", "2.2.2.2", "3.3.3.3"]), matcher=Matcher("x"), limit=2)
     assert cut.partial_checks == [{"rule": "i-1-a", "probed": 2, "pairs": 3}]
+
+
+def test_no_probe_when_no_rule_that_is_not_ours_could_allow_or_shadow_the_new_one() -> None:
+    matcher = Matcher("admin-web")
+    rulebase = [entry("admin-web", owned=False, applications=("web-browsing",)),  # not all of the traffic
+                entry("admin-half", owned=False, sources=("203.0.113.0/25",)),  # one pair of two only
+                entry("block-url", owned=False, action="deny", categories=("threat-feed-urls",)),  # part of it
+                entry("deny-all", owned=False, action="deny")]  # below the new rule
+    rule = desired("i-1-a", sources=["203.0.113.7", "198.51.100.7"], destinations=["10.0.1.5"])
+    result = run(rulebase, rule, matcher=matcher)
+    assert matcher.asked == [] and result.policy_matches == 0 and names(result)[0][0] == "i-1-a"
+    assert result.partial_checks == [] and result.shadowed == []
 
 
 def test_hostile_values_stay_literal() -> None:
@@ -205,11 +242,11 @@ def test_the_policy_match_probes_stand_for_each_pair_and_the_first_service() -> 
     rule = desired("i-1-a", sources=["203.0.113.0/24"], destinations=["10.0.1.5"], services=["udp-500-600"],
                    from_zones=["untrust"])[0]
     probes = match_queries(rule, {"udp-500-600": ServiceSpec("udp-500-600", "udp", "500-600")})
-    assert probes == [("203.0.113.0/24", "10.0.1.5", {
-        "source": "203.0.113.1", "destination": "10.0.1.5", "from_zone": "untrust", "to_zone": None,
-        "application": None, "protocol": 17, "port": 500})]
+    assert probes == [("203.0.113.0/24", "10.0.1.5", PolicyQuery(
+        source="203.0.113.1", destination="10.0.1.5", from_zone="untrust", to_zone=None,
+        application=None, protocol=17, port=500))]
     six = match_queries(desired("i-1-b", destinations=["2001:db8:1::5"], applications=["ssh"])[0], {})
-    assert six[0][2]["source"] == "2001:db8::1" and six[0][2]["application"] == "ssh" and "port" not in six[0][2]
+    assert six[0][2].source == "2001:db8::1" and six[0][2].application == "ssh" and six[0][2].port is None
 
 
 def test_covers_needs_every_member_list_to_hold_ours() -> None:

@@ -63,6 +63,55 @@ def test_chunking_counts_register_and_unregister_entries_together():
     assert sorted(all_ips) == sorted(list(register) + list(unregister))
 
 
+def apply_message(held, message, users=False):
+    """What a firewall holds after one uid-message, sections in document order (as PAN-OS applies them)."""
+    key = "user" if users else "ip"
+    for section in message.find("payload"):
+        for entry in section.findall("entry"):
+            tags = {m.text for m in entry.findall("./tag/member")}
+            if section.tag.startswith("unregister"):
+                held[entry.get(key)] = held.get(entry.get(key), set()) - tags
+            else:
+                held[entry.get(key)] = held.get(entry.get(key), set()) | tags
+
+
+@pytest.mark.parametrize("users", [False, True])
+def test_a_renewed_holder_keeps_its_block_tag_after_every_message(users):
+    # 1,200 holders in two groups whose block end moves: each loses quota + its old until-tag and
+    # gets quota (new timeout) + the new until-tag. No message may leave one without "quota".
+    holders = ["acme\\u%d" % n if users else "10.1.%d.%d" % (n >> 8, n & 255) for n in range(1200)]
+    group = {h: "g%d" % (n % 2) for n, h in enumerate(holders)}
+    held = {h: {"quota", "quota-%s-until-1" % group[h]} for h in holders}
+    unregister = {h: sorted(held[h]) for h in holders}
+    register = {h: {"quota": 900, "quota-%s-until-2" % group[h]: 900} for h in holders}
+    messages = u.build_uid_messages(register, unregister, users=users)
+    assert len(messages) == 3  # 2,400 entries, 1,000 a message at most, never split per holder
+    for message in messages:
+        assert u.count_entries(message) <= 1000
+        sections = [s.tag for s in message.find("payload")]
+        assert sections == (["unregister-user", "register-user"] if users else ["unregister", "register"])
+        apply_message(held, message, users)
+        assert [h for h in holders if "quota" not in held[h]] == []
+    assert held == {h: {"quota", "quota-%s-until-2" % group[h]} for h in holders}
+
+
+def test_a_holder_that_does_not_fit_starts_the_next_message():
+    unregister = {"10.0.0.%d" % i: ["quota"] for i in range(1, 4)}
+    register = {"10.0.0.%d" % i: ["quota"] for i in range(1, 4)}
+    msgs = u.build_uid_messages(register, unregister, chunk_size=3)
+    assert [u.count_entries(m) for m in msgs] == [2, 2, 2]
+    for msg in msgs:
+        assert {e.get("ip") for e in msg.findall("./payload/unregister/entry")} == \
+            {e.get("ip") for e in msg.findall("./payload/register/entry")}
+    # a holder with more entries than chunk_size still goes out whole, in a message of its own
+    assert [u.count_entries(m) for m in u.build_uid_messages(register, unregister, chunk_size=1)] == [2, 2, 2]
+
+
+def test_sections_keep_their_order_whichever_holder_comes_first():
+    [msg] = u.build_uid_messages({"10.0.0.1": ["a"], "10.0.0.2": ["a"]}, {"10.0.0.2": ["b"]})
+    assert [s.tag for s in msg.find("payload")] == ["unregister", "register"]
+
+
 def test_chunking_10000_entries_in_10_messages():
     register = {"10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255): ["quota"] for i in range(10000)}
     msgs = u.build_uid_messages(register, chunk_size=1000, timeout=60)

@@ -1,0 +1,1 @@
+"""What the test doubles share to serve (see README.md): ``serving`` and ``tls``."""

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tagwarden developers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """What a rule we own matches and does (argument spec: module_utils/_ansible/_options.py RULE_SHAPE)."""
+
+    DOCUMENTATION = r"""
+options:
+  from_zones:
+    description:
+      - Source zones of the rule.
+      - Aliases O(rule_from) (earlier releases) and O(source_zone) (the name C(paloaltonetworks.panos) uses).
+    type: list
+    elements: str
+    default: [any]
+    aliases: [rule_from, source_zone]
+  to_zones:
+    description:
+      - Destination zones of the rule.
+      - Aliases O(rule_to) (earlier releases) and O(destination_zone) (the name C(paloaltonetworks.panos) uses).
+    type: list
+    elements: str
+    default: [any]
+    aliases: [rule_to, destination_zone]
+  destination:
+    description: Destination addresses of the rule (alias O(rule_destination), the name of earlier releases).
+    type: list
+    elements: str
+    default: [any]
+    aliases: [rule_destination]
+  action:
+    description: The rule's action (alias O(rule_action), the name of earlier releases).
+    type: str
+    choices: [deny, drop, reset-client, reset-server, reset-both]
+    default: deny
+    aliases: [rule_action]
+  log_setting:
+    description:
+      - The log forwarding profile of the rule (for example to send every block to a SIEM).
+      - Alias O(rule_log_setting), the name of earlier releases.
+    type: str
+    aliases: [rule_log_setting]
+  log_end:
+    description: Log at session end (alias O(rule_log_end), the name of earlier releases).
+    type: bool
+    default: true
+    aliases: [rule_log_end]
+  rule_tags:
+    description: More tags on the rule (tag objects that exist), besides the C(tagwarden.panos) owner tag.
+    type: list
+    elements: str
+    default: []
+"""
