@@ -60,9 +60,10 @@ def find_python(version: str) -> str | None:
     """``python3.X`` as a working command, else from pyenv's versions (as tools/pick_python.sh)."""
     command = shutil.which("python" + version)
     candidates = [command] if command else []
+    root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))  # pyenv's root, pyenv on PATH or not
     if shutil.which("pyenv"):
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False).stdout.strip()
-        candidates += sorted(str(path) for path in Path(root).glob("versions/%s.*/bin/python%s" % (version, version)))
+        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False).stdout.strip() or root
+    candidates += sorted(str(path) for path in Path(root).glob("versions/%s.*/bin/python%s" % (version, version)))
     for candidate in candidates:
         if subprocess.run([candidate, "-c", ""], capture_output=True, check=False).returncode == 0:
             return candidate
