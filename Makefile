@@ -40,7 +40,7 @@ $(LINK):
 
 demo: $(STAMP) $(LINK)
 	$(BIN)/python -m panos_emulator.run -- $(BIN)/python -m aws_double.run --no-wait -- $(BIN)/python -m lumu_emulator.run -- \
-		$(BIN)/ansible-playbook demo/demo.yml
+		$(BIN)/python -m panos_emulator.listserver -- $(BIN)/ansible-playbook demo/demo.yml
 
 test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2

@@ -60,7 +60,7 @@ def measure(emu: EmulatorControl, send: Callable[[], None], count: int) -> tuple
     """(client CPU ms, wall ms) per request, and the connections the emulator counted for them."""
     emu.reset_counters()
     cpu, wall = time.process_time(), time.perf_counter()
-    for _ in range(count):
+    for _request in range(count):
         send()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     return cpu / count * 1000, wall / count * 1000, emu.counters()["connections"]

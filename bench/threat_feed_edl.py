@@ -27,7 +27,9 @@ from typing import Any, Callable, Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# pylint: disable=wrong-import-position
 
+# pylint: disable=wrong-import-position
 from panos_emulator.client import EmulatorControl  # noqa: E402
 from panos_emulator.listserver import ListServer  # noqa: E402
 from panos_emulator.process import provider_for, start_emulator, stop_emulator  # noqa: E402
@@ -35,7 +37,6 @@ from tests.integration.ansible_cli import link_collection  # noqa: E402
 
 sys.path.insert(0, str(link_collection()))
 
-# pylint: disable=wrong-import-position
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions  # noqa: E402
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import (  # noqa: E402
@@ -152,7 +153,9 @@ def main(argv: List[str]) -> int:
         base = EmulatorControl(info)
         serials = info.get("firewalls") or [None]
         controls = [base.firewall(serial) if serial else base for serial in serials]
-        providers = [dict(provider_for(info), **({"serial_number": serial} if serial else {})) for serial in serials]
+        # a commit's job fetches the new lists (140,000 lines) before it finishes: a generous reply timeout
+        providers = [dict(provider_for(info), timeout=300, **({"serial_number": serial} if serial else {}))
+                     for serial in serials]
         with tempfile.TemporaryDirectory() as directory:
             root = Path(directory) / "www"
             root.mkdir()

@@ -1,11 +1,14 @@
-"""An HTTPS web server for External Dynamic List sources in tests: serves a directory, optional basic
-auth, can be taken down and brought back on the same port (the firewall then keeps its last good copy)."""
+"""An HTTPS web server for External Dynamic List sources in tests and the demo: serves a directory, optional
+basic auth, can be taken down and brought back on the same port (the firewall then keeps its last good copy).
+
+``python -m panos_emulator.listserver -- CMD ARGS`` runs CMD with one (see :func:`main`)."""
 
 from __future__ import annotations
 
 import base64
 import functools
 import http.server
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -73,3 +76,32 @@ class ListServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def main(argv: list[str]) -> int:
+    """``python -m panos_emulator.listserver -- CMD ARGS``: a list server on a fresh directory (basic auth
+    ``edl-reader`` and a random password) while CMD runs with EDL_BASE_URL, EDL_DIRECTORY, EDL_CA_PATH,
+    EDL_USERNAME and EDL_PASSWORD set; its exit code becomes ours."""
+    import os  # pylint: disable=import-outside-toplevel
+    import secrets  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import tempfile  # pylint: disable=import-outside-toplevel
+
+    from double_server.serving import split_command  # pylint: disable=import-outside-toplevel
+
+    _options, command = split_command(argv)
+    if not command:
+        sys.stderr.write("usage: python -m panos_emulator.listserver -- CMD [ARGS...]\n")
+        return 2
+    password = secrets.token_urlsafe(12)
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory) / "www"
+        root.mkdir()
+        with ListServer(root, Path(directory) / "tls", "edl-reader", password) as web:
+            env = {**os.environ, "EDL_BASE_URL": web.url, "EDL_DIRECTORY": str(root),
+                   "EDL_CA_PATH": str(web.tls.ca_file), "EDL_USERNAME": "edl-reader", "EDL_PASSWORD": password}
+            return subprocess.call(command, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

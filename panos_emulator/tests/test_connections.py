@@ -32,7 +32,7 @@ def test_one_kept_alive_connection_serves_many_requests_and_is_counted_once(emu:
     conn = http.client.HTTPSConnection(info["host"], info["port"],
                                        context=ssl.create_default_context(cafile=info["ca_file"]))
     emu.reset_counters()
-    for _ in range(5):
+    for _request in range(5):
         conn.request("POST", "/api/", _keygen(info), {"Content-Type": "application/x-www-form-urlencoded"})
         reply = conn.getresponse()
         assert reply.status == 200 and b"<key>" in reply.read() and not reply.will_close
@@ -43,7 +43,7 @@ def test_one_kept_alive_connection_serves_many_requests_and_is_counted_once(emu:
 
 def test_pan_python_opens_a_connection_per_request(emu: EmulatorControl, xapi: pan.xapi.PanXapi) -> None:
     emu.reset_counters()
-    for _ in range(3):
+    for _request in range(3):
         xapi.op(SHOW_CLOCK)
     assert emu.counters()["connections"] == emu.counters()["op"] == 3
 
@@ -85,7 +85,7 @@ def _concurrent(server: EmulatorServer, count: int) -> list[str]:
         with lock:
             codes.append(code)
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
+    threads = [threading.Thread(target=one) for _thread in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -72,7 +72,7 @@ def _show(xapi: pan.xapi.PanXapi, name: str, kind: str = "ip") -> dict:
 
 
 def test_lists_are_fetched_on_commit_and_enforced(emu: EmulatorControl, firewall: Firewall, xapi: pan.xapi.PanXapi,
-                                                   web: ListServer) -> None:
+                                                  web: ListServer) -> None:
     _trust(xapi, web)
     _publish(web, "198.51.100.7 expires=2026-12-15T00:00:00Z\n192.0.2.0/24 a comment\nnot-an-address\n")
     _lists(firewall, web)
@@ -86,7 +86,7 @@ def test_lists_are_fetched_on_commit_and_enforced(emu: EmulatorControl, firewall
 
 
 def test_a_new_list_is_picked_up_at_the_interval_without_a_commit(emu: EmulatorControl, firewall: Firewall,
-                                                                   xapi: pan.xapi.PanXapi, web: ListServer) -> None:
+                                                                  xapi: pan.xapi.PanXapi, web: ListServer) -> None:
     _trust(xapi, web)
     _publish(web, "198.51.100.7\n")
     _lists(firewall, web)
@@ -108,7 +108,7 @@ def test_refresh_fetches_now(emu: EmulatorControl, firewall: Firewall, xapi: pan
 
 
 def test_a_server_that_is_down_leaves_the_last_good_copy(emu: EmulatorControl, firewall: Firewall,
-                                                          xapi: pan.xapi.PanXapi, web: ListServer) -> None:
+                                                         xapi: pan.xapi.PanXapi, web: ListServer) -> None:
     _trust(xapi, web)
     _publish(web, "198.51.100.7\n")
     _lists(firewall, web)
@@ -123,7 +123,7 @@ def test_a_server_that_is_down_leaves_the_last_good_copy(emu: EmulatorControl, f
 
 
 def test_an_authentication_failure_stops_enforcing(emu: EmulatorControl, firewall: Firewall, xapi: pan.xapi.PanXapi,
-                                                    web: ListServer) -> None:
+                                                   web: ListServer) -> None:
     _trust(xapi, web)
     _publish(web, "198.51.100.7\n")
     _lists(firewall, web, password="wrong")
@@ -153,3 +153,17 @@ def test_an_unknown_list_is_refused_as_pan_os_refuses_it(emu: EmulatorControl, x
     ("evil.example", ["*.evil.example"], False), ("www.evil.example", ["^.evil.example"], True)])
 def test_domain_list_matching(host: str, entries: list[str], listed: bool) -> None:
     assert domain_listed(host, entries) is listed
+
+
+def test_simulated_traffic_meets_the_lists(emu: EmulatorControl, firewall: Firewall, xapi: pan.xapi.PanXapi,
+                                           web: ListServer) -> None:
+    _trust(xapi, web)
+    _publish(web, "198.51.100.7\n")
+    _lists(firewall, web)
+    emu.simulate([{"src": "10.0.0.5", "dst": "198.51.100.7", "bytes_per_minute": 10},
+                  {"src": "10.0.0.6", "dst": "203.0.113.9", "url": "https://bad.example/x", "bytes_per_minute": 10},
+                  {"src": "10.0.0.7", "dst": "203.0.113.9", "url": "https://news.example/", "bytes_per_minute": 10}])
+    emu.advance(60)
+    xapi.log(log_type="traffic", nlogs=10, interval=0.05)
+    assert sorted((e.findtext("src"), e.findtext("rule")) for e in xapi.element_root.iterfind("result/log/logs/entry")) == [
+        ("10.0.0.5", "Block-EDL"), ("10.0.0.6", "Block-EDL-URL"), ("10.0.0.7", "Allow-Out")]

@@ -83,6 +83,11 @@ options:
         host name.
       - Default the provider's address and port.
     type: str
+notes:
+  - Runs inside Ansible's own process on the controller (an action plugin of the same name), which costs
+    far less CPU per firewall than a module process; its libraries (pan-python) must be installed in the
+    Python that runs C(ansible-playbook), whatever C(ansible_python_interpreter) says. The C(delegate_to)
+    and C(connection) keywords do not change where it runs.
 seealso:
   - module: tagwarden.panos.quota_evaluate
   - module: tagwarden.panos.quota_block

@@ -178,7 +178,9 @@ shadowed:
   elements: dict
   sample: [{"rule": "i-0abc1234def567890-tcp-22", "denied_by": "block-ssh"}]
 partial_checks:
-  description: New rules worth a policy-match check that covered only some (or none) of their (source, destination) pairs (the per-rule cap or O(match_limit)); they are added.
+  description:
+    - New rules worth a policy-match check that covered only some (or none) of their (source, destination) pairs
+      (the per-rule cap or O(match_limit)); they are added.
   returned: always
   type: list
   elements: dict

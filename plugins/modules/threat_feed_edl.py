@@ -38,6 +38,7 @@ extends_documentation_fragment:
   - tagwarden.panos.feed_list
   - tagwarden.panos.feed_taxii
   - tagwarden.panos.aws
+  - tagwarden.panos.edl_url
 attributes:
   check_mode:
     support: full
@@ -61,25 +62,6 @@ options:
     elements: str
     choices: [ip, domain, url]
     default: [ip, domain, url]
-  base_url:
-    description:
-      - The HTTPS URL the lists are served at, as the firewalls fetch them (C(<base_url>/<name>-ip.txt));
-        the lists are read back from it.
-    type: str
-    required: true
-  url_validate_certs:
-    description: Verify O(base_url)'s TLS certificate when reading the lists back.
-    type: bool
-    default: true
-  url_username:
-    description: The web server's basic-auth user, if it asks for one (the username of M(tagwarden.panos.threat_feed_edl_objects)).
-    type: str
-  url_password:
-    description: Its password. Never shown in results, errors or logs.
-    type: str
-  url_ca_path:
-    description: CA bundle that verifies O(base_url)'s certificate (the one the firewalls' certificate profile holds).
-    type: path
   directory:
     description: The directory the web server serves at O(base_url), on the host the task runs on. Not with O(s3_bucket).
     type: path
@@ -210,9 +192,11 @@ list_requests:
 """
 
 from datetime import datetime, timezone
+from typing import Any, Dict
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._aws import AwsClient, AwsError
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._options import aws_argument_spec, aws_settings
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import EdlOptions
@@ -224,18 +208,17 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publis
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_run import run
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._select import feed_client, select_source
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import FEED_HTTP_OPTIONS, SOURCE_OPTIONS
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import (
+    EDL_URL_OPTIONS,
+    FEED_HTTP_OPTIONS,
+    SOURCE_OPTIONS,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings
 
-EDL_OPTIONS = dict(
+EDL_OPTIONS: Dict[str, Dict[str, Any]] = dict(
     source=dict(type="str", choices=sorted(SOURCE_OPTIONS), required=True),
     name=dict(type="str", default="threat-feed"),
     lists=dict(type="list", elements="str", choices=["ip", "domain", "url"], default=["ip", "domain", "url"]),
-    base_url=dict(type="str", required=True),
-    url_validate_certs=dict(type="bool", default=True),
-    url_ca_path=dict(type="path"),
-    url_username=dict(type="str"),
-    url_password=dict(type="str", no_log=True),
     directory=dict(type="path"),
     s3_bucket=dict(type="str"),
     s3_prefix=dict(type="str", default=""),
@@ -261,7 +244,7 @@ def target_of(params):
 
 
 def main():
-    spec = dict(EDL_OPTIONS, **dict(SOURCE_OPTIONS, **dict(FEED_HTTP_OPTIONS, **aws_argument_spec())))
+    spec = merge(EDL_OPTIONS, EDL_URL_OPTIONS, SOURCE_OPTIONS, FEED_HTTP_OPTIONS, aws_argument_spec())
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            required_if=[("source", name, [name]) for name in sorted(SOURCE_OPTIONS)],
                            required_one_of=[("directory", "s3_bucket")], mutually_exclusive=[("directory", "s3_bucket")])

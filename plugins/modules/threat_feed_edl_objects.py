@@ -27,6 +27,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.rule_shape.zones
   - tagwarden.panos.vsys
   - tagwarden.panos.rule_placement
   - tagwarden.panos.connection
@@ -72,21 +73,6 @@ options:
     description: The name of the IP list rule; the URL list rule is named O(rule_name)C(-url).
     type: str
     default: BlockThreatFeedEDL
-  from_zones:
-    description: The rules' source zones.
-    type: list
-    elements: str
-    default: [any]
-  to_zones:
-    description: The rules' destination zones.
-    type: list
-    elements: str
-    default: [any]
-  action:
-    description: The rules' action.
-    type: str
-    choices: [deny, drop, reset-client, reset-server, reset-both]
-    default: deny
 """
 
 EXAMPLES = r"""
@@ -134,7 +120,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module i
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
     COMMIT,
     RULE_PLACEMENT,
-    RULE_SHAPE,
+    RULE_ZONES,
     VSYS,
     merge,
 )
@@ -148,7 +134,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placeme
 
 def main():
     module = firewall_module(merge(
-        VSYS, COMMIT, RULE_PLACEMENT,
+        VSYS, COMMIT, RULE_PLACEMENT, RULE_ZONES,
         name=dict(type="str", default="threat-feed"),
         lists=dict(type="list", elements="str", choices=["ip", "domain", "url"], default=["ip", "domain", "url"]),
         base_url=dict(type="str", required=True),
@@ -157,10 +143,6 @@ def main():
         password=dict(type="str", no_log=True),
         update_password=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
         rule_name=dict(type="str", default="BlockThreatFeedEDL"),
-        # the zones and action of the rule_shape group (the lists are the rules' other ends)
-        from_zones=dict(type="list", elements="str", default=["any"]),
-        to_zones=dict(type="list", elements="str", default=["any"]),
-        action=dict(type="str", choices=RULE_SHAPE["action"]["choices"], default="deny"),
     ))
     p = module.params
     settings = EdlObjectSettings(p["name"], tuple(p["lists"]), p["base_url"], p["certificate_profile"], p["username"],

@@ -24,6 +24,8 @@ author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
   - tagwarden.panos.connection
+  - tagwarden.panos.vsys
+  - tagwarden.panos.edl_url
   - tagwarden.panos.attributes
 attributes:
   check_mode:
@@ -43,30 +45,10 @@ options:
     elements: str
     choices: [ip, domain, url]
     default: [ip, domain, url]
-  base_url:
-    description: The HTTPS URL the lists are served at.
-    type: str
-    required: true
-  url_validate_certs:
-    description: Verify O(base_url)'s TLS certificate.
-    type: bool
-    default: true
-  url_username:
-    description: The web server's basic-auth user, if it asks for one (the username of M(tagwarden.panos.threat_feed_edl_objects)).
-    type: str
-  url_password:
-    description: Its password. Never shown in results, errors or logs.
-    type: str
-  url_ca_path:
-    description: CA bundle that verifies O(base_url).
-    type: path
   refresh:
     description: Make the firewall fetch each list now instead of at its next interval (after a publish).
     type: bool
     default: false
-  vsys:
-    description: The virtual system (multi-vsys firewalls).
-    type: str
 """
 
 EXAMPLES = r"""
@@ -101,22 +83,19 @@ api_calls:
 """
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import firewall_module, run_task
+from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import VSYS, merge
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import basic_auth
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import status
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import EDL_URL_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsSettings
 
 
 def main():
-    module = firewall_module(dict(
+    module = firewall_module(merge(
+        VSYS, EDL_URL_OPTIONS,
         name=dict(type="str", default="threat-feed"),
         lists=dict(type="list", elements="str", choices=["ip", "domain", "url"], default=["ip", "domain", "url"]),
-        base_url=dict(type="str", required=True),
-        url_validate_certs=dict(type="bool", default=True),
-        url_ca_path=dict(type="path"),
-        url_username=dict(type="str"),
-        url_password=dict(type="str", no_log=True),
         refresh=dict(type="bool", default=False),
-        vsys=dict(type="str"),
     ))
     p = module.params
     reader = HttpsClient(HttpsSettings(validate_certs=p["url_validate_certs"], ca_path=p["url_ca_path"],

@@ -24,6 +24,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
+  - tagwarden.panos.rule_shape.zones
   - tagwarden.panos.vsys
   - tagwarden.panos.rule_placement
   - tagwarden.panos.connection
@@ -54,21 +55,6 @@ options:
     description: The name of the address rule; the URL rule is named O(rule_name)C(-url).
     type: str
     default: BlockThreatFeed
-  from_zones:
-    description: The rules' source zones.
-    type: list
-    elements: str
-    default: [any]
-  to_zones:
-    description: The rules' destination zones.
-    type: list
-    elements: str
-    default: [any]
-  action:
-    description: The rules' action.
-    type: str
-    choices: [deny, drop, reset-client, reset-server, reset-both]
-    default: deny
 """
 
 EXAMPLES = r"""
@@ -109,7 +95,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module i
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options import (
     COMMIT,
     RULE_PLACEMENT,
-    RULE_SHAPE,
+    RULE_ZONES,
     TAG_COLOR,
     VSYS,
     merge,
@@ -121,15 +107,11 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape i
 
 def main():
     module = firewall_module(merge(
-        VSYS, COMMIT, TAG_COLOR, RULE_PLACEMENT,
+        VSYS, COMMIT, TAG_COLOR, RULE_PLACEMENT, RULE_ZONES,
         tag=dict(type="str", default="threat-feed"),
         dag_name=dict(type="str", default="threat-feed"),
         url_category=dict(type="str", default="threat-feed"),
         rule_name=dict(type="str", default="BlockThreatFeed"),
-        # the zones and action of the rule_shape group (the feed's rules have no other destination)
-        from_zones=dict(type="list", elements="str", default=["any"]),
-        to_zones=dict(type="list", elements="str", default=["any"]),
-        action=dict(type="str", choices=RULE_SHAPE["action"]["choices"], default="deny"),
     ))
     p = module.params
     run_changes(module, COMMIT_DESCRIPTION, lambda changes: ensure(

@@ -223,12 +223,14 @@ def main():
                              % p["url_category"])
     options = Options(p["tag"], p["url_category"], p["mode"], p["age"], p["renew_before"], p["include_subdomains"],
                       p["max_removals"], p["max_registered_ips"])
-    run_task(module, lambda conn: sync(
-        change_set(module, registration_point(conn, p["register_on"]), COMMIT_DESCRIPTION, panorama),
-        p["source"], p[p["source"]] or {}, options, chunk_size=p["chunk_size"],
-        client_factory=lambda feed: feed_client(feed, p["feed_validate_certs"], p["feed_ca_path"],
-                                                timeout=p["feed_timeout"])),
-             require_firewall=not panorama)
+
+    def task(conn):
+        changes = change_set(module, registration_point(conn, p["register_on"]), COMMIT_DESCRIPTION, panorama)
+        return sync(changes, p["source"], p[p["source"]] or {}, options, chunk_size=p["chunk_size"],
+                    client_factory=lambda feed: feed_client(feed, p["feed_validate_certs"], p["feed_ca_path"],
+                                                            timeout=p["feed_timeout"]))
+
+    run_task(module, task, require_firewall=not panorama)
 
 
 if __name__ == "__main__":

@@ -211,7 +211,7 @@ def test_the_role_defaults_work_on_a_firewall_without_a_clean_up_rule(story: Sto
     ({"detail-type": "AWS API Call via CloudTrail", "source": "aws.ec2", "detail": {}}, 'give it as {"aws_event": EVENT}'),
 ])
 def test_wrong_settings_are_refused_in_the_words_of_a_role_user(story: Story, tmp_path: Any, extra_vars: Dict[str, Any],
-                                                               said: str) -> None:
+                                                                said: str) -> None:
     story.emu.reset_counters()
     output = _reconcile_playbook(story, tmp_path, **extra_vars)
     assert not output.startswith("0\n") and said in " ".join(output.split()), output[-3000:]

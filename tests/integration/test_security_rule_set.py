@@ -129,7 +129,7 @@ def test_every_pair_is_probed_and_a_rule_allowed_by_admin_rules_is_not_added(
     assert emu.counters()["op"] == 4  # one probe per (source, destination) pair
     assert result["policy_matches"] == 4 and not result["changed"]
     assert result["not_added"] == [{"rule": "i-1-both", "reason": "the traffic is allowed already",
-                                  "allowed_by": "admin-0, admin-1"}]
+                                    "allowed_by": "admin-0, admin-1"}]
     uncovered = dict(covered, name="i-1-more", sources=covered["sources"] + ["192.0.2.0/24"])
     result, conn = run(provider, [uncovered], match=True)
     # 192.0.2.0/24 lies in no allow rule that is not ours: no probe could leave the rule out, none is sent

@@ -46,14 +46,13 @@ def test_functions_take_at_most_nine_parameters_and_eighty_lines() -> None:
         for node in functions(tree):
             length = (node.end_lineno or node.lineno) - node.lineno + 1
             if parameter_count(node) > MAX_PARAMETERS or length > MAX_FUNCTION_LINES:
-                over.append("%s:%d %s (%d parameters, %d lines)" % (name, node.lineno, node.name,
-                                                                  parameter_count(node), length))
+                over.append("%s:%d %s (%d parameters, %d lines)"
+                            % (name, node.lineno, node.name, parameter_count(node), length))
     assert over == []
 
 
 def test_module_utils_files_are_at_most_four_hundred_lines() -> None:
-    long_files = [(name, lines) for name, _tree, lines in sources()
-                  if lines > MAX_FILE_LINES]
+    long_files = [(name, lines) for name, _tree, lines in sources() if lines > MAX_FILE_LINES]
     assert long_files == []
 
 

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible import _options
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._specs import EDL_URL_OPTIONS
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._options import QUOTA_POLICY
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import GROUP_RULE
 
@@ -23,16 +24,20 @@ GROUPS = {
     "tag_color": _options.TAG_COLOR,
     "rule_placement": _options.RULE_PLACEMENT,
     "rule_shape": _options.RULE_SHAPE,
+    "rule_shape.zones": _options.RULE_ZONES,
     "userid_batch": _options.USERID_BATCH,
     "quota_policy": QUOTA_POLICY,
     "quota_rule": GROUP_RULE,
+    "edl_url": EDL_URL_OPTIONS,
 }
 KEYS = ("type", "elements", "default", "choices", "aliases")
 
 
 def documented(fragment: str) -> Dict[str, Dict[str, Any]]:
-    module = importlib.import_module("ansible_collections.tagwarden.panos.plugins.doc_fragments." + fragment)
-    return yaml.safe_load(module.ModuleDocFragment.DOCUMENTATION)["options"]
+    """The options of a fragment, ``name`` or ``name.section`` as modules name it."""
+    name, _dot, section = fragment.partition(".")
+    module = importlib.import_module("ansible_collections.tagwarden.panos.plugins.doc_fragments." + name)
+    return yaml.safe_load(getattr(module.ModuleDocFragment, (section or "documentation").upper()))["options"]
 
 
 @pytest.mark.parametrize("fragment", sorted(GROUPS))

@@ -22,6 +22,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
 
+
 def provider_options() -> Dict[str, Dict[str, Any]]:
     """The suboptions of ``provider`` as an Ansible argument spec (env fallbacks included)."""
     options = {}  # type: Dict[str, Dict[str, Any]]

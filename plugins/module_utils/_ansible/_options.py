@@ -57,6 +57,9 @@ RULE_SHAPE = dict(
     rule_tags=dict(type="list", elements="str", default=[]),
 )  # type: Spec
 
+# tagwarden.panos.rule_shape.zones: the zones and the action of RULE_SHAPE alone
+RULE_ZONES = {name: RULE_SHAPE[name] for name in ("from_zones", "to_zones", "action")}  # type: Spec
+
 # tagwarden.panos.userid_batch
 USERID_BATCH = dict(
     chunk_size=dict(type="int", default=DEFAULT_CHUNK_SIZE),

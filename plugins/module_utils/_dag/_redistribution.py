@@ -15,7 +15,7 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._objects import ConfigObject, ObjectType
@@ -57,6 +57,7 @@ def ensure_agent(changes: ChangeSet, name: str = DEFAULT_NAME, agent: str = "pan
     entries = {entry.get("name") or "": entry for entry in listing.findall("./result/redistribution-agent/entry")}
     changes.known(REDISTRIBUTION_AGENT, name, entries.get(name))
     taken_by = None  # type: Optional[str]
+    warnings = []  # type: List[str]
     if state == "absent":
         changes.absent(REDISTRIBUTION_AGENT, name)
     else:
@@ -64,4 +65,7 @@ def ensure_agent(changes: ChangeSet, name: str = DEFAULT_NAME, agent: str = "pan
         if taken_by is None:
             changes.present(agent_object(name, agent, data))
             taken_by = name
-    return apply_changes(changes, taken_by=taken_by)
+            if name in entries and entries[name].findtext("disabled") == "yes":  # an admin's switch: left as it is
+                warnings.append("the redistribution agent %s is disabled (by an administrator): the firewall takes "
+                                "nothing from %s until it is enabled" % (name, agent))
+    return apply_changes(changes, taken_by=taken_by, warnings=warnings)

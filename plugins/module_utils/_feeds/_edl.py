@@ -136,7 +136,7 @@ class EdlPlan(NamedTuple):
 
 
 def wanted_entries(result: FeedResult, options: EdlOptions, now: datetime) -> Tuple[Dict[str, Dict[str, datetime]],
-                                                                                   Dict[str, int]]:
+                                                                                    Dict[str, int]]:
     """The lines each list wants from the feed, each with its expiry, and the kinds left to other outputs."""
     horizon = now + timedelta(seconds=options.age)
     wanted = {edl_type: {} for edl_type in options.lists}  # type: Dict[str, Dict[str, datetime]]
@@ -262,4 +262,3 @@ def counts_summary(name: str, plan_: EdlPlan) -> List[str]:
         lines.append("left to the other outputs: %s" % ", ".join(
             "%d %s" % (count, kind) for kind, count in sorted(plan_.not_published.items())))
     return lines
-

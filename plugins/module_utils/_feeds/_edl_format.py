@@ -204,4 +204,3 @@ def parse_state(text: str) -> State:
     cursor = document.get("cursor")
     source = document.get("source")
     return State(str(source) if source else None, str(cursor) if cursor else None, written, expires)
-

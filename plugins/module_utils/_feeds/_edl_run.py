@@ -122,4 +122,3 @@ def _diff(url: str, before: Optional[str], after: str) -> Dict[str, str]:
         before = "%d lines\n" % len((before or "").splitlines())
         after = "%d lines (too long to show; the counts are in lists)\n" % len(after.splitlines())
     return {"before_header": url, "after_header": url, "before": before or "", "after": after}
-

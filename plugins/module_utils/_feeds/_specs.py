@@ -64,3 +64,12 @@ FEED_HTTP_OPTIONS = {
     "feed_ca_path": dict(type="path"),
     "feed_timeout": dict(type="int", default=30),
 }  # type: Spec
+
+#: tagwarden.panos.edl_url: how a feed's published External Dynamic Lists are read back (as the firewalls fetch them).
+EDL_URL_OPTIONS = {
+    "base_url": dict(type="str", required=True),
+    "url_validate_certs": dict(type="bool", default=True),
+    "url_ca_path": dict(type="path"),
+    "url_username": dict(type="str"),
+    "url_password": dict(type="str", no_log=True),
+}  # type: Spec

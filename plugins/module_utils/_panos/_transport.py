@@ -128,9 +128,12 @@ def parse_reply(status: int, reason: str, body: bytes) -> ET.Element:
 
 
 def _closed_by_peer(sock: Any) -> bool:
-    """An idle kept-alive socket that is readable has been closed (or spoken to out of turn) by the peer."""
+    """An idle kept-alive socket that is readable has been closed (or spoken to out of turn) by the peer.
+    ``poll``, not ``select``: select() cannot watch a descriptor above 1023."""
     try:
-        return bool(select.select([sock], [], [], 0)[0])
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
     except (OSError, ValueError):
         return True
 

@@ -162,7 +162,7 @@ def known_groups(conn: Connection, vsys: Optional[str] = "vsys1") -> List[str]:
 
 
 def block_info(conn: Connection, tag: str = "quota", rule_name: str = "BlockQuota",
-                vsys: Optional[str] = "vsys1", dug_name: str = "quota-users") -> Dict[str, Any]:
+               vsys: Optional[str] = "vsys1", dug_name: str = "quota-users") -> Dict[str, Any]:
     """The quota_block_info module: ``blocked`` {ips, groups}, ``groups_enforced``,
     ``firewall_time``, ``api_calls``. Groups User-ID no longer lists appear as their tag; a group
     whose end has passed is not listed (its members may still be denied through another group)."""

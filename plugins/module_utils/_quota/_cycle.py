@@ -32,6 +32,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._usage impo
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_info
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import DEFAULT_CHUNK_SIZE
 
+
 @dataclass(frozen=True)
 class CycleSettings:
     """quota_cycle's settings besides the policy and the group rule: where usage comes from, which

@@ -340,14 +340,18 @@ def evaluate(
             entry["exempt"] = exempt_name[scope](entry["name"])
     still_blocked = {ip: until for ip, until in blocked_ips.items() if ip not in released}
     still_blocked.update((ip, entry["until"]) for ip, entry in blocks.new.items())
-    # Blocks decided now are marked new: in check mode (or before quota_block applies them) they
-    # are not in force yet, and the summary says "would block" instead of "blocked".
-    result.currently_blocked = [_blocked_entry("ip", ip, until, now, ip in blocks.new)
-                                for ip, until in sorted(still_blocked.items(), key=_by_address)]
-    new_groups = {entry["group"] for entry in result.block_groups}
-    result.currently_blocked += [_blocked_entry("group", group, until, now, group in new_groups)
-                                 for group, until in result.groups_after.items()]
+    result.currently_blocked = _currently_blocked(result, still_blocked, set(blocks.new))
     return result
+
+
+def _currently_blocked(result: Evaluation, ips: State, new_ips: Set[str]) -> List[Dict[str, Any]]:
+    """Every block in force after the cycle, addresses then groups. Blocks decided now are marked
+    new: in check mode (or before quota_block applies them) they are not in force yet, and the
+    summary says "would block" instead of "blocked"."""
+    new_groups = {entry["group"] for entry in result.block_groups}
+    return ([_blocked_entry("ip", ip, until, result.now, ip in new_ips) for ip, until in sorted(ips.items(), key=_by_address)]
+            + [_blocked_entry("group", group, until, result.now, group in new_groups)
+               for group, until in result.groups_after.items()])
 
 
 def _decide_groups(result: Evaluation, blocked_groups: State, group_over: Mapping[str, int], limits: _Limits,

@@ -34,7 +34,7 @@ def matches_all_of(other: SecurityRule, rule: SecurityRule) -> bool:
 
 
 def worth_probing(rule: SecurityRule, probes: Sequence[Probe], above: Sequence[str],
-                   theirs: Mapping[str, SecurityRule]) -> bool:
+                  theirs: Mapping[str, SecurityRule]) -> bool:
     """Whether the firewall's answer can change what happens to ``rule``: every pair of it lies in an
     allow rule of ``theirs`` (it may be allowed already), or a deny of ``theirs`` ``above`` its
     position matches all of its traffic (it may be shadowed). The rulebase read tells both."""

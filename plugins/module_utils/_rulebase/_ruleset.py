@@ -190,7 +190,7 @@ def plan(rulebase: Sequence[ET.Element], service_entries: Sequence[ET.Element], 
         clash = sorted(set(rule.services) & conflicting)
         if clash:
             result.not_added.append({"rule": rule.name, "reason": "service %s is an administrator's object with "
-                                   "another port (see service_conflicts)" % ", ".join(clash), "allowed_by": ""})
+                                     "another port (see service_conflicts)" % ", ".join(clash), "allowed_by": ""})
             continue
         entry = current.get(rule.name)
         if entry is None:
@@ -267,7 +267,7 @@ def _allowed_elsewhere(rule: SecurityRule, move: Placement, order: Order, theirs
     if len(allowed_by) < len(probes):
         return True
     result.not_added.append({"rule": rule.name, "reason": "the traffic is allowed already",
-                           "allowed_by": ", ".join(dict.fromkeys(allowed_by))})
+                             "allowed_by": ", ".join(dict.fromkeys(allowed_by))})
     return False
 
 

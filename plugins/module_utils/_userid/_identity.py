@@ -98,7 +98,7 @@ def ip_user_mapping(conn: Connection, vsys: Optional[str] = None) -> Dict[str, A
 
 
 def userid_info(conn: Connection, gather: Sequence[str] = GATHER, groups: Optional[Sequence[str]] = None,
-                 vsys: Optional[str] = None) -> Dict[str, Any]:
+                vsys: Optional[str] = None) -> Dict[str, Any]:
     """The userid_info module: ``groups``, ``ip_user_mapping``, ``warnings`` and ``api_calls``."""
     result = {"groups": {}, "ip_user_mapping": [], "warnings": []}  # type: Dict[str, Any]
     if "groups" in gather:

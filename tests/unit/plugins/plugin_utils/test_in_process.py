@@ -14,8 +14,8 @@ SECRET = "s3cret-password"
 def action(args: dict[str, Any], run: Any, options: dict[str, Any] | None = None, check_mode: bool = False) -> Any:
     task = MagicMock(args=args, check_mode=check_mode, diff=False, async_val=0, no_log=False)
     cls = module_action(options or {"name": dict(type="str", aliases=["old_name"],
-                                                  deprecated_aliases=[dict(name="old_name", version="2.0.0",
-                                                                           collection_name="tagwarden.panos")])}, run)
+                                                 deprecated_aliases=[dict(name="old_name", version="2.0.0",
+                                                                          collection_name="tagwarden.panos")])}, run)
     return cls(task, MagicMock(), MagicMock(), MagicMock(), MagicMock(), MagicMock())
 
 

@@ -197,7 +197,7 @@ def test_a_controller_that_dies_between_publishes_loses_nothing(site, monkeypatc
     publish(site, feed, T0 + timedelta(minutes=10))
     assert feed.since == ["c1"]  # the overlap is fetched again
     assert parse(IP_LIST, published(site, IP_LIST)) == {"198.51.100.7": T0 + 7 * DAY,
-                                                         "198.51.100.8": T0 + timedelta(minutes=5) + 7 * DAY}
+                                                        "198.51.100.8": T0 + timedelta(minutes=5) + 7 * DAY}
     assert published(site, DOMAIN_LIST) == "*.bad.example\n*.evil.example\nbad.example\nevil.example\n"
     assert parse_state(open(os.path.join(site.path, state_name("tf"))).read()).cursor == "c3"
 
@@ -315,3 +315,67 @@ def test_every_path_below_an_entry_is_matched(ending_token):
         assert any(entry_matches(entry, normalize_url(below), ending_token) for entry in entries), (value, below)
     assert not any(entry_matches(entry, normalize_url("http://bad.example/xy"), ending_token)
                    for entry in indicator_entries(parse_indicator("http://bad.example/x")))
+
+
+# -- the firewall side ---------------------------------------------------------------------------------------
+
+def _settings(**changes):
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import EdlObjectSettings
+    return EdlObjectSettings("tf", ALL, BASE, "edl-server", "reader", "clear-text")._replace(**changes)
+
+
+def test_an_edl_object_keeps_the_stored_password_unless_told_to_write_it():
+    import xml.etree.ElementTree as ET
+
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import edl_object
+    fresh = edl_object(_settings(), "ip", None).element
+    assert fresh.findtext("type/ip/url") == BASE + "/tf-ip.txt" and fresh.find("type/ip/recurring/five-minute") is not None
+    assert fresh.findtext("type/ip/certificate-profile") == "edl-server"
+    assert fresh.findtext("type/ip/auth/password") == "clear-text"
+    stored = ET.fromstring("<entry name='tf-ip'><type><ip><auth><username>reader</username>"
+                           "<password>-AQ==encrypted</password></auth></ip></type></entry>")
+    assert edl_object(_settings(), "ip", stored).element.findtext("type/ip/auth/password") == "-AQ==encrypted"
+    assert edl_object(_settings(update_password="always"), "ip", stored).element.findtext(
+        "type/ip/auth/password") == "clear-text"
+
+
+def test_edl_object_settings_are_checked_before_anything_is_sent():
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import problems
+    found = " | ".join(problems(_settings(base_url="http://edl.example", certificate_profile=None, password=None,
+                                          lists=("ip", "mac"))))
+    for part in ("base_url: http://edl.example is not an https:// URL", "username and password go together",
+                 "lists: give one or more of ip, domain, url"):
+        assert part in found
+    assert "certificate_profile" in " | ".join(problems(_settings(certificate_profile=None)))
+
+
+def test_thirty_distinct_sources_at_most():
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import check_sources
+    existing = {"other-%d" % n: "https://lists.example/%d.txt" % n for n in range(27)}
+    existing["same-as-other-0"] = "https://lists.example/0.txt"  # a source is the URL: counted once
+    ours = {"tf-%s" % t: BASE + "/tf-%s.txt" % t for t in ALL}
+    check_sources(existing, ours)
+    existing["one-more"] = "https://lists.example/27.txt"
+    with pytest.raises(ValidationError, match="31 distinct EDL sources, PAN-OS takes at most 30"):
+        check_sources(existing, ours)
+
+
+@pytest.mark.parametrize("held,sample,published,status,state", [
+    (0, [], {"198.51.100.7"}, None, "not enforced"),
+    (1, ["198.51.100.7"], {"198.51.100.7"}, "auth-failed", "not enforced"),
+    (1, ["198.51.100.7"], {"198.51.100.7"}, None, "in sync"),
+    (1, ["198.51.100.7"], {"198.51.100.9"}, None, "behind"),
+    (0, [], set(), None, "in sync"),
+    (3, [], None, None, "unknown")])
+def test_the_firewalls_view_against_the_published_list(held, sample, published, status, state):
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import verdict
+    assert verdict(held, sample, published, status) == state
+
+
+def test_list_commands_are_built_with_an_xml_library():
+    import xml.etree.ElementTree as ET
+
+    from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_status import list_command
+    command = ET.tostring(list_command("show", "ip", "tf'<x>&", num_records="100")).decode()
+    assert command == ("<request><system><external-list><show><type><ip><name>tf'&lt;x&gt;&amp;</name>"
+                       "<num-records>100</num-records></ip></type></show></external-list></system></request>")

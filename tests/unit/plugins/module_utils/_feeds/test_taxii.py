@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import DOMAIN, IP, NETWORK
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._taxii import pattern_values
 
+
 @pytest.mark.parametrize("pattern, values", [
     ("[ipv4-addr:value = '198.51.100.1']", [((IP, NETWORK), "198.51.100.1")]),
     ("[domain-name:value = 'a.example' OR domain-name:value = 'b\\'c.example']",

@@ -26,7 +26,7 @@ def test_no_more_than_the_limit_are_held_across_holders(tmp_path):
 
 
 def test_other_management_planes_are_not_throttled(tmp_path):
-    holders = [limit(tmp_path) for _ in range(2)]
+    holders = [limit(tmp_path) for _holder in range(2)]
     with holders[0].slot(), holders[1].slot():
         for other in (limit(tmp_path, host="fw-1"), limit(tmp_path, port=8443)):
             with other.slot():
@@ -45,7 +45,7 @@ def test_a_slot_directory_others_can_write_is_refused(tmp_path, monkeypatch):
 
 
 def test_zero_means_no_limit(tmp_path):
-    unlimited = [limit(tmp_path, slots=0) for _ in range(3)]
+    unlimited = [limit(tmp_path, slots=0) for _holder in range(3)]
     with unlimited[0].slot(), unlimited[1].slot(), unlimited[2].slot():
         assert list(tmp_path.iterdir()) == []
 
@@ -56,7 +56,7 @@ def test_many_threads_never_exceed_the_limit(tmp_path):
 
     def work():
         gate = limit(tmp_path, slots=3, wait=60)
-        for _ in range(20):
+        for _request in range(20):
             with gate.slot():
                 with lock:
                     state["now"] += 1
@@ -64,7 +64,7 @@ def test_many_threads_never_exceed_the_limit(tmp_path):
                 with lock:
                     state["now"] -= 1
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=work) for _thread in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
