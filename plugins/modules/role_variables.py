@@ -46,6 +46,7 @@ attributes:
   platform:
     description: Target OS/families that can be operated against.
     support: N/A
+    platforms: all
     details: Runs on the controller.
 """
 
