@@ -8,7 +8,11 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """What a rule we own matches and does (argument spec: module_utils/_ansible/_options.py RULE_SHAPE)."""
+    """What a rule we own matches and does (argument spec: module_utils/_ansible/_options.py RULE_SHAPE).
+
+    A module that takes the whole shape names both fragments, tagwarden.panos.rule_shape.zones and
+    tagwarden.panos.rule_shape (ansible-test reads each fragment as one string literal).
+    """
 
     # The zones and the action alone: threat_feed_objects and threat_feed_edl_objects, whose rules'
     # other ends are the feed's objects (argument spec: _options.RULE_ZONES).
@@ -38,7 +42,9 @@ options:
     aliases: [rule_action]
 """
 
-    DOCUMENTATION = ZONES + r"""
+    # The rest of the shape (with ZONES: _options.RULE_SHAPE).
+    DOCUMENTATION = r"""
+options:
   destination:
     description: Destination addresses of the rule (alias O(rule_destination), the name of earlier releases).
     type: list

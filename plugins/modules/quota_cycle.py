@@ -32,6 +32,7 @@ extends_documentation_fragment:
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
+  - tagwarden.panos.rule_shape.zones
   - tagwarden.panos.rule_shape
   - tagwarden.panos.rule_placement
   - tagwarden.panos.userid_batch
