@@ -23,8 +23,8 @@ GROUPS = {
     "commit": _options.COMMIT,
     "tag_color": _options.TAG_COLOR,
     "rule_placement": _options.RULE_PLACEMENT,
-    "rule_shape.zones+rule_shape": _options.RULE_SHAPE,  # a module taking the whole shape names both
-    "rule_shape.zones": _options.RULE_ZONES,
+    "rule_shape": _options.RULE_SHAPE,
+    "rule_zones": _options.RULE_ZONES,
     "userid_batch": _options.USERID_BATCH,
     "quota_policy": QUOTA_POLICY,
     "quota_rule": GROUP_RULE,
@@ -34,15 +34,13 @@ KEYS = ("type", "elements", "default", "choices", "aliases")
 
 
 def documented(fragment: str) -> Dict[str, Dict[str, Any]]:
-    """The options of a fragment, ``name`` or ``name.section`` as modules name it."""
-    name, _dot, section = fragment.partition(".")
-    module = importlib.import_module("ansible_collections.tagwarden.panos.plugins.doc_fragments." + name)
-    return yaml.safe_load(getattr(module.ModuleDocFragment, (section or "documentation").upper()))["options"]
+    module = importlib.import_module("ansible_collections.tagwarden.panos.plugins.doc_fragments." + fragment)
+    return yaml.safe_load(module.ModuleDocFragment.DOCUMENTATION)["options"]
 
 
 @pytest.mark.parametrize("fragment", sorted(GROUPS))
 def test_the_group_is_what_its_fragment_documents(fragment: str) -> None:
-    docs = {name: option for part in fragment.split("+") for name, option in documented(part).items()}
+    docs = documented(fragment)
     group = GROUPS[fragment]
     assert set(docs) == set(group)
     for name, option in group.items():
