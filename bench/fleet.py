@@ -132,8 +132,8 @@ def line(label: str, result: dict[str, Any], firewalls: int) -> str:
     text = "  %-34s %6d API calls  wall %6.1f s  controller CPU %5.2f s per firewall" % (
         label, counters["total"], result["wall"], result["cpu"] / firewalls)
     if "connections" in counters:
-        text += "  connections %.1f per firewall  refused %d" % (counters["connections"] / firewalls,
-                                                                 counters.get("refused", 0))
+        text += "  connections %d (%.2f per firewall)  refused %d" % (
+            counters["connections"], counters["connections"] / firewalls, counters.get("refused", 0))
     return text
 
 

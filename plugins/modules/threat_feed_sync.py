@@ -75,7 +75,8 @@ options:
     description:
       - The custom URL category (URL List) receiving domains and URLs. Omitted, those are rejected.
       - Not with O(register_on=panorama) - a URL category is each firewall's configuration (publish the names
-        as an External Dynamic List, or run a second feed task per firewall for them).
+        as an External Dynamic List with M(tagwarden.panos.threat_feed_edl), or run a second feed task per
+        firewall for them).
       - With O(mode=append) at most 18 characters, so that its ledger's names (C(.exp-YYYYMMDD) added) stay
         within the 31 characters of a PAN-OS custom URL category name.
     type: str

@@ -12,12 +12,20 @@ from typing import Any
 
 import pan.xapi
 import pytest
+from lxml import etree
+
+from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._sync import COMMIT_DESCRIPTION, STATE_RECORD, sync
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import registration_point
 
 from panos_emulator.client import EmulatorControl
 from panos_emulator.process import provider_for
 from tests.integration import ansible_cli
 from tests.integration.test_panorama import env_for, inventory_file, recap, registered
 from tests.integration.test_panorama import pano, panorama  # noqa: F401  # pylint: disable=unused-import
+from tests.integration.test_threat_feed import client_for, incident, lumu_options
+from tests.integration.test_threat_feed import options as feed_options
 
 IPS = ["10.20.%d.%d" % (i // 250, i % 250 + 1) for i in range(100)]
 
@@ -129,3 +137,29 @@ def test_the_feed_roles_register_once_on_panorama_for_the_whole_inventory(pano: 
 
     output = play("tagwarden.panos.threat_feed_sync")  # nothing new: nothing written anywhere
     assert all(counts["changed"] == 0 for counts in recap(output).values()), output[-2000:]
+
+
+def test_the_feed_registered_on_panorama_keeps_its_cursor_there(pano: EmulatorControl, lumu: Any,
+                                                                 lumu_server: Any) -> None:
+    """In process: the feed's state goes into the tag object under Panorama's shared, committed to Panorama;
+    the next run continues from it and writes nothing."""
+    info = pano.info
+    provider = dict(provider_for(info), serial_number=info["firewalls"][0])  # as the inventory gives it
+
+    def once() -> dict[str, Any]:
+        conn = registration_point(FirewallConnection(provider), "panorama")
+        changes = ChangeSet(conn, vsys=None, admin=info["username"], description=COMMIT_DESCRIPTION)
+        return sync(changes, "lumu", lumu_options(lumu_server), feed_options(url_category=None),
+                    client_factory=client_for(lumu_server))
+
+    lumu.add_incidents([incident(pano, "203.0.113.5", "203.0.113.5:443")])
+    first = once()
+    assert first["committed"] and first["cursor"] and first["counts"]["addresses"]["new"] == 1
+    running = etree.fromstring(pano.config()["running"].encode())
+    assert STATE_RECORD.decode(running.findtext("shared/tag/entry[@name='threat-feed']/comments") or "")["cursor"] \
+        == first["cursor"]
+    assert "203.0.113.5" in registered(info, None) and set(firewall_calls(pano).values()) == {0}
+    pano.reset_counters()
+    second = once()
+    assert not second["changed"] and second["cursor"] == first["cursor"]
+    assert pano.counters()["user-id"] == pano.counters()["commit"] == 0
