@@ -139,8 +139,8 @@ def test_the_feed_roles_register_once_on_panorama_for_the_whole_inventory(pano: 
     assert all(counts["changed"] == 0 for counts in recap(output).values()), output[-2000:]
 
 
-def test_the_feed_registered_on_panorama_keeps_its_cursor_there(pano: EmulatorControl, lumu: Any,
-                                                                 lumu_server: Any) -> None:
+def test_the_feed_registered_on_panorama_keeps_its_cursor_there(
+        pano: EmulatorControl, lumu: Any, lumu_server: Any) -> None:
     """In process: the feed's state goes into the tag object under Panorama's shared, committed to Panorama;
     the next run continues from it and writes nothing."""
     info = pano.info
