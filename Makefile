@@ -1,5 +1,10 @@
 # Two commands for a fresh machine: `make demo` and `make test`.
-PYTHON ?= python3
+# The newest Python found (pyenv's versions included), so that pip installs the newest supported
+# ansible-core (2.22 needs Python 3.12 or newer); `make PYTHON=python3.11 test` chooses another.
+ifndef PYTHON
+PYTHON := $(shell $(CURDIR)/tools/pick_python.sh)
+endif
+export PYTHON
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -13,7 +18,7 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/build/ansible-tmp
 export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 
-.PHONY: demo test unit integration typecheck eda sanity lint bench clean
+.PHONY: demo test unit integration typecheck eda sanity lint docs changelog-lint changelog bench clean
 
 $(STAMP): requirements.txt requirements-test.txt panos_emulator/requirements.txt lumu_emulator/requirements.txt \
 		aws_double/requirements.txt
@@ -39,8 +44,8 @@ demo: $(STAMP) $(LINK)
 
 test: $(STAMP) $(EDA_STAMP) $(LINK)
 	$(BIN)/python -m pytest -n 2
-	# the static checks side by side (sanity is the long one); each one's output printed whole
-	$(MAKE) -j 2 --output-sync=target typecheck sanity lint
+	# the static checks and Automation Hub's side by side (sanity is the long one); each one's output printed whole
+	$(MAKE) -j 2 --output-sync=target typecheck sanity lint docs changelog-lint
 
 unit: $(STAMP) $(LINK)
 	$(BIN)/python -m pytest tests/unit
@@ -59,8 +64,23 @@ eda: $(STAMP) $(EDA_STAMP) $(LINK)
 sanity: $(STAMP)
 	$(BIN)/python tools/sanity.py
 
+# The whole collection as Automation Hub lints it: production profile, .ansible-lint (roles, playbooks,
+# meta/runtime.yml, galaxy.yml, the rulebook, the changelog, the environment definitions).
 lint: $(STAMP) $(LINK)
-	cd $(LINK) && $(CURDIR)/$(BIN)/ansible-lint --profile production roles playbooks
+	cd $(LINK) && $(CURDIR)/$(BIN)/ansible-lint --nocolor
+
+# Every plugin's and role's documentation, as docs.ansible.com and Automation Hub render it.
+docs: $(STAMP) $(LINK)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(LINK)
+
+# The fragments and the generated changelog (changelogs/changelog.yaml, CHANGELOG.rst, CHANGELOG.md).
+changelog-lint: $(STAMP)
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+# At a release: the fragments into changelogs/changelog.yaml and CHANGELOG.rst/.md, for galaxy.yml's version.
+changelog: $(STAMP) $(LINK)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog release
 
 bench: $(STAMP) $(LINK)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

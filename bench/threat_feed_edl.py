@@ -95,7 +95,8 @@ def today(control: EmulatorControl, provider: Dict[str, Any], path: Path, firewa
              firewalls, firewalls)
 
 
-def edl(controls: List[EmulatorControl], providers: List[Dict[str, Any]], web: ListServer, path: Path) -> None:
+def edl(base: EmulatorControl, controls: List[EmulatorControl], providers: List[Dict[str, Any]], web: ListServer,
+        path: Path) -> None:
     reader = HttpsClient(HttpsSettings(ca_path=str(web.tls.ca_file), retries=0))
     options = EdlOptions("tf", ("ip", "domain", "url"), mode="exact", max_entries={"ip": 150000},
                          url_list_domains=False)
@@ -123,7 +124,7 @@ def edl(controls: List[EmulatorControl], providers: List[Dict[str, Any]], web: L
     line("EDL, first run: publish once", published, dict.fromkeys(KINDS, 0), len(providers))
     line("EDL, first run: bootstrap every firewall", elapsed, calls, len(providers))
     started = time.perf_counter()
-    controls[0].advance(300)  # every firewall's clock (no serial): each fetches the lists
+    base.advance(300)  # every firewall's clock (no serial): each fetches the lists
     print("  %-44s %8.1f s   (the emulated firewalls fetch: no API call, no commit)"
           % ("EDL, the five-minute fetch", time.perf_counter() - started))
     elapsed, calls = counted(controls, publish)
@@ -164,7 +165,7 @@ def main(argv: List[str]) -> int:
                   % (ips, domains, firewalls))
             today(controls[0], providers[0], path, firewalls)
             with ListServer(root, Path(directory) / "tls") as web:
-                edl(controls, providers, web, path)
+                edl(base, controls, providers, web, path)
     finally:
         stop_emulator(process)
     return 0

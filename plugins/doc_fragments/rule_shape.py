@@ -8,37 +8,12 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """What a rule we own matches and does (argument spec: module_utils/_ansible/_options.py RULE_SHAPE)."""
+    """What a rule we own matches and does besides its zones and action (doc fragment
+    tagwarden.panos.rule_zones): destinations, logging, tags (argument spec:
+    module_utils/_ansible/_options.py RULE_SHAPE)."""
 
-    # The zones and the action alone: threat_feed_objects and threat_feed_edl_objects, whose rules'
-    # other ends are the feed's objects (argument spec: _options.RULE_ZONES).
-    ZONES = r"""
+    DOCUMENTATION = r"""
 options:
-  from_zones:
-    description:
-      - Source zones of the rule.
-      - Aliases O(rule_from) (quota_block's earlier name) and O(source_zone) (the name C(paloaltonetworks.panos) uses).
-    type: list
-    elements: str
-    default: [any]
-    aliases: [rule_from, source_zone]
-  to_zones:
-    description:
-      - Destination zones of the rule.
-      - Aliases O(rule_to) (quota_block's earlier name) and O(destination_zone) (the name C(paloaltonetworks.panos) uses).
-    type: list
-    elements: str
-    default: [any]
-    aliases: [rule_to, destination_zone]
-  action:
-    description: The rule's action (alias O(rule_action), quota_block's earlier name).
-    type: str
-    choices: [deny, drop, reset-client, reset-server, reset-both]
-    default: deny
-    aliases: [rule_action]
-"""
-
-    DOCUMENTATION = ZONES + r"""
   destination:
     description: Destination addresses of the rule (alias O(rule_destination), the name of earlier releases).
     type: list

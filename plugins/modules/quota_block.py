@@ -36,6 +36,7 @@ extends_documentation_fragment:
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
+  - tagwarden.panos.rule_zones
   - tagwarden.panos.rule_shape
   - tagwarden.panos.rule_placement
   - tagwarden.panos.userid_batch
@@ -192,6 +193,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options 
     COMMIT,
     RULE_PLACEMENT,
     RULE_SHAPE,
+    RULE_ZONES,
     USERID_BATCH,
     VSYS,
     merge,
@@ -202,7 +204,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule impor
 
 def main():
     module = firewall_module(merge(
-        VSYS, COMMIT, GROUP_RULE, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH,
+        VSYS, COMMIT, GROUP_RULE, RULE_ZONES, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH,
         tag=dict(type="str", default="quota"),
         block_ips=dict(type="list", elements="dict", default=[]),
         release_ips=dict(type="list", elements="str", default=[]),

@@ -32,6 +32,7 @@ extends_documentation_fragment:
   - tagwarden.panos.attributes
   - tagwarden.panos.commit
   - tagwarden.panos.quota_rule
+  - tagwarden.panos.rule_zones
   - tagwarden.panos.rule_shape
   - tagwarden.panos.rule_placement
   - tagwarden.panos.userid_batch
@@ -275,6 +276,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._options 
     COMMIT,
     RULE_PLACEMENT,
     RULE_SHAPE,
+    RULE_ZONES,
     USERID_BATCH,
     VSYS,
     merge,
@@ -287,7 +289,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule impor
 
 # The options besides the connection's; the action plugin of the same name takes them too.
 OPTIONS = merge(
-    VSYS, COMMIT, GROUP_RULE, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH, QUOTA_POLICY,
+    VSYS, COMMIT, GROUP_RULE, RULE_ZONES, RULE_SHAPE, RULE_PLACEMENT, USERID_BATCH, QUOTA_POLICY,
     source=dict(type="str", choices=["report", "traffic_log"], default="report"),
     report_name=dict(type="str", default="Quota"),
     minutes=dict(type="int", default=15),

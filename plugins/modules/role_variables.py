@@ -43,10 +43,6 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
     details: Nothing changes.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    details: Runs on the controller.
 """
 
 EXAMPLES = r"""

@@ -24,7 +24,7 @@ description:
 author:
   - tagwarden developers (@tagwarden)
 extends_documentation_fragment:
-  - tagwarden.panos.rule_shape.zones
+  - tagwarden.panos.rule_zones
   - tagwarden.panos.vsys
   - tagwarden.panos.rule_placement
   - tagwarden.panos.connection

@@ -15,12 +15,26 @@ from __future__ import annotations
 
 __metaclass__ = type
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, Iterable, List
 
-from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible._module import provider_argument_spec
+
+
+def masked(value: Any, secrets: Iterable[str]) -> Any:
+    """``value`` with every no_log value in its strings replaced by ``********``, as AnsibleModule
+    does for a module's result (ansible-core's remove_values() is deprecated from 2.22 on)."""
+    found = sorted((secret for secret in secrets if secret), key=len, reverse=True)
+    if isinstance(value, str):
+        for secret in found:
+            value = value.replace(secret, "********")
+        return value
+    if isinstance(value, dict):
+        return {masked(key, found): masked(item, found) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked(item, found) for item in value]
+    return value
 
 
 class _Exit(Exception):
@@ -73,7 +87,7 @@ class FirewallAction(ActionBase):
         except _Exit as exc:
             outcome = exc.result
         # as AnsibleModule does: no value of a no_log option (the password, the API key) in the result
-        outcome = remove_values(outcome, validation._no_log_values)  # pylint: disable=protected-access
+        outcome = masked(outcome, validation._no_log_values)  # pylint: disable=protected-access
         # as AnsibleModule does: an option given under two names, an old name that is deprecated
         for alias in validation._warnings:  # pylint: disable=protected-access
             module.warn("Both option %s and its alias %s are set." % (alias["option"], alias["alias"]))

@@ -1,6 +1,5 @@
 """Events read against moto: log files from S3, and the rules that come from AWS's state whatever the events."""
 
-import json
 from typing import Any, Dict, List
 
 import pytest

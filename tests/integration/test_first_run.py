@@ -118,6 +118,10 @@ def test_installed_playbooks_run_by_name_with_the_example_inventory_and_no_warni
     assert first.returncode == 0, output(first)[-3000:]
     assert "created tag tagwarden.panos, tag quota" in first.stdout and "committed" in first.stdout
     assert warnings(output(first)) == []
+    # the credentials play, with the inventory giving everything: two tasks, the second one skipped
+    preamble = first.stdout.split("PLAY [Find the firewalls and their credentials]", 1)[1].split("\nPLAY [", 1)[0]
+    assert re.findall(r"^TASK \[(.*?)\]", preamble, re.MULTILINE) == [
+        "Find the firewalls and their credentials", "Ask for what is missing, or stop with one message"], preamble
     second = ansible_cli.playbook("tagwarden.panos.quota_bootstrap", "-i", "inventory.yml", env=user["env"], cwd=user["dir"])
     assert second.returncode == 0 and re.search(r'"msg": "unchanged"', second.stdout), output(second)[-3000:]
     assert re.search(r"^fw-emulator\s+: ok=\d+\s+changed=0\s", second.stdout, re.MULTILINE)

@@ -24,7 +24,7 @@ GROUPS = {
     "tag_color": _options.TAG_COLOR,
     "rule_placement": _options.RULE_PLACEMENT,
     "rule_shape": _options.RULE_SHAPE,
-    "rule_shape.zones": _options.RULE_ZONES,
+    "rule_zones": _options.RULE_ZONES,
     "userid_batch": _options.USERID_BATCH,
     "quota_policy": QUOTA_POLICY,
     "quota_rule": GROUP_RULE,
@@ -34,10 +34,8 @@ KEYS = ("type", "elements", "default", "choices", "aliases")
 
 
 def documented(fragment: str) -> Dict[str, Dict[str, Any]]:
-    """The options of a fragment, ``name`` or ``name.section`` as modules name it."""
-    name, _dot, section = fragment.partition(".")
-    module = importlib.import_module("ansible_collections.tagwarden.panos.plugins.doc_fragments." + name)
-    return yaml.safe_load(getattr(module.ModuleDocFragment, (section or "documentation").upper()))["options"]
+    module = importlib.import_module("ansible_collections.tagwarden.panos.plugins.doc_fragments." + fragment)
+    return yaml.safe_load(module.ModuleDocFragment.DOCUMENTATION)["options"]
 
 
 @pytest.mark.parametrize("fragment", sorted(GROUPS))

@@ -30,10 +30,12 @@ def test_no_module_named_facts_returns_no_facts() -> None:
             assert "ansible_facts" in (ROOT / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8")
 
 
-def test_the_firewall_group_holds_every_firewall_module_under_both_names() -> None:
+def test_the_firewall_group_holds_every_firewall_module_and_no_old_name() -> None:
+    """module_defaults reach a task under an old name through its redirect (ansible-core resolves the
+    task's action first); an old name listed in the group made ansible-core 2.16 print its deprecation
+    in every play that sets the group's defaults, whichever modules the play runs."""
     group = set(RUNTIME["action_groups"]["firewall"])
     firewall_modules = {name for name in MODULES
                         if "firewall_module(" in (ROOT / "plugins" / "modules" / (name + ".py")).read_text(encoding="utf-8")}
     assert firewall_modules <= group
-    routed = RUNTIME["plugin_routing"]["modules"]
-    assert {old for old, route in routed.items() if route["redirect"].split(".")[-1] in firewall_modules} <= group
+    assert not group & set(RUNTIME["plugin_routing"]["modules"])

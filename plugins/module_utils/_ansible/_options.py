@@ -45,20 +45,21 @@ RULE_PLACEMENT = dict(
     existing_rule=dict(type="str", aliases=["rule_existing"]),
 )  # type: Spec
 
-# tagwarden.panos.rule_shape (``_rulebase._shape.RuleShape``)
-RULE_SHAPE = dict(
+# tagwarden.panos.rule_zones (with RULE_SHAPE: ``_rulebase._shape.RuleShape``)
+RULE_ZONES = dict(
     from_zones=dict(type="list", elements="str", default=["any"], aliases=["rule_from", "source_zone"]),
     to_zones=dict(type="list", elements="str", default=["any"], aliases=["rule_to", "destination_zone"]),
-    destination=dict(type="list", elements="str", default=["any"], aliases=["rule_destination"]),
     action=dict(type="str", choices=[action for action in RULE_ACTIONS if action != "allow"], default="deny",
                 aliases=["rule_action"]),
+)  # type: Spec
+
+# tagwarden.panos.rule_shape: the rest of the shape (``_rulebase._shape.RuleShape``)
+RULE_SHAPE = dict(
+    destination=dict(type="list", elements="str", default=["any"], aliases=["rule_destination"]),
     log_setting=dict(type="str", aliases=["rule_log_setting"]),
     log_end=dict(type="bool", default=True, aliases=["rule_log_end"]),
     rule_tags=dict(type="list", elements="str", default=[]),
 )  # type: Spec
-
-# tagwarden.panos.rule_shape.zones: the zones and the action of RULE_SHAPE alone
-RULE_ZONES = {name: RULE_SHAPE[name] for name in ("from_zones", "to_zones", "action")}  # type: Spec
 
 # tagwarden.panos.userid_batch
 USERID_BATCH = dict(

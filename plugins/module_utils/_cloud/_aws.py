@@ -20,7 +20,7 @@ __metaclass__ = type
 import dataclasses
 import os
 import re
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._cloud._ec2 import (
     AwsState,

@@ -27,7 +27,7 @@ import ipaddress
 import json
 import re
 from datetime import datetime, timezone
-from typing import Dict, Mapping, NamedTuple, Optional
+from typing import Dict, Mapping, NamedTuple, Optional, Set
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._errors import InputError
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._indicators import (
@@ -165,6 +165,13 @@ def parse(edl_type: str, text: str) -> Dict[str, Optional[datetime]]:
                     expires = None
         entries[entry] = expires
     return entries
+
+
+def listed(edl_type: str, text: str) -> Set[str]:
+    """The entries of a list as the firewall reads them (each line's first word), unchecked: for
+    comparing with the firewall's view, not for publishing."""
+    words = (line.split(None, 1)[0] for line in text.splitlines() if line.strip())
+    return {word for word in words if word != PLACEHOLDERS[edl_type]}
 
 
 class State(NamedTuple):

@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Optional, Sequence, Set
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl import file_name
-from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_format import parse
+from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_format import listed
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_objects import object_name
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import url_of
 from ansible_collections.tagwarden.panos.plugins.module_utils._http._client import HttpsClient, HttpsError
@@ -46,8 +46,8 @@ def published_entries(reader: HttpsClient, base_url: str, name: str, edl_type: s
                       headers: Optional[Dict[str, str]] = None) -> Optional[Set[str]]:
     try:
         reply = reader.request("GET", url_of(base_url, file_name(name, edl_type)), headers=headers)
-        return set(parse(edl_type, reply.body.decode("utf-8", errors="replace")))
-    except (HttpsError, ValueError):
+        return listed(edl_type, reply.body.decode("utf-8", errors="replace"))
+    except HttpsError:
         return None
 
 

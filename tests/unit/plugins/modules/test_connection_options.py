@@ -12,7 +12,7 @@ from ansible.module_utils import basic
 from ansible_collections.tagwarden.panos.plugins.module_utils._ansible import _module
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import Firewall
+from tests.unit.firewall import FakeFirewall
 
 dag_info = load("dag_info")
 # What paloaltonetworks.panos 3.4.1 accepts in a provider, and nothing else.
@@ -38,7 +38,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> List[FirewallConnection]:
     made = []  # type: List[FirewallConnection]
 
     def make(provider: Dict[str, Any], **kwargs: Any) -> FirewallConnection:
-        firewall = Firewall(op=FIREWALL_OPS)
+        firewall = FakeFirewall(op=FIREWALL_OPS)
         conn = FirewallConnection(provider, transport=firewall, sleep=lambda s: None, **kwargs)
         made.append(conn)
         return conn
@@ -88,7 +88,7 @@ def test_a_null_or_empty_password_falls_back_to_panos_password(run_module, seen,
 
 
 def test_panorama_without_serial_number_fails_with_one_message(run_module, monkeypatch) -> None:
-    firewall = Firewall(op={"show system info": PANORAMA_INFO})
+    firewall = FakeFirewall(op={"show system info": PANORAMA_INFO})
     monkeypatch.setattr(_module, "FirewallConnection", lambda provider, **kw: FirewallConnection(
         provider, transport=firewall, sleep=lambda s: None, **kw))
     failed, result = run_module(dag_info.main, {"provider": UPSTREAM_PROVIDER, "name": "blocked"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall
 
 custom_url_category = load("custom_url_category")
 
@@ -14,7 +14,7 @@ THEIRS = ('<response status="success"><result><entry name="c"><list><member>a.ex
 
 
 def test_creates_the_category_normalised_with_one_partial_commit(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(custom_url_category.main, {"provider": PROVIDER, "name": "c",
                                                            "members": ["HTTP://Evil.Example/", "evil.example/"]},
                                 firewall, diff=True)
@@ -25,14 +25,14 @@ def test_creates_the_category_normalised_with_one_partial_commit(run_module) -> 
 
 
 def test_unchanged_sends_no_write(run_module) -> None:
-    firewall = Firewall(config={"get": OURS})
+    firewall = FakeFirewall(config={"get": OURS})
     failed, result = run_module(custom_url_category.main, {"provider": PROVIDER, "name": "c",
                                                            "members": ["evil.example/"]}, firewall)
     assert not failed and not result["changed"] and firewall.kinds() == ["keygen", "config get"]
 
 
 def test_check_mode_reads_only(run_module) -> None:
-    firewall = Firewall(config={"get": OURS})
+    firewall = FakeFirewall(config={"get": OURS})
     failed, result = run_module(custom_url_category.main, {"provider": PROVIDER, "name": "c", "members": ["b.example/"]},
                                 firewall, check=True)
     assert not failed and result["changed"] and result["added"] == ["b.example/"]
@@ -41,23 +41,23 @@ def test_check_mode_reads_only(run_module) -> None:
 
 def test_someone_elses_category_is_refused_unless_adopted(run_module) -> None:
     failed, result = run_module(custom_url_category.main, {"provider": PROVIDER, "name": "c", "members": ["b.example/"]},
-                                Firewall(config={"get": THEIRS}))
+                                FakeFirewall(config={"get": THEIRS}))
     assert failed and "not managed by tagwarden.panos" in result["msg"] and "take_ownership" in result["msg"]
-    firewall = Firewall(config={"get": THEIRS})
+    firewall = FakeFirewall(config={"get": THEIRS})
     failed, result = run_module(custom_url_category.main, {"provider": PROVIDER, "name": "c", "members": ["b.example/"],
                                                            "take_ownership": True}, firewall)
     assert not failed and result["members"] == ["a.example/", "b.example/"] and "config edit" in firewall.kinds()
 
 
 def test_exact_mode_is_bounded_before_any_write(run_module) -> None:
-    firewall = Firewall(config={"get": OURS})
+    firewall = FakeFirewall(config={"get": OURS})
     failed, result = run_module(custom_url_category.main, {"provider": PROVIDER, "name": "c", "members": [],
                                                            "state": "exact"}, firewall)
     assert failed and "would lose 1 of its 1 entries" in result["msg"] and firewall.kinds() == ["keygen", "config get"]
 
 
 def test_bad_entries_and_names_fail_before_any_request(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(custom_url_category.main, {"provider": PROVIDER, "name": "a'b\"c",
                                                            "members": ["ftp://x.example/", "ev*il.example"]}, firewall)
     assert failed and "both ' and" in result["msg"] and "item 1" in result["msg"] and "item 2" in result["msg"]

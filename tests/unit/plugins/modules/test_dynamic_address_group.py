@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall
 
 dynamic_address_group = load("dynamic_address_group")
 
@@ -14,7 +14,7 @@ GROUP = ('<response status="success"><result><entry name="blocked"><dynamic><fil
 
 
 def test_creates_tag_and_group_with_diff_and_one_commit(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(dynamic_address_group.main, {"provider": PROVIDER, "name": "blocked",
                                                              "filter": "'quota'", "tags": ["quota"]}, firewall, diff=True)
     assert not failed and result["changed"]
@@ -25,7 +25,7 @@ def test_creates_tag_and_group_with_diff_and_one_commit(run_module) -> None:
 
 
 def test_update_keeps_children_an_admin_added(run_module) -> None:
-    firewall = Firewall(config={"get": GROUP})
+    firewall = FakeFirewall(config={"get": GROUP})
     failed, result = run_module(dynamic_address_group.main, {"provider": PROVIDER, "name": "blocked",
                                                              "filter": "'quota'", "commit": False}, firewall)
     assert not failed and result["changes"] == ["update address-group blocked"] and "commit" not in result
@@ -35,7 +35,7 @@ def test_update_keeps_children_an_admin_added(run_module) -> None:
 
 
 def test_only_an_api_key_and_commit_asks_for_commit_admin_first(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(dynamic_address_group.main, {"provider": {"ip_address": "fw", "api_key": "K"},
                                                              "name": "g", "filter": "'q'"}, firewall)
     assert failed and "commit_admin" in result["msg"] and firewall.requests == []

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from tests.unit.fake_firewall import TagStore
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall, TagStore
 
 quota_block_info = load("quota_block_info")
 
 
 def test_reads_ip_blocks_with_their_end_and_leaves_foreign_ones_unowned(run_module) -> None:
     tags = TagStore({"10.0.0.5": {"quota", "quota.until.20261122101500"}, "10.0.0.6": {"quota"}})
-    firewall = Firewall(tags)
+    firewall = FakeFirewall(tags)
     failed, result = run_module(quota_block_info.main, {"provider": PROVIDER}, firewall)
     assert not failed and result["firewall_time"] == "2026/11/22 10:00:00"
     assert result["blocked"] == {"ips": {"10.0.0.5": "2026/11/22 10:15:00", "10.0.0.6": None}, "groups": {}}
@@ -21,5 +20,5 @@ def test_reads_ip_blocks_with_their_end_and_leaves_foreign_ones_unowned(run_modu
 
 def test_group_blocks_count_only_while_the_running_config_enforces_them(run_module) -> None:
     tags = TagStore(users={"acme\\bob": {"quota", "quota.until.20261122103000", "quota.g.1244959cf3.until.20261122103000"}})
-    failed, result = run_module(quota_block_info.main, {"provider": PROVIDER}, Firewall(tags))
+    failed, result = run_module(quota_block_info.main, {"provider": PROVIDER}, FakeFirewall(tags))
     assert not failed and result["blocked"]["groups"] == {} and result["groups_enforced"] is False

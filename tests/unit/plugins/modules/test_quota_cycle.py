@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.unit.fake_firewall import TagStore
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall, TagStore
 
 quota_cycle = load("quota_cycle")
 ENQUEUED = '<response status="success"><result><job>7</job></result></response>'
@@ -16,7 +15,7 @@ REPORT = ('<response status="success"><result><job><id>7</id><status>FIN</status
 
 def test_blocks_the_address_over_quota(run_module) -> None:
     tags = TagStore()
-    firewall = Firewall(tags, jobs={"report": [ENQUEUED, REPORT]})
+    firewall = FakeFirewall(tags, jobs={"report": [ENQUEUED, REPORT]})
     failed, result = run_module(quota_cycle.main, {"provider": PROVIDER, "quotas": {"ip": "20MB"}}, firewall)
     assert not failed and result["changed"] and result["registered"] == ["10.0.0.5"]
     assert tags.tags["10.0.0.5"] == {"quota", "quota.until.20261122101500", "quota.until"}
@@ -25,7 +24,7 @@ def test_blocks_the_address_over_quota(run_module) -> None:
 
 
 def test_status_lines_and_events_name_the_given_firewall_and_the_report_window(run_module) -> None:
-    firewall = Firewall(TagStore(), jobs={"report": [ENQUEUED, REPORT]})
+    firewall = FakeFirewall(TagStore(), jobs={"report": [ENQUEUED, REPORT]})
     failed, result = run_module(quota_cycle.main, {"provider": PROVIDER, "quotas": {"ip": "20MB"},
                                                    "firewall_name": "fw-branch-01"}, firewall)
     assert not failed and all(line.startswith("fw-branch-01: ") for line in result["summary"])
@@ -37,6 +36,6 @@ def test_status_lines_and_events_name_the_given_firewall_and_the_report_window(r
 
 
 def test_bad_settings_fail_before_any_request(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(quota_cycle.main, {"provider": PROVIDER, "quotas": {"ip": "20Mb"}}, firewall)
     assert failed and "bits" in result["msg"] and firewall.requests == []

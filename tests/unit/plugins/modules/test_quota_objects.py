@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall
 
 quota_objects = load("quota_objects")
 
 
 def test_creates_every_object_in_order_reading_once_per_type(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(quota_objects.main, {"provider": PROVIDER, "rules": [
         {"name": "QuotaDeny", "from": ["trust"], "to": ["untrust"]}]}, firewall, diff=True)
     assert not failed and result["committed"]
@@ -20,14 +20,14 @@ def test_creates_every_object_in_order_reading_once_per_type(run_module) -> None
 
 
 def test_bad_options_name_each_problem(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(quota_objects.main, {"provider": PROVIDER, "report_topn": 0,
                                                      "rules": [{"name": "R", "location": "before"}]}, firewall)
     assert failed and "report_topn" in result["msg"] and "needs the name" in result["msg"] and firewall.requests == []
 
 
 def test_rules_take_the_zone_names_of_paloaltonetworks_panos(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(quota_objects.main, {"provider": PROVIDER, "rules": [
         {"name": "QuotaDeny", "source_zone": ["trust"], "destination_zone": ["untrust"]}]}, firewall, diff=True)
     assert not failed, result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall
 
 quota_report_info = load("quota_report_info")
 ENQUEUED = '<response status="success"><result><job>7</job></result></response>'
@@ -14,7 +14,7 @@ MISSING = '<response status="error"><msg><line>Report Quota not found</line></ms
 
 
 def test_report_rows_and_window(run_module) -> None:
-    firewall = Firewall(jobs={"report": [ENQUEUED, REPORT]})
+    firewall = FakeFirewall(jobs={"report": [ENQUEUED, REPORT]})
     failed, result = run_module(quota_report_info.main, {"provider": PROVIDER}, firewall)
     assert not failed and result["rows"] == [{"ip": "10.0.0.5", "user": "acme\\bob", "bytes": 1200}]
     assert result["window"] == {"start": "2026/11/22 09:45:00", "end": "2026/11/22 10:00:00"}
@@ -22,6 +22,6 @@ def test_report_rows_and_window(run_module) -> None:
 
 
 def test_a_missing_report_says_how_to_create_it(run_module) -> None:
-    firewall = Firewall(jobs={"report": [MISSING]})
+    firewall = FakeFirewall(jobs={"report": [MISSING]})
     failed, result = run_module(quota_report_info.main, {"provider": PROVIDER}, firewall)
     assert failed and result["error_kind"] == "settings" and "quota_bootstrap" in result["msg"]

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from ansible.module_utils import basic
 
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall as Firewall
 
 redistribution_agent = load("redistribution_agent")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall
 
 security_rule_set = load("security_rule_set")
 
@@ -20,7 +20,7 @@ ARGS = {"provider": PROVIDER, "owner_tag": "tagwarden-aws", "scope": ["i-1-"], "
 
 
 def test_creates_the_rule_above_the_bottom_rule_with_one_rulebase_read_and_one_commit(run_module) -> None:
-    firewall = Firewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
+    firewall = FakeFirewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
     failed, result = run_module(security_rule_set.main, ARGS, firewall, diff=True)
     assert not failed and result["committed"] and result["policy_matches"] == 0  # no rule of theirs could allow it
     assert result["created"] == ["tag tagwarden-aws", "service tcp-8443", "rule i-1-tcp-8443"]
@@ -35,21 +35,21 @@ def test_creates_the_rule_above_the_bottom_rule_with_one_rulebase_read_and_one_c
 
 
 def test_check_mode_plans_and_writes_nothing(run_module) -> None:
-    firewall = Firewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
+    firewall = FakeFirewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
     failed, result = run_module(security_rule_set.main, ARGS, firewall, check=True)
     assert not failed and result["changed"] and result["created"][-1] == "rule i-1-tcp-8443"
     assert [k for k in firewall.kinds() if k not in ("keygen", "config get", "op")] == []
 
 
 def test_a_desired_name_held_by_an_admin_rule_is_refused_before_any_write(run_module) -> None:
-    firewall = Firewall(config={"get": RULEBASE})
+    firewall = FakeFirewall(config={"get": RULEBASE})
     failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[dict(RULE, name="i-1-admin")]), firewall)
     assert failed and "i-1-admin" in result["msg"] and "without the owner tag" in result["msg"]
     assert [k for k in firewall.kinds() if k not in ("keygen", "config get")] == []
 
 
 def test_bad_input_is_refused_before_any_request(run_module) -> None:
-    firewall = Firewall()
+    firewall = FakeFirewall()
     failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[dict(RULE, name="i-2-x")], match_limit=-1), firewall)
     assert failed and "match_limit" in result["msg"] and firewall.requests == []
     failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[dict(RULE, name="i-2-x")]), firewall)
@@ -60,7 +60,7 @@ def test_a_rule_worth_a_check_past_match_limit_is_named_in_check_mode_words(run_
     from ansible.module_utils.basic import AnsibleModule
     warned = []
     monkeypatch.setattr(AnsibleModule, "warn", lambda self, text: warned.append(text))
-    firewall = Firewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
+    firewall = FakeFirewall(config={"get": RULEBASE}, op={"test security-policy-match": NO_MATCH})
     rule = {k: v for k, v in RULE.items() if k != "services"}  # application-default, as i-1-admin allows it
     failed, result = run_module(security_rule_set.main, dict(ARGS, rules=[rule], match_limit=0), firewall, check=True)
     assert not failed and result["policy_matches"] == 0 and "op" not in firewall.kinds()

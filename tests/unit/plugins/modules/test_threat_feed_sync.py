@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.fake_firewall import TagStore
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall, TagStore
 
 threat_feed_sync = load("threat_feed_sync")
 
@@ -14,8 +13,8 @@ SYSTEM_INFO = ('<response status="success"><result><system><model>PA-VM</model><
                '<sw-version>10.2.9</sw-version></system></result></response>')
 
 
-def firewall(tags: TagStore | None = None) -> Firewall:
-    return Firewall(tags or TagStore(), op={"show system info": SYSTEM_INFO})
+def firewall(tags: TagStore | None = None) -> FakeFirewall:
+    return FakeFirewall(tags or TagStore(), op={"show system info": SYSTEM_INFO})
 
 
 def args(path: Path, **more: object) -> dict[str, object]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.module_runner import load
-from tests.unit.plugins.modules.firewall import PROVIDER, Firewall
+from tests.unit.firewall import PROVIDER, FakeFirewall
 
 userid_info = load("userid_info")
 LIST = '<response status="success"><result><![CDATA[cn=sales,dc=acme\n\nTotal: 1\n* : Custom Group\n]]></result></response>'
@@ -13,7 +13,7 @@ MAPPING = ('<response status="success"><result><entry><ip>10.0.0.5</ip><user>acm
 
 
 def test_groups_and_mapping(run_module) -> None:
-    firewall = Firewall(op={"show user group list": LIST, "show user group name": MEMBERS,
+    firewall = FakeFirewall(op={"show user group list": LIST, "show user group name": MEMBERS,
                             "show user ip-user-mapping": MAPPING})
     failed, result = run_module(userid_info.main, {"provider": PROVIDER}, firewall)
     assert not failed and result["groups"] == {"cn=sales,dc=acme": ["acme\\bob"]}

@@ -5,11 +5,11 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._desired._engine i
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._registrations import failure_message
-from tests.unit.fake_firewall import FakeTransport, TagStore
+from tests.unit.firewall import FakeFirewall, TagStore
 
 
 def conn_for(store):
-    transport = FakeTransport(default=store)
+    transport = FakeFirewall.scripted(default=store)
     return FirewallConnection({"ip_address": "fw", "api_key": "K"}, transport=transport, sleep=lambda s: None), \
         transport
 

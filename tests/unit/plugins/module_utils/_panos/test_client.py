@@ -17,14 +17,14 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._transport 
     make_ssl_context,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
-from tests.unit.fake_firewall import KEY, OK, FakeTransport
+from tests.unit.firewall import KEY, OK, FakeFirewall
 
 PASSWORD = "s3cr&t+pa ss"
 PROVIDER = {"ip_address": "192.0.2.1", "username": "admin", "password": PASSWORD, "port": 443}
 
 
 def connect(*script, provider=None, **kwargs):
-    transport = FakeTransport(*script)
+    transport = FakeFirewall.scripted(*script)
     sleeps = []
     conn = FirewallConnection(provider or PROVIDER, transport=transport, sleep=sleeps.append, **kwargs)
     return conn, transport, sleeps
@@ -63,7 +63,7 @@ def test_environment_fallbacks(monkeypatch):
     monkeypatch.setenv("PANOS_PORT", "8443")
     monkeypatch.setenv("PANOS_TIMEOUT", "5")
     monkeypatch.setenv("PANOS_VALIDATE_CERTS", "false")
-    conn = FirewallConnection({}, transport=FakeTransport())
+    conn = FirewallConnection({}, transport=FakeFirewall.scripted())
     assert (conn.host, conn.port, conn.timeout, conn.validate_certs) == ("198.51.100.7", 8443, 5, False)
 
 
@@ -289,7 +289,7 @@ def test_commit_partial_gives_up_when_busy_past_the_timeout():
     def sleep(seconds):
         now[0] += seconds
 
-    transport = FakeTransport(KEY, default=busy)
+    transport = FakeFirewall.scripted(KEY, default=busy)
     conn = FirewallConnection(PROVIDER, transport=transport, sleep=sleep, monotonic=lambda: now[0])
     with pytest.raises(FirewallError) as info:
         conn.commit_partial("automation", timeout=60)
@@ -335,7 +335,7 @@ def test_run_job_times_out():
     def sleep(seconds):
         now[0] += seconds
 
-    transport = FakeTransport(KEY, enq, default=act)
+    transport = FakeFirewall.scripted(KEY, enq, default=act)
     conn = FirewallConnection(PROVIDER, transport=transport, sleep=sleep, monotonic=lambda: now[0])
     with pytest.raises(FirewallError) as info:
         conn.run_job({"type": "log", "log-type": "traffic"}, timeout=5, interval=1)
@@ -406,7 +406,7 @@ def test_commit_in_progress_on_other_requests_is_retried_within_bounds():
     def sleep(seconds):
         now[0] += seconds
 
-    transport = FakeTransport(KEY, default=BUSY)
+    transport = FakeFirewall.scripted(KEY, default=BUSY)
     conn = FirewallConnection(PROVIDER, transport=transport, sleep=sleep, monotonic=lambda: now[0])
     with pytest.raises(FirewallError) as info:
         conn.config("set", "/config/x", ET.Element("x"))

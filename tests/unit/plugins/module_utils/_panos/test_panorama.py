@@ -13,7 +13,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import FirewallError
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._panorama import managed_firewalls, registration_point
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
-from tests.unit.fake_firewall import KEY, OK, FakeTransport
+from tests.unit.firewall import KEY, OK, FakeFirewall
 
 SERIAL = "007951000100002"
 PROVIDER = {"ip_address": "panorama.example", "username": "admin", "password": "pw"}
@@ -28,7 +28,7 @@ def system_info(model):
 
 
 def connect(*script, provider=None, **kwargs):
-    transport = FakeTransport(*script)
+    transport = FakeFirewall.scripted(*script)
     conn = FirewallConnection(provider or PROVIDER, transport=transport, sleep=lambda s: None, **kwargs)
     return conn, transport
 

@@ -16,7 +16,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._transport 
     parse_reply,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import cmd
-from tests.unit.fake_firewall import KEY, OK, FakeTransport
+from tests.unit.firewall import KEY, OK, FakeFirewall
 
 SHOW = {"type": "op", "cmd": "<show><clock/></show>"}
 
@@ -167,7 +167,7 @@ def test_only_reads_are_sent_again_after_a_lost_reply(params):
 
 @pytest.mark.parametrize("params", [p for p in WRITES if p["type"] != "commit"])
 def test_a_write_whose_reply_was_lost_is_reported_not_resent(params):
-    transport = FakeTransport(TransportError("reset", "RemoteDisconnected: Remote end closed connection"), OK)
+    transport = FakeFirewall.scripted(TransportError("reset", "RemoteDisconnected: Remote end closed connection"), OK)
     conn = FirewallConnection({"ip_address": "fw", "api_key": "K"}, transport=transport, sleep=lambda s: None)
     with pytest.raises(FirewallError) as info:
         conn.request(params)
@@ -177,7 +177,7 @@ def test_a_write_whose_reply_was_lost_is_reported_not_resent(params):
 
 @pytest.mark.parametrize("params", READS[:2])
 def test_a_read_whose_reply_was_lost_is_sent_again(params):
-    transport = FakeTransport(TransportError("reset", "RemoteDisconnected: Remote end closed connection"), OK)
+    transport = FakeFirewall.scripted(TransportError("reset", "RemoteDisconnected: Remote end closed connection"), OK)
     conn = FirewallConnection({"ip_address": "fw", "api_key": "K"}, transport=transport, sleep=lambda s: None)
     conn.request(params)
     assert len(transport.requests) == 2
@@ -185,14 +185,14 @@ def test_a_read_whose_reply_was_lost_is_sent_again(params):
 
 def test_a_write_that_never_left_is_sent_again():
     never_left = TransportError("reset", "BrokenPipeError: Broken pipe", sent=False)
-    transport = FakeTransport(never_left, OK)
+    transport = FakeFirewall.scripted(never_left, OK)
     conn = FirewallConnection({"ip_address": "fw", "api_key": "K"}, transport=transport, sleep=lambda s: None)
     conn.config("edit", "/config/x", ET.Element("x"))
     assert len(transport.requests) == 2
 
 
 def test_a_write_is_never_sent_again_after_a_read_timeout():
-    transport = FakeTransport(TransportError("timeout", "timed out"), OK)
+    transport = FakeFirewall.scripted(TransportError("timeout", "timed out"), OK)
     conn = FirewallConnection({"ip_address": "fw", "api_key": "K"}, transport=transport, sleep=lambda s: None)
     with pytest.raises(FirewallError) as info:
         conn.config("move", "/config/x", where="top")

@@ -9,7 +9,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid._identity import userid_info
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._usage import usage
 
-from tests.unit.fake_firewall import FakeTransport
+from tests.unit.firewall import FakeFirewall
 
 CLOCK = '<response status="success"><result>Sun Nov 22 10:00:00 UTC 2026</result></response>'
 ENQUEUED = '<response status="success"><result><job>7</job></result></response>'
@@ -17,8 +17,8 @@ NOT_FOUND = '<response status="error"><msg><line>Report Quota not found</line></
 NO_ENTRY = '<response status="success" code="7"><result/></response>'
 
 
-def connect(*script: str) -> tuple[FirewallConnection, FakeTransport]:
-    transport = FakeTransport(*script)
+def connect(*script: str) -> tuple[FirewallConnection, FakeFirewall]:
+    transport = FakeFirewall.scripted(*script)
     conn = FirewallConnection({"ip_address": "fw", "api_key": "k"}, transport=transport, sleep=lambda s: None)
     return conn, transport
 

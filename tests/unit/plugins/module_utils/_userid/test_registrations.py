@@ -4,13 +4,13 @@ import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._userid import _registrations as u
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
-from tests.unit.fake_firewall import FakeTransport, TagStore
+from tests.unit.firewall import FakeFirewall, TagStore
 
 HOSTILE = "a'b\"<c>&"
 
 
 def conn_for(store):
-    transport = FakeTransport(default=store)
+    transport = FakeFirewall.scripted(default=store)
     return FirewallConnection({"ip_address": "fw", "api_key": "K"}, transport=transport, sleep=lambda s: None), \
         transport
 
@@ -167,7 +167,7 @@ def test_read_registered_pages_per_tag_and_merges():
 def test_read_registered_stops_when_the_firewall_ignores_start_point():
     page = ET.fromstring('<response status="success"><result><entry ip="10.0.0.1"><tag><member>a</member></tag>'
                          '</entry><entry ip="10.0.0.2"><tag><member>a</member></tag></entry></result></response>')
-    transport = FakeTransport(default=page)
+    transport = FakeFirewall.scripted(default=page)
     conn = FirewallConnection({"ip_address": "fw", "api_key": "K"}, transport=transport)
     assert len(u.read_registered(conn, ["a"], page_size=2)) == 2
     assert len(transport.requests) == 2

@@ -1,0 +1,237 @@
+"""The one fake PAN-OS firewall of the unit tests, at the XML API transport
+(``FirewallConnection(provider, transport=FakeFirewall(...))``): no network, no process.
+
+Stateful by default: keygen, ``show clock``, User-ID registrations of IPs and users (a :class:`TagStore`),
+config reads (a reply per action) and writes (recorded), commits (a job that finishes OK), report and log
+jobs (replies in turn), other op commands (a reply per command, by the words of its element path).
+``FakeFirewall.scripted(*replies, default=...)`` answers each request with the next reply instead, for the
+client's own tests (retries, faults, paging). The replies are XML files in ``replies/``, in the form PAN-OS
+returns them.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
+
+REPLIES = Path(__file__).with_name("replies")
+
+
+def reply_text(name: str) -> str:
+    """The reply ``replies/<name>.xml``."""
+    return (REPLIES / (name + ".xml")).read_text().strip()
+
+
+def reply(xml: str) -> ET.Element:
+    return ET.fromstring(xml)
+
+
+PROVIDER = {"ip_address": "fw.example", "username": "auto", "password": "Secret-pw1"}
+KEY = reply_text("keygen")
+OK = reply_text("success")
+CLOCK = reply_text("show-clock")
+COMMIT = reply_text("commit-enqueued")
+JOB = reply_text("show-job-fin")
+SUCCEEDED = reply_text("command-succeeded")
+MISSING = reply_text("config-get-missing")
+UID_OK = reply_text("uid-message-ok")
+
+# What a scripted reply may be: XML text, an Element, an exception to raise, or a callable(params).
+Reply = Union[str, ET.Element, BaseException, Callable[[Dict[str, str]], Any]]
+
+
+class TagStore:
+    """The firewall's User-ID registrations: registered-ip reads (paged, one tag filter) and uid-messages
+    (register/unregister), with optional per-IP rejections; user tags (register-user/unregister-user,
+    ``show object registered-user all``) in ``users``."""
+
+    def __init__(self, registrations: Optional[Dict[str, Set[str]]] = None, reject: Optional[Dict[str, str]] = None,
+                 users: Optional[Dict[str, Set[str]]] = None) -> None:
+        self.tags = {ip: set(tags) for ip, tags in (registrations or {}).items()}
+        self.users = {user: set(tags) for user, tags in (users or {}).items()}
+        self.timeouts: Dict[Tuple[Optional[str], Optional[str]], Optional[str]] = {}
+        self.reject = dict(reject or {})  # ip -> message
+        self.messages: List[ET.Element] = []
+
+    def __call__(self, params: Dict[str, str]) -> ET.Element:
+        if params["type"] == "keygen":
+            return reply(KEY)
+        cmd = ET.fromstring(params["cmd"])
+        if params["type"] == "op":
+            return self._read(cmd)
+        if params["type"] == "user-id":
+            self.messages.append(cmd)
+            return self._update(cmd)
+        raise AssertionError(params)
+
+    def _read(self, cmd: ET.Element) -> ET.Element:
+        users = cmd.find("./object/registered-user/all")
+        if users is not None:
+            return self._read_users(users)
+        node = cmd.find("./object/registered-ip")
+        assert node is not None, ET.tostring(cmd)
+        limit, start = int(node.findtext("limit") or 0), int(node.findtext("start-point") or 1)
+        tag = node.find("./tag/entry")
+        ips = sorted(ip for ip, tags in self.tags.items() if tags and (tag is None or tag.get("name") in tags))
+        page = ips[start - 1:start - 1 + limit]
+        result = ET.Element("result")
+        for ip in page:
+            entry = ET.SubElement(result, "entry", {"ip": ip, "from_agent": "0", "persistent": "1"})
+            members = ET.SubElement(entry, "tag")
+            for name in sorted(self.tags[ip]):
+                ET.SubElement(members, "member").text = name
+        ET.SubElement(result, "count").text = str(len(page))
+        root = ET.Element("response", {"status": "success"})
+        root.append(result)
+        return root
+
+    def _read_users(self, node: ET.Element) -> ET.Element:
+        start, limit = int(node.findtext("start-point") or 1), int(node.findtext("limit") or 0)
+        result = ET.Element("result")
+        for user in sorted(u for u, tags in self.users.items() if tags)[start - 1:start - 1 + limit]:
+            members = ET.SubElement(ET.SubElement(result, "entry", {"user": user}), "tag")
+            for name in sorted(self.users[user]):
+                ET.SubElement(members, "member").text = name
+        root = ET.Element("response", {"status": "success"})
+        root.append(result)
+        return root
+
+    def _update(self, cmd: ET.Element) -> ET.Element:
+        failed: List[Tuple[str, str, str]] = []
+        payload_in = cmd.find("payload")
+        for section in (payload_in if payload_in is not None else []):
+            for entry in section:
+                if section.tag.endswith("-user"):
+                    self._update_user(section.tag, entry)
+                else:
+                    failed.extend(self._update_ip(section.tag, entry))
+        if not failed:
+            return reply(UID_OK)
+        root = ET.Element("response", {"status": "error"})
+        payload = ET.SubElement(ET.SubElement(ET.SubElement(ET.SubElement(root, "msg"), "line"), "uid-response"),
+                                "payload")
+        for section, ip, message in failed:
+            node = payload.find(section)
+            if node is None:
+                node = ET.SubElement(payload, section)
+            ET.SubElement(node, "entry", {"ip": ip, "message": message})
+        return root
+
+    def _update_user(self, section: str, entry: ET.Element) -> None:
+        held = self.users.setdefault(entry.get("user") or "", set())
+        for member in entry.findall("./tag/member"):
+            (held.add if section == "register-user" else held.discard)(member.text or "")
+            self.timeouts[(entry.get("user"), member.text)] = member.get("timeout")
+
+    def _update_ip(self, section: str, entry: ET.Element) -> List[Tuple[str, str, str]]:
+        ip = entry.get("ip") or ""
+        if ip in self.reject:
+            return [(section, ip, self.reject[ip])]
+        failed = []
+        for member in entry.findall("./tag/member"):
+            name = member.text or ""
+            held = self.tags.setdefault(ip, set())
+            if section == "register":
+                if name in held:
+                    failed.append((section, ip, "tag %s already exists, ignore" % name))
+                held.add(name)
+                self.timeouts[(ip, name)] = member.get("timeout")
+            else:
+                if name not in held:
+                    failed.append((section, ip, "ip %s does not exist, ignore unreg" % ip))
+                held.discard(name)
+        return failed
+
+
+class FakeFirewall:
+    """The transport of a fake firewall: ``set_key`` and ``request(params)``; every request is kept in ``requests``.
+
+    ``tags``: its User-ID registrations; ``config``: the reply per config action (``get`` defaults to a
+    missing object, the others to success); ``op``: the reply per command, by the leading words of its element
+    path (``show user group list``); ``jobs``: report and log job replies, in turn.
+    """
+
+    def __init__(self, tags: Optional[TagStore] = None, config: Optional[Dict[str, str]] = None,
+                 op: Optional[Dict[str, str]] = None, jobs: Optional[Dict[str, List[str]]] = None) -> None:
+        self.tags = tags or TagStore()
+        self.config = dict(config or {})
+        self.op = dict(op or {})
+        self.jobs = {kind: list(replies) for kind, replies in (jobs or {}).items()}
+        self.script: List[Reply] = []
+        self.default: Optional[Reply] = None
+        self.requests: List[Dict[str, str]] = []
+        self.key: Optional[str] = None
+
+    @classmethod
+    def scripted(cls, *script: Reply, default: Reply = OK) -> "FakeFirewall":
+        """A firewall that answers each request with the next of ``script``, then with ``default``."""
+        firewall = cls()
+        firewall.script = list(script)
+        firewall.default = default
+        return firewall
+
+    def set_key(self, key: str) -> None:
+        self.key = key
+
+    def request(self, params: Any) -> ET.Element:
+        self.requests.append(dict(params))
+        if self.default is not None:
+            return self._scripted(dict(params))
+        return self._answer(dict(params))
+
+    def _scripted(self, params: Dict[str, str]) -> ET.Element:
+        item = self.script.pop(0) if self.script else self.default
+        if callable(item) and not isinstance(item, type):
+            item = item(params)
+        if isinstance(item, BaseException):
+            raise item
+        if isinstance(item, str):
+            return reply(item)
+        assert isinstance(item, ET.Element), item
+        return item
+
+    def _answer(self, params: Dict[str, str]) -> ET.Element:
+        kind = params["type"]
+        if kind == "keygen":
+            return reply(KEY)
+        if kind == "user-id":
+            return self.tags(params)
+        if kind == "commit":
+            return reply(COMMIT)
+        if kind in self.jobs:
+            return reply(self.jobs[kind].pop(0))
+        if kind == "config":
+            return reply(self.config.get(params["action"], MISSING if params["action"] == "get" else SUCCEEDED))
+        if kind == "op":
+            return self._op(params)
+        raise AssertionError("unexpected request %r" % (params,))
+
+    def _op(self, params: Dict[str, str]) -> ET.Element:
+        words = " ".join(command_path(ET.fromstring(params["cmd"])))
+        if words == "show clock":
+            return reply(CLOCK)
+        if words.startswith("show jobs"):
+            return reply(JOB)
+        if words.startswith(("show object registered-ip", "show object registered-user")):
+            return self.tags(params)
+        for prefix, answer in self.op.items():
+            if words.startswith(prefix):
+                return reply(answer)
+        raise AssertionError("unexpected request %r" % (params,))
+
+    def types(self) -> List[str]:
+        return [r["type"] for r in self.requests]
+
+    def kinds(self) -> List[str]:
+        return [r["type"] if r["type"] != "config" else "config " + r["action"] for r in self.requests]
+
+
+def command_path(cmd: ET.Element) -> List[str]:
+    """The element names from an op command's root down its first children: ``show clock``."""
+    path = []
+    node: Optional[ET.Element] = cmd
+    while node is not None:
+        path.append(node.tag)
+        node = node[0] if len(node) else None
+    return path
