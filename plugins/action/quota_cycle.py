@@ -4,9 +4,6 @@
 """The module tagwarden.panos.quota_cycle, run in the controller's worker process (a cycle runs every
 minute on every firewall: plugin_utils._in_process says why)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.tagwarden.panos.plugins.modules.quota_cycle import OPTIONS, run_cycle
 from ansible_collections.tagwarden.panos.plugins.plugin_utils._in_process import module_action

@@ -3,9 +3,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """tagwarden.panos.role_variables: warn about a mistyped role variable, which Ansible ignores."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import difflib
 import glob

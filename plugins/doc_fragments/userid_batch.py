@@ -2,10 +2,6 @@
 # Copyright (c) tagwarden developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class ModuleDocFragment(object):
     """How User-ID messages are cut (argument spec: module_utils/_ansible/_options.py USERID_BATCH)."""

@@ -7,10 +7,7 @@
 request) stays a ValueError, as callers that check values expect. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
-
-__metaclass__ = type
 
 
 class TagwardenError(Exception):

@@ -10,10 +10,8 @@ task, more than a quota cycle's own work. The collection's modules always run on
 forked, with the module's own argument spec, check mode, diff mode, warnings and failures.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Callable, Dict, Iterable, List
 

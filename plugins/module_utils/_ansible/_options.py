@@ -9,10 +9,8 @@ The feature-specific groups live with their feature: ``_quota._options.QUOTA_POL
 ``_cloud._options`` (aws, aws_rules). Old option names stay as aliases.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict, Mapping
 

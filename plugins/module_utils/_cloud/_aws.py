@@ -12,10 +12,8 @@ requests it sends and raises :class:`AwsError` with one scrubbed message naming 
 security groups and the prefix lists they use, all paginated and filtered to what the caller names.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import dataclasses
 import os

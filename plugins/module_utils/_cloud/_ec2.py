@@ -5,10 +5,8 @@
 instances with their interfaces, security group permissions, route tables and VPC CIDRs.
 Plain Python, no Ansible imports."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import dataclasses
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple

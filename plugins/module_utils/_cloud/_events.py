@@ -11,10 +11,8 @@ CloudTrail" or "EC2 Instance State-change Notification" event, an S3 notificatio
 ``payload`` of an ansible-rulebook webhook event.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import dataclasses
 import gzip

@@ -7,10 +7,8 @@ Plain Python (no Ansible imports). The result feeds tagwarden.panos.security_rul
 ``rules``, ``services``, and ``name_prefixes`` as its ``scope``.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict, Mapping
 

@@ -7,10 +7,8 @@ Plain Python (no Ansible imports). Documented by the doc fragments ``tagwarden.p
 ``tagwarden.panos.aws_rules``. Option names and aliases are amazon.aws's.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict, Mapping
 

@@ -11,10 +11,8 @@ instance and service into the fewest exact rules (no rule allows a source/destin
 does not). Rules are dicts with the keys of the rulebase layer's ``SecurityRule``.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import dataclasses
 import hashlib

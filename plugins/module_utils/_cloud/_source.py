@@ -6,10 +6,8 @@
 Plain Python (no Ansible imports); the one entry point a module calls.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Iterable, Optional, Set
 

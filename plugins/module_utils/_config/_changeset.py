@@ -15,10 +15,8 @@ Every module that writes configuration goes through a :class:`ChangeSet`:
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set

@@ -9,10 +9,8 @@ touched. ``exclusive`` lists children that replace each other (a group is static
 The security rule's type and builder live in ``_rulebase``. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass

@@ -13,10 +13,8 @@
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple

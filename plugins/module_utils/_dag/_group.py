@@ -4,10 +4,8 @@
 """Dynamic Address Groups: the group and its tag objects (through a ChangeSet), and their
 members as the firewall resolves them. Plain Python, no Ansible imports."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, Iterable, List, Optional

@@ -10,10 +10,8 @@ the secondary Panorama) and ``<ip-tags>yes</ip-tags>`` / ``<user-tags>yes</user-
 no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict, Iterable, List, Optional
 

@@ -6,10 +6,8 @@ difference with the desired-set engine, send it in as few uid-messages as ``chun
 allows (nothing in check mode). Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple

@@ -12,10 +12,8 @@ one batch per type, written where different, new rules moved into place, one par
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence

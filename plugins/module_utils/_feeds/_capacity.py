@@ -7,10 +7,8 @@ Figures from Palo Alto Networks' "Use Dynamic Address Groups in Policy" (max reg
 per model). A network or range registered as one entry counts as one registered IP.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import re
 from typing import Dict, Optional, Tuple

@@ -10,10 +10,8 @@ it is refused (``take_ownership`` adopts it). Entries are normalised as PAN-OS s
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence
 

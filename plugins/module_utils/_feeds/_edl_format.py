@@ -18,10 +18,8 @@ no traffic matches: the limited broadcast address (never forwarded, RFC 919) and
 reserved ``.invalid`` top-level domain (RFC 6761). Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import ipaddress
 import json

@@ -18,10 +18,8 @@ firewall ("Objects > External Dynamic Lists"): counted before anything is writte
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from dataclasses import replace

@@ -15,10 +15,8 @@ next run continues from. A 404 is "not published yet", unless the target holds t
 URL serves another place than the target, which is named. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import base64
 import os

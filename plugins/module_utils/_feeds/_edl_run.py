@@ -11,10 +11,8 @@ and a state that is at worst one run old: the next run re-fetches the overlap. N
 contacted: the firewalls fetch the lists at their interval without a commit. Plain Python.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from datetime import datetime
 from typing import Any, Dict, List, Optional

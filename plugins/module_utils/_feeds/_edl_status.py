@@ -12,10 +12,8 @@ authentication fails, and a list that never fetched enforces nothing either. Tha
 failure, never as a warning. Read-only otherwise: no configuration write, no commit. Plain Python.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Optional, Sequence, Set

@@ -5,10 +5,8 @@
 must not wipe a tag or a category. Checked before any write. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import re
 from typing import Any, NamedTuple, Optional, Sequence

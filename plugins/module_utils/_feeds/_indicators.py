@@ -9,10 +9,8 @@ that cannot be an indicator raises :class:`IndicatorError`, whose message names 
 fix; sources collect those per item (:class:`Rejected`) so that one bad line never stops the rest.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import ipaddress
 import re

@@ -22,10 +22,8 @@ ends only when a run removes it: with runs every few minutes it stays at most a 
 interval past its expiry; with no run at all it stays (docs/feeds.md). Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta

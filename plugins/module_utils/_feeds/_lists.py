@@ -15,10 +15,8 @@ Formats:
 A list is the whole feed every time: the cursor stays None.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import csv
 import json

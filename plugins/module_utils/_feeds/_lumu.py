@@ -15,10 +15,8 @@ Where the window starts: ``from``, else ``hours`` back, else the cursor (``since
 ``CURSOR_OVERLAP`` for clock skew), else ``DEFAULT_DAYS`` back. The new cursor is the window's end.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import urllib.parse
 from datetime import datetime, timedelta, timezone

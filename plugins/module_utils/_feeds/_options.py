@@ -3,10 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Reading a source's options: each bad value raises FeedOptionError naming the option and the fix."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from datetime import datetime, timezone
 from typing import Any, Collection, Mapping, Optional, Sequence, Tuple

@@ -9,10 +9,8 @@ line in SOURCES. Sources are imported here by name, not discovered: Ansible pack
 module_utils a module imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional

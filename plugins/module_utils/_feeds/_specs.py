@@ -4,10 +4,8 @@
 """The argument specs of the feed sources' options, each next to its doc fragment
 (tagwarden.panos.feed_lumu, feed_list, feed_taxii). Plain dicts: no Ansible import."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict
 

@@ -21,10 +21,8 @@
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import ipaddress
 from datetime import datetime, timedelta, timezone, tzinfo

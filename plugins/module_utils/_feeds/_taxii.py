@@ -13,10 +13,8 @@ more than the pattern does. ``valid_until`` becomes the expiry; revoked and expi
 left out. The cursor is the server's ``X-TAXII-Date-Added-Last``, sent back as ``added_after``.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import base64
 import re

@@ -19,10 +19,8 @@ So the entries written for a domain are the same on every version and say what t
 every path on every version, and ``example.com/*`` would miss the bare ``example.com/``.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import re
 import urllib.parse

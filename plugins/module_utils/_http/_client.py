@@ -12,10 +12,8 @@ message is scrubbed of the secrets the client was given (a key in a query string
 Sleep, clock and opener are injectable so that tests neither wait nor need a network.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import email.utils
 import http.client

@@ -3,10 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Masking of secrets (passwords, API keys) in every message a client produces."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Iterable, List
 from urllib.parse import quote, quote_plus

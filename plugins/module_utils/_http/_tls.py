@@ -6,10 +6,8 @@
 Certificates are verified by default, against a CA bundle the user names or the system's CAs.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import os
 import ssl

@@ -11,10 +11,8 @@ backoff (a request that may have been carried out only when it is a read), count
 The password and the API key are scrubbed from every message. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import datetime
 import os

@@ -7,10 +7,8 @@ All times are naive datetimes in the firewall's local time (docs/design.md, "Tim
 UTC (a feed's API) converts with the firewall's zone, read from its running configuration.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import functools
 import zoneinfo

@@ -6,10 +6,8 @@
 Every message names the cause and the fix; the client scrubs secrets from it before raising.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Optional

@@ -13,10 +13,8 @@ Twenty forks through one Panorama then send five requests at a time; forks to di
 use different files and never wait for each other.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import contextlib
 import hashlib

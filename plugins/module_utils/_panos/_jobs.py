@@ -7,10 +7,8 @@ Plain functions over a :class:`~._client.FirewallConnection`; the client exposes
 ``run_job``, ``wait_job`` and ``commit_partial``.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Mapping, Optional

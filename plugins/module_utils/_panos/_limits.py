@@ -8,10 +8,8 @@ IP Addresses and Tags Dynamically", "Use Dynamic Address Groups in Policy", "Cus
 the web interface's own field limits, and what pan-os-python sends (the registered-ip page size).
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 #: The longest native timeout of a registered tag, in seconds (30 days); 0 means "never".
 MAX_TAG_TIMEOUT = 2592000

@@ -4,10 +4,8 @@
 """What a Panorama says about the firewalls it manages (for the ``panorama`` inventory plugin), and
 the registration point: where tags are registered for PAN-OS to redistribute (docs/fleet.md)."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict, List
 

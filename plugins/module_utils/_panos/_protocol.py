@@ -3,10 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The connection every layer types against (``FirewallConnection`` is the implementation)."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import datetime
 import xml.etree.ElementTree as ET

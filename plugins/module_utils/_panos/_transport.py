@@ -12,10 +12,8 @@ provably never left: the kept-alive connection was closed by the firewall before
 Whether a request that left may be sent again is the client's decision (reads only).
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import contextlib
 import http.client

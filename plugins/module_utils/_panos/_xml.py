@@ -8,10 +8,8 @@ escaped by the XML library; names that reach an xpath predicate go through
 :func:`xpath_literal`. Nothing here imports Ansible.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import Any, Iterable, List, Optional, Sequence, Union

@@ -15,10 +15,8 @@ uid-messages) and, only when the DUG or the rule had to be written or is not yet
 config, one partial commit of this admin's changes. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -12,10 +12,8 @@ firewall ended by itself keep their bookkeeping a while (``_blocks.RELEASE_GRACE
 :func:`lapsed`. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from datetime import datetime

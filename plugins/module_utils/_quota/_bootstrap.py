@@ -14,10 +14,8 @@ partial commit of this admin's changes when something changed or an earlier run'
 failed and our changes are still pending. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 

@@ -10,10 +10,8 @@ travel through Ansible or through strings: at 100,000 rows, that costs more than
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence

@@ -29,10 +29,8 @@ Semantics (docs/design.md and the quota design):
   in that cycle.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import heapq
 import ipaddress

@@ -10,10 +10,8 @@ release of an address or a group (``ended_by``: ``cycle`` when the cycle removed
 the blocks give them. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, NamedTuple

@@ -7,10 +7,8 @@ Human sizes ("20MB"), durations ("15m") and firewall time strings become numbers
 every problem is reported in one ValueError, each naming the value and the fix.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Sequence

@@ -7,10 +7,8 @@
 ``_state._record`` codec; times are firewall-local.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from datetime import datetime
 from typing import Dict, Mapping, Optional

@@ -9,10 +9,8 @@ have the API used here) and returns plain data: rows are ``{"ip": str, "user": s
 and registered IPs compare equal; user names are kept exactly as the firewall spells them.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 

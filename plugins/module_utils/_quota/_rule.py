@@ -11,10 +11,8 @@ stable tag (a hash of its name: DNs can be 1,008 characters, tags 127) carrying 
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import hashlib
 import re

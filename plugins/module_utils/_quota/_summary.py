@@ -3,10 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The quota cycle at a glance: the lines quota_evaluate and quota_cycle return as ``summary``."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from datetime import datetime, timedelta
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple

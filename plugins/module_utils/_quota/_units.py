@@ -9,10 +9,8 @@ letters are case-insensitive. A lower-case ``b`` means bits to most people ("20M
 line rate), so it is refused rather than guessed.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import re
 from decimal import Decimal

@@ -8,10 +8,8 @@ does not parse, or a report that does not exist, into a :class:`FirewallError` t
 do. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import re
 from datetime import datetime, timedelta

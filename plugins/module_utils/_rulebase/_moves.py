@@ -4,10 +4,8 @@
 """The order of a rulebase as a rule set plan changes it, and the fewest moves that reach it.
 Plain Python, no Ansible imports."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from typing import List, Optional, Sequence, Tuple

@@ -4,10 +4,8 @@
 """Which rules are ours: a tag on the rule, kept on the firewall, so that a managed rule set
 only ever updates or deletes rules it created. Plain Python, no Ansible imports."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from dataclasses import replace

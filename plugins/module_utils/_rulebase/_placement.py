@@ -4,10 +4,8 @@
 """Where a rule goes in the rulebase: top, bottom, before or after a rule, or above a named
 bottom rule (a catch-all deny that must stay last). Plain Python, no Ansible imports."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from dataclasses import dataclass
 from typing import List, Optional

@@ -5,10 +5,8 @@
 and what an answer means: whether another rule holds the pair, or matches all of the rule's
 traffic. Plain Python, no Ansible imports."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import ipaddress
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple

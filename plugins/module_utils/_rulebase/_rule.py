@@ -7,10 +7,8 @@ Every name is element text or an attribute, escaped by ElementTree; a hostile na
 literal member and never widens the rule. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, fields, replace

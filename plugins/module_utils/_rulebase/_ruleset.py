@@ -17,10 +17,8 @@ names those rules (``not_added``); a deny above the new rule's position that a p
 Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import re
 import xml.etree.ElementTree as ET

@@ -4,10 +4,8 @@
 """The shape of a rule the collection owns, besides its name and sources: zones, destinations,
 action, logging and extra tags (doc fragment tagwarden.panos.rule_shape). Plain Python, no Ansible imports."""
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple

@@ -8,10 +8,8 @@ PAN-OS description limit. One codec per record kind (``DescriptionRecord("releas
 the quota rule's release times; a feed cursor would be another).
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import json
 from typing import Any, Optional

@@ -12,10 +12,8 @@ fixed-name :func:`until_index_tag`, registered with the companion, lets one filt
 those holders.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import functools
 from datetime import datetime

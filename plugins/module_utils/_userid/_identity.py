@@ -8,10 +8,8 @@ the number of requests grows with the groups, not with the users. Parsers take a
 (ElementTree or lxml) or its text and return plain data. Plain Python, no Ansible imports.
 """
 
-from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
-__metaclass__ = type
 
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence
