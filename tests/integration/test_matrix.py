@@ -30,7 +30,6 @@ from aws_double.server import CREDENTIALS, REGION, MotoServer
 from aws_double.world import AwsWorld, tcp
 from panos_emulator import builders
 from panos_emulator.client import EmulatorControl
-from panos_emulator.process import provider_for
 from tests.integration import tarball
 from tests.integration.ansible_cli import ROOT
 
