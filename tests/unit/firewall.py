@@ -16,7 +16,10 @@ import copy
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple, Union
+
+if TYPE_CHECKING:  # imported when called: tests.module_runner, a pytest plugin, loads this file before the collection
+    from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 
 REPLIES = Path(__file__).with_name("replies")
 
@@ -197,8 +200,9 @@ class ConfigTree:
     def add(self, container: str, entry: Union[str, ET.Element], running: bool = True) -> None:
         """Put ``entry`` under the node at ``container`` in the candidate (and, with ``running``, the running config)."""
         entry = ET.fromstring(entry) if isinstance(entry, str) else entry
-        for tree in (self.candidate, self.running) if running else (self.candidate,):
-            _ensure(tree, xpath_steps(container)[0]).append(copy.deepcopy(entry))
+        _ensure(self.candidate, xpath_steps(container)[0]).append(copy.deepcopy(entry))
+        if running:
+            _ensure(self.running, xpath_steps(container)[0]).append(_undirty(copy.deepcopy(entry)))
 
     def names(self, container: str) -> List[str]:
         """The names of the candidate entries under ``container``, in order."""
@@ -412,6 +416,13 @@ class FakeFirewall:
                 element = ET.fromstring(params["cmd"])
                 found.append((element.findtext("./partial/admin/member") or "", element.findtext("description")))
         return found
+
+
+def connection(firewall: FakeFirewall) -> "FirewallConnection":
+    """A client of ``firewall`` that has its API key (no keygen) and does not sleep between polls."""
+    from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
+
+    return FirewallConnection({"ip_address": "fw.example", "api_key": "K"}, transport=firewall, sleep=lambda s: None)
 
 
 def command_path(cmd: ET.Element) -> List[str]:
