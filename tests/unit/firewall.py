@@ -122,10 +122,10 @@ class TagStore:
         root = ET.Element("response", {"status": "error"})
         payload = ET.SubElement(ET.SubElement(ET.SubElement(ET.SubElement(root, "msg"), "line"), "uid-response"),
                                 "payload")
-        for section, ip, message in failed:
-            node = payload.find(section)
+        for kind, ip, message in failed:
+            node = payload.find(kind)
             if node is None:
-                node = ET.SubElement(payload, section)
+                node = ET.SubElement(payload, kind)
             ET.SubElement(node, "entry", {"ip": ip, "message": message})
         return root
 
