@@ -210,13 +210,8 @@ class ConfigTree:
 
     @staticmethod
     def find(tree: ET.Element, xpath: str) -> List[ET.Element]:
-        found = []
-        for steps in xpath_steps(xpath):
-            nodes = [tree]
-            for step in steps[1:]:
-                nodes = [child for node in nodes for child in node if _matches(child, step)]
-            found.extend(nodes)
-        return found
+        """The nodes of ``tree`` (the candidate or the running config) that ``xpath`` selects."""
+        return [node for steps in xpath_steps(xpath) for node in _walk(tree, steps)]
 
     def __call__(self, params: Dict[str, str]) -> ET.Element:
         action, xpath = params["action"], params["xpath"]
@@ -224,8 +219,13 @@ class ConfigTree:
             return self._read(action, xpath)
         if action == "set":
             node = _ensure(self.candidate, xpath_steps(xpath)[0])
-            for entry in ET.fromstring("<element>%s</element>" % params["element"]):
-                _merge(node, self._marked(entry))
+            given = list(ET.fromstring("<element>%s</element>" % params["element"]))
+            for child in given:
+                _merge(node, child)
+            # PAN-OS marks the entry that changed: the one set into, else the entries set
+            named = {(child.tag, child.get("name")) for child in given if child.get("name") is not None}
+            for entry in [node] if node.get("name") is not None else [c for c in node if (c.tag, c.get("name")) in named]:
+                self._marked(entry)
         elif action == "edit":
             steps = xpath_steps(xpath)[0]
             parent = _ensure(self.candidate, steps[:-1])
@@ -237,9 +237,9 @@ class ConfigTree:
                 parent[list(parent).index(old)] = new
         elif action == "delete":
             for steps in xpath_steps(xpath):
-                parent = _ensure(self.candidate, steps[:-1])
-                for child in [child for child in parent if _matches(child, steps[-1])]:
-                    parent.remove(child)
+                for parent in _walk(self.candidate, steps[:-1]):
+                    for child in [child for child in parent if _matches(child, steps[-1])]:
+                        parent.remove(child)
         elif action == "move":
             return self._move(xpath, params["where"], params.get("dst"))
         else:
@@ -268,10 +268,12 @@ class ConfigTree:
         assert node is not None, "move of a missing node %r" % xpath
         parent.remove(node)
         if where in ("before", "after"):
-            target = next(child for child in parent if child.get("name") == dst)
+            target = next((child for child in parent if child.get("name") == dst), None)
+            assert target is not None, "move %s %r: no such entry" % (where, dst)
             parent.insert(list(parent).index(target) + (where == "after"), node)
         else:
             parent.insert(0 if where == "top" else len(parent), node)
+        self._marked(node)
         return reply(SUCCEEDED)
 
     def _marked(self, entry: ET.Element) -> ET.Element:
@@ -283,6 +285,14 @@ class ConfigTree:
     def commit(self) -> None:
         self.running = _undirty(copy.deepcopy(self.candidate))
         _undirty(self.candidate)
+
+
+def _walk(tree: ET.Element, steps: List[Tuple[str, Optional[str]]]) -> List[ET.Element]:
+    """The nodes at ``steps`` (from ``config``)."""
+    nodes = [tree]
+    for step in steps[1:]:
+        nodes = [child for node in nodes for child in node if _matches(child, step)]
+    return nodes
 
 
 def _ensure(tree: ET.Element, steps: List[Tuple[str, Optional[str]]]) -> ET.Element:
