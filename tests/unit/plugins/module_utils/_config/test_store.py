@@ -14,15 +14,16 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._config._store imp
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._limits import MAX_SET_ENTRIES
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import vsys_xpath
 
-from .fake_config import FakeConfig
+from tests.unit.firewall import ConfigTree, FakeFirewall, connection
 
 ROOT = vsys_xpath("vsys1")
 
 
 def test_one_read_per_object_type_with_a_union_xpath() -> None:
-    conn = FakeConfig()
-    conn.add(ROOT + "/tag", ET.fromstring('<entry name="a"/>'))
-    conn.add(ROOT + "/address-group", ET.fromstring('<entry name="a"><dynamic><filter>x</filter></dynamic></entry>'))
+    tree = ConfigTree()
+    tree.add(ROOT + "/tag", '<entry name="a"/>')
+    tree.add(ROOT + "/address-group", '<entry name="a"><dynamic><filter>x</filter></dynamic></entry>')
+    conn = connection(FakeFirewall(tree=tree))
     found = ConfigStore(conn).read([(TAG, "a"), (TAG, "b'c"), (ADDRESS_GROUP, "a"), (TAG, "a")])
     assert conn.api_calls == 2
     tag_a, group_a = found[(TAG, "a")], found[(ADDRESS_GROUP, "a")]
@@ -50,26 +51,29 @@ def test_exclusive_children_replace_each_other() -> None:
 
 
 def test_write_sets_new_entries_and_edits_existing_ones() -> None:
-    conn = FakeConfig()
-    store = ConfigStore(conn)
+    firewall = FakeFirewall()
+    store = ConfigStore(connection(firewall))
     store.write(tag_object("t", "color1"), None)
     current = store.read_one(TAG, "t")
+    assert current is not None and current.findtext("color") == "color1"
     store.write(tag_object("t", "color2"), current)
+    assert firewall.tree.find(firewall.tree.candidate, TAG.xpath("t"))[0].findtext("color") == "color2"
     store.delete(TAG, "t")
-    assert conn.actions() == ["set", "edit", "delete"]
-    assert conn.sent[0][1] == ROOT + "/tag" and conn.sent[1][1] == ROOT + "/tag/entry[@name='t']"
+    assert firewall.written() == ["set", "edit", "delete"] and firewall.tree.names(ROOT + "/tag") == []
+    writes = firewall.writes()
+    assert writes[0]["xpath"] == ROOT + "/tag" and writes[1]["xpath"] == ROOT + "/tag/entry[@name='t']"
 
 
 def test_missing_in_running_is_decided_by_the_reply_not_its_text() -> None:
-    conn = FakeConfig()
-    conn.add(ROOT + "/tag", ET.fromstring('<entry name="old"/>'))
-    store = ConfigStore(conn)
+    tree = ConfigTree()
+    tree.add(ROOT + "/tag", '<entry name="old"/>')
+    store = ConfigStore(connection(FakeFirewall(tree=tree)))
     assert store.in_running(TAG, "old") and not store.in_running(TAG, "never")
 
 
 def test_many_new_entries_go_out_in_sets_of_a_bounded_size_in_order() -> None:
-    conn = FakeConfig()
+    firewall = FakeFirewall()
     names = ["t%04d" % n for n in range(MAX_SET_ENTRIES * 2 + 1)]
-    ConfigStore(conn).create_all(TAG, [tag_object(name, "color1") for name in names])
-    assert conn.actions() == ["set", "set", "set"]
-    assert list(conn.candidate[ROOT + "/tag"]) == names
+    ConfigStore(connection(firewall)).create_all(TAG, [tag_object(name, "color1") for name in names])
+    assert firewall.written() == ["set", "set", "set"]
+    assert firewall.tree.names(ROOT + "/tag") == names

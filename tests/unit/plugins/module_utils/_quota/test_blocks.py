@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ansible_collections.tagwarden.panos.plugins.module_utils._config._changeset import ChangeSet, commit_admin_for
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._client import FirewallConnection
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import to_string
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blocks as qb
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota import _blockstate as bs
 from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule import (
@@ -21,59 +21,29 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._quota._rule impor
     name_problems,
 )
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import OWNER_TAG
-from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SecurityRule, keyword_problems
+from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import (
+    SECURITY_RULE,
+    SecurityRule,
+    keyword_problems,
+)
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._shape import RuleShape
+from tests.unit.firewall import ConfigTree, FakeFirewall, connection
 
 NOW = "2026/11/22 10:00:00"
 HOSTILE = ["a'b", 'c"d', "<e>", "f&g", "x</member><member>any", "cn=sales,dc=acme,dc=local"]
 T = datetime(2026, 11, 22, 10, 30)
 
 
-class FakeConn:
-    """Records requests; ``rule`` is the candidate entry returned by config get, ``registered`` the tags."""
-
-    def __init__(self, registered: dict[str, set[str]] | None = None, rule: ET.Element | None = None,
-                 running_rule: ET.Element | None = None) -> None:
-        self.registered = registered or {}
-        self.rule = rule
-        self.running_rule = running_rule
-        self.sent: list[tuple[str, Any]] = []
-        self.api_calls = 0
-        self.where = "fake:443"
-
-    def op(self, cmd: ET.Element, vsys: str | None = None) -> ET.Element:
-        self.api_calls += 1
-        root = ET.fromstring('<response status="success"><result/></response>')
-        for ip, tags in self.registered.items():
-            entry = ET.SubElement(root[0], "entry", ip=ip)
-            node = ET.SubElement(entry, "tag")
-            for tag in tags:
-                ET.SubElement(node, "member").text = tag
-        return root
-
-    def config(self, action: str, xpath: str, element: Any = None, **extra: str) -> ET.Element:
-        self.api_calls += 1
-        root = ET.fromstring('<response status="success"><result/></response>')
-        if action in ("get", "show"):
-            rule = self.rule if action == "get" else self.running_rule
-            if rule is not None:
-                root[0].append(rule)
-            return root
-        self.sent.append((action, xpath, to_string(element) if element is not None else None, extra))
-        return root
-
-    def user_id(self, message: ET.Element, vsys: str | None = None) -> ET.Element:
-        self.api_calls += 1
-        self.sent.append(("user-id", to_string(message)))
-        return ET.fromstring('<response status="success"><result/></response>')
-
-    def commit_partial(self, admin: str, description: str | None = None) -> dict[str, Any]:
-        self.api_calls += 1
-        self.sent.append(("commit", admin))
-        return {"changed": True}
+def connect(rule: ET.Element | None = None) -> tuple[FirewallConnection, FakeFirewall]:
+    """A firewall without registrations; ``rule`` in its candidate config only (not committed)."""
+    tree = ConfigTree()
+    if rule is not None:
+        tree.add(SECURITY_RULE.parent_xpath("vsys1"), rule, running=False)
+    firewall = FakeFirewall(tree=tree)
+    return connection(firewall), firewall
 
 
-def apply(conn: FakeConn, **options: Any) -> dict[str, Any]:
+def apply(conn: FirewallConnection, **options: Any) -> dict[str, Any]:
     """quota_block as the module runs it, from its options."""
     options.setdefault("now", NOW)
     changes = ChangeSet(conn, vsys=options.get("vsys", "vsys1"), check_mode=options.get("check_mode", False),
@@ -95,10 +65,10 @@ def test_names_pan_os_refuses_are_refused_by_option(name: str, part: str) -> Non
 
 def test_apply_refuses_bad_names_before_any_request() -> None:
     for options in ({"rule_name": ""}, {"rule_name": "a'b\"c"}, {"dug_name": "x" * 64}, {"tag": "a'b\"c"}):
-        conn = FakeConn()
+        conn, firewall = connect()
         with pytest.raises(ValidationError, match=list(options)[0] + ":"):
             apply(conn, **options)
-        assert conn.api_calls == 0
+        assert conn.api_calls == 0 and firewall.requests == []
 
 
 def test_keywords_and_empty_names_are_refused_case_insensitively() -> None:
@@ -195,60 +165,57 @@ def test_plan_users_releases_ours_only() -> None:
     assert todo.add == {} and todo.remove == {"bob": sorted(held["bob"] - {"other"})}
 
 
-# -- apply against a recording fake --------------------------------------------------------------
-
-def _running(*entries: ET.Element) -> ET.Element:
-    root = ET.Element("result")
-    root.extend(entries)
-    return root
-
+# -- apply against the fake firewall --------------------------------------------------------------
 
 def test_apply_creates_the_dug_and_rule_once_then_is_idempotent() -> None:
-    conn = FakeConn()
+    conn, firewall = connect()
     result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00", "reason": "x"}],
                    groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]})
-    assert [s[0] for s in conn.sent] == ["user-id", "set", "set", "set", "move", "commit", "user-id"]
+    assert firewall.written() == ["user-id", "set", "set", "set", "move", "commit", "user-id"]
     assert result["rule_change"] == "created" and result["committed"] and result["enforced"]
     assert result["registered"] == ["10.0.0.5"] and result["users_tagged"] == ["bob"] and result["groups_blocked"] == ["g1"]
+    again = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00", "reason": "x"}],
+                  groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]})
+    assert not again["changed"] and len(firewall.written()) == 7  # the firewall holds it all: nothing sent
 
 
 def test_apply_without_groups_leaves_the_rule_alone() -> None:
-    conn = FakeConn()
+    conn, firewall = connect()
     result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00"}])
-    assert [s[0] for s in conn.sent] == ["user-id"] and result["rule_change"] is None and not result["committed"]
+    assert firewall.written() == ["user-id"] and result["rule_change"] is None and not result["committed"]
 
 
 def test_a_rule_in_the_candidate_only_is_committed_and_not_in_force_before() -> None:
     rule = GroupRule("BlockQuota", "quota-users").model().to_element()
-    conn = FakeConn(rule=rule)  # a DUG-less candidate: the DUG is created, then both are committed
+    conn, firewall = connect(rule=rule)  # a DUG-less candidate: the DUG is created, then both are committed
     result = apply(conn, groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]})
-    assert "commit" in [s[0] for s in conn.sent] and result["committed"] and result["enforced"]
-    conn = FakeConn(rule=rule)
+    assert "commit" in firewall.written() and result["committed"] and result["enforced"]
+    conn, firewall = connect(rule=rule)
     result = apply(conn, groups={"g1": "2026/11/22 10:30:00"}, members={"g1": ["bob"]}, commit=False)
     assert not result["enforced"] and any("not in the running config" in w for w in result["warnings"])
 
 
 def test_a_foreign_rule_name_is_refused_before_any_write() -> None:
-    conn = FakeConn(rule=SecurityRule("BlockQuota").to_element())
+    conn, firewall = connect(rule=SecurityRule("BlockQuota").to_element())
     with pytest.raises(ValidationError, match="rule_name: rule 'BlockQuota' exists and is not managed"):
         apply(conn, groups={})
-    assert conn.sent == []
+    assert firewall.writes() == []
 
 
 def test_check_mode_sends_nothing() -> None:
-    conn = FakeConn()
+    conn, firewall = connect()
     result = apply(conn, block_ips=[{"ip": "10.0.0.5", "until": "2026/11/22 10:15:00"}], groups={"g": "2026/11/22 10:30:00"},
                    members={"g": ["bob"]}, check_mode=True)
-    assert conn.sent == [] and result["changed"] and result["rule_change"] == "created"
+    assert firewall.writes() == [] and result["changed"] and result["rule_change"] == "created"
     assert result["diff"]["after"]["ips"] == {"10.0.0.5": "2026/11/22 10:15:00"}
     assert list(result["diff"]["after"]["users"]) == ["bob"]
 
 
 def test_commit_needs_an_admin_when_only_a_key_is_known() -> None:
-    conn = FakeConn()
+    conn, firewall = connect()
     with pytest.raises(ValidationError, match="commit_admin"):
         apply(conn, groups={"g": "2026/11/22 10:30:00"}, commit_admin=None)
-    assert conn.sent == []
+    assert firewall.writes() == []
     assert commit_admin_for(None, {"username": "auto", "password": "x"}) == "auto"
     assert commit_admin_for(None, {"username": "auto", "api_key": "k"}) is None
     assert commit_admin_for("ops", {"api_key": "k"}) == "ops"
