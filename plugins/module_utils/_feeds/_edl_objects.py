@@ -33,7 +33,7 @@ from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_format
 from ansible_collections.tagwarden.panos.plugins.module_utils._feeds._edl_publish import url_of
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._errors import ValidationError, invalid_input
 from ansible_collections.tagwarden.panos.plugins.module_utils._panos._protocol import Connection
-from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import element, sub, vsys_xpath
+from ansible_collections.tagwarden.panos.plugins.module_utils._panos._xml import element, sub
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._ownership import is_owned, mark, owner_tag_object
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._placement import Placement, place
 from ansible_collections.tagwarden.panos.plugins.module_utils._rulebase._rule import SECURITY_RULE, SecurityRule
@@ -120,11 +120,15 @@ def block_rules(settings: EdlObjectSettings) -> List[SecurityRule]:
     return rules
 
 
-def sources(conn: Connection, vsys: Optional[str]) -> Dict[str, str]:
-    """EDL object name -> source URL of every list on the firewall (the vsys and shared; 2 requests)."""
+def sources(changes: ChangeSet) -> Dict[str, str]:
+    """EDL object name -> source URL of every list on the firewall (the vsys and shared; 2 requests). The
+    vsys's entries become known to ``changes``, so that our own objects are not read a second time."""
     found = {}  # type: Dict[str, str]
-    for xpath in (SHARED_XPATH, vsys_xpath(vsys) + "/external-list"):
-        for entry in conn.config("get", xpath).iterfind("./result/external-list/entry"):
+    vsys_lists = EXTERNAL_LIST.parent_xpath(changes.store.vsys)
+    for xpath in (SHARED_XPATH, vsys_lists):
+        for entry in changes.conn.config("get", xpath).iterfind("./result/external-list/entry"):
+            if xpath == vsys_lists:
+                changes.known(EXTERNAL_LIST, entry.get("name", ""), entry)
             url = entry.findtext("type/*/url")
             if url:
                 found[entry.get("name", "")] = url
@@ -149,7 +153,10 @@ def ensure(changes: ChangeSet, settings: EdlObjectSettings) -> Dict[str, Any]:
         raise invalid_input(found)
     conn, vsys = changes.conn, changes.vsys
     names = [object_name(settings.name, edl_type) for edl_type in settings.lists]
-    check_sources(sources(conn, vsys), {object_name(settings.name, t): url_of(settings.base_url, file_name(
+    for name in names:
+        changes.known(EXTERNAL_LIST, name, None)  # missing unless the vsys's listing below holds it
+    existing = sources(changes)
+    check_sources(existing, {object_name(settings.name, t): url_of(settings.base_url, file_name(
         settings.name, t)) for t in settings.lists})
     current = changes.read([(EXTERNAL_LIST, name) for name in names] + [(SECURITY_RULE, r.name) for r in rules])
     for name in names:
